@@ -1,0 +1,43 @@
+# Weegploeg — the two commands: `make run` and `make test` (see README.md).
+# Without DATABASE_URL both use a private PostgreSQL from the `pgserver` package under var/.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test venv lint bench load clean-embedded help
+
+help:
+	@echo "make run    - installeer, migreer, laad demodata en start http://127.0.0.1:8000"
+	@echo "make test   - installeer en draai de volledige testsuite"
+	@echo "make lint   - ruff en de migratiecontrole"
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet ".[dev]"
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+# The embedded run: demo data, no second factor (the login page says so), tasks run eagerly
+# unless REDIS_URL is set.
+run: export DEBUG ?= true
+run: export TWO_FACTOR_REQUIRED ?= false
+run: venv
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "Weegploeg draait op http://127.0.0.1:8000 (stoppen met Ctrl+C)"
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: venv
+	$(BIN)/python -m pytest
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+clean-embedded:
+	-$(BIN)/python -c "import pgserver, pathlib; pgserver.get_server(pathlib.Path('var/pgdata'), cleanup_mode='stop')"

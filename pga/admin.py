@@ -1,0 +1,138 @@
+"""The functioneel beheerder's screens: a restricted admin site for partners, weegploegen
+and users. Only the `admin` role enters it (with a verified second factor when required);
+every change is audited by django-auditlog like any other write."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.forms import SetPasswordMixin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from pga.authz import has_role, roles_of
+from pga.models import Partner, Role, User, Weegploeg
+from pga.services import ensure_role_groups, set_roles
+
+
+class BeheerSite(admin.AdminSite):
+    site_header = _("Weegploeg — functioneel beheer")
+    site_title = _("Functioneel beheer")
+    index_title = _("Partners, weegploegen en gebruikers")
+    enable_nav_sidebar = False
+
+    def login(self, request, extra_context=None):
+        """No second login form: visitors go to the one login (with its second factor and
+        lockout); a logged-in user without the admin role is refused."""
+        if request.user.is_authenticated:
+            raise PermissionDenied
+        return redirect_to_login(request.GET.get("next", reverse("beheer:index")))
+
+    def has_permission(self, request):
+        user = request.user
+        if not (user.is_active and has_role(user, Role.ADMIN)):
+            return False
+        return not settings.TWO_FACTOR_REQUIRED or user.is_verified()
+
+
+beheer_site = BeheerSite(name="beheer")
+
+
+class BeheerModelAdmin(admin.ModelAdmin):
+    """Permissions follow the role, not Django's global model permissions."""
+
+    def has_module_permission(self, request):
+        return has_role(request.user, Role.ADMIN)
+
+    def has_view_permission(self, request, obj=None):
+        return has_role(request.user, Role.ADMIN)
+
+    def has_add_permission(self, request):
+        return has_role(request.user, Role.ADMIN)
+
+    def has_change_permission(self, request, obj=None):
+        return has_role(request.user, Role.ADMIN)
+
+    def has_delete_permission(self, request, obj=None):
+        # Partners, weegploegen and users carry history: deactivate, do not delete.
+        return False
+
+
+@admin.register(Partner, site=beheer_site)
+class PartnerAdmin(BeheerModelAdmin):
+    list_display = ["name", "kind", "code", "weegploeg"]
+    list_filter = ["kind", "weegploeg"]
+    search_fields = ["name", "code"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        ensure_role_groups(obj)
+
+
+@admin.register(Weegploeg, site=beheer_site)
+class WeegploegAdmin(BeheerModelAdmin):
+    list_display = ["name", "code", "politie", "om"]
+    search_fields = ["name", "code"]
+
+
+class UserForm(SetPasswordMixin, forms.ModelForm):
+    roles = forms.MultipleChoiceField(
+        label=_("Rollen"),
+        choices=Role.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("De rollen bij de gekozen partner."),
+    )
+    password1, password2 = SetPasswordMixin.create_password_fields(
+        label1=_("Nieuw wachtwoord"), label2=_("Nieuw wachtwoord (nogmaals)")
+    )
+
+    class Meta:
+        model = User
+        fields = ["email", "full_name", "partner", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].required = self.instance.pk is None
+        self.fields["password2"].required = self.instance.pk is None
+        if self.instance.pk:
+            self.fields["roles"].initial = sorted(roles_of(self.instance))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") or data.get("password2") or self.instance.pk is None:
+            self.validate_passwords()
+            self.validate_password_for_user(self.instance)
+        if data.get("roles") and not data.get("partner"):
+            self.add_error("partner", _("Een gebruiker met rollen werkt voor een partner."))
+        return data
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        if self.cleaned_data.get("password1"):
+            user.set_password(self.cleaned_data["password1"])
+        if commit:
+            user.save()
+        return user
+
+
+@admin.register(User, site=beheer_site)
+class UserAdmin(BeheerModelAdmin):
+    form = UserForm
+    list_display = ["full_name", "email", "partner", "is_active", "role_list"]
+    list_filter = ["partner", "is_active"]
+    search_fields = ["full_name", "email"]
+    list_select_related = ["partner"]
+    fieldsets = [
+        (None, {"fields": ["email", "full_name", "partner", "roles", "is_active"]}),
+        (_("Wachtwoord"), {"fields": ["password1", "password2"]}),
+    ]
+
+    @admin.display(description=_("rollen"))
+    def role_list(self, obj):
+        return ", ".join(Role(r).label for r in sorted(roles_of(obj)))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        set_roles(request.user, form.instance, form.cleaned_data.get("roles", []))

@@ -1,0 +1,150 @@
+"""Audit wiring: who acted, from where, for which purpose, and the record of reads.
+
+Writes of registered models are logged by django-auditlog; reads of personal data are
+logged here, explicitly, by `record_access`. Every entry carries the acting user, their
+partner and the processing activity ("Logboek Dataverwerkingen"); see `pga.models.AuditEntry`.
+"""
+
+import contextlib
+import contextvars
+
+from auditlog.context import auditlog_value, set_actor
+from auditlog.middleware import AuditlogMiddleware
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+
+from pga.models import AuditEntry, ProcessingActivity
+
+_purpose = contextvars.ContextVar("audit_purpose", default=None)
+_actor = contextvars.ContextVar("audit_actor", default=None)
+
+# The purpose of a request, by the app of the view that serves it; a view may name its own
+# with @audit_purpose, a service with `processing(...)`.
+DEFAULT_PURPOSE_BY_APP = {
+    "signals": ProcessingActivity.INTAKE,
+    "criteria": ProcessingActivity.ASSESSMENT,
+    "weegploeg": ProcessingActivity.DECISION,
+    "retention": ProcessingActivity.RETENTION,
+    "two_factor": ProcessingActivity.AUTHENTICATION,
+    "axes": ProcessingActivity.AUTHENTICATION,
+}
+
+
+def client_ip(request) -> str | None:
+    """The client's address. `X-Forwarded-For` is believed only for the TRUSTED_PROXY_COUNT
+    proxies in front of us: the address that the outermost trusted proxy saw is the client.
+    Anything further left in the header was written by the client and can be forged."""
+    remote = request.META.get("REMOTE_ADDR")
+    count = settings.TRUSTED_PROXY_COUNT
+    if count <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    if len(forwarded) < count:
+        return remote
+    return forwarded[-count]
+
+
+def current_actor():
+    """The user acting in this request (set by the audit middleware) or task (`acting_as`)."""
+    return _actor.get()
+
+
+@contextlib.contextmanager
+def acting_as(user, purpose: str | None = None):
+    """Attribute the audit entries written inside this block to `user` (tasks, commands)."""
+    actor_token = _actor.set(user)
+    purpose_token = _purpose.set(purpose) if purpose else None
+    try:
+        with set_actor(user):
+            yield
+    finally:
+        _actor.reset(actor_token)
+        if purpose_token is not None:
+            _purpose.reset(purpose_token)
+        auditlog_value.set({})
+
+
+def current_purpose() -> str:
+    return _purpose.get() or ProcessingActivity.MANAGEMENT
+
+
+@contextlib.contextmanager
+def processing(purpose: str):
+    """Record the audit entries written inside this block under `purpose`."""
+    token = _purpose.set(purpose)
+    try:
+        yield
+    finally:
+        _purpose.reset(token)
+
+
+def audit_purpose(purpose: str):
+    """Mark a view with the processing activity it serves."""
+
+    def decorate(view):
+        view.audit_purpose = purpose
+        return view
+
+    return decorate
+
+
+class AuditMiddleware(AuditlogMiddleware):
+    """django-auditlog's middleware with our trusted-proxy rule for the client address, and
+    the purpose of the request taken from the view."""
+
+    @staticmethod
+    def _get_remote_addr(request):
+        return client_ip(request)
+
+    @staticmethod
+    def _get_remote_port(request):
+        return None
+
+    def __call__(self, request):
+        purpose_token = _purpose.set(None)
+        actor_token = _actor.set(self._get_actor(request))
+        try:
+            return super().__call__(request)
+        finally:
+            _purpose.reset(purpose_token)
+            _actor.reset(actor_token)
+            # django-auditlog leaves its context set after the request; clear it so that
+            # nothing written later in this thread is attributed to this request's user.
+            auditlog_value.set({})
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        purpose = getattr(view_func, "audit_purpose", None)
+        if purpose is None:
+            app = (getattr(view_func, "__module__", "") or "").split(".")[0]
+            purpose = DEFAULT_PURPOSE_BY_APP.get(app, ProcessingActivity.MANAGEMENT)
+        _purpose.set(purpose)
+
+
+def record_access(user, obj=None, *, model=None, purpose=None, detail=None) -> AuditEntry:
+    """Log a read of personal data (action ACCESS): a detail page, a download, an export,
+    a search. `obj` is what was read; for reads of no single object (a search, an export)
+    pass the `model` searched instead. `detail` must not hold personal data: it is kept as
+    it is (name what was done, e.g. {"zoekopdracht": "persoonsnaam"}, never the query)."""
+    model = model or type(obj)
+    return AuditEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(model),
+        object_pk=str(obj.pk) if obj is not None else "",
+        object_id=obj.pk if obj is not None and isinstance(obj.pk, int) else None,
+        object_repr=str(obj) if obj is not None else str(model._meta.verbose_name_plural),
+        action=AuditEntry.Action.ACCESS,
+        actor=user if user is not None and user.is_authenticated else None,
+        actor_email=getattr(user, "email", None),
+        purpose=purpose or current_purpose(),
+        additional_data=detail,
+        remote_addr=_current_remote_addr(),
+    )
+
+
+def _current_remote_addr():
+    try:
+        return auditlog_value.get().get("remote_addr")
+    except LookupError:
+        return None
+
+

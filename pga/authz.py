@@ -1,0 +1,79 @@
+"""Authorisation: the one place that answers "what may this user see and do".
+
+Rules (DESIGN.md §4):
+- A user works for one partner and holds roles there (`Role`); each (partner, role) is a
+  group (`RoleGroup`), and object permissions are granted to those groups.
+- Domain objects use django-guardian **direct-foreign-key** permission tables, never the
+  generic ones (which do not scale) and never global permissions. For a model `Signal`:
+
+      class SignalUserObjectPermission(UserObjectPermissionBase):
+          content_object = models.ForeignKey(Signal, on_delete=models.CASCADE)
+
+      class SignalGroupObjectPermission(GroupObjectPermissionBase):
+          content_object = models.ForeignKey(Signal, on_delete=models.CASCADE)
+
+  guardian finds these tables by their `content_object` foreign key, so `assign_perm` and
+  `get_objects_for_user` use them without further configuration.
+- Lists go through `visible_signals(user, perm)`, detail views through one check that turns
+  "not visible" into 404, so another partner's object does not even show that it exists.
+- Roles decide which *kinds* of action a user may take (403 when the role does not allow it);
+  object permissions decide *which* objects (404 when not granted).
+"""
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+
+from pga.models import RoleGroup, Weegploeg
+
+
+def roles_of(user) -> frozenset[str]:
+    """The roles the user holds at their partner (cached on the user object per request)."""
+    if not getattr(user, "is_authenticated", False) or user.partner_id is None:
+        return frozenset()
+    cached = getattr(user, "_roles_cache", None)
+    if cached is None:
+        cached = frozenset(
+            RoleGroup.objects.filter(partner_id=user.partner_id, group__user=user).values_list(
+                "role", flat=True
+            )
+        )
+        user._roles_cache = cached
+    return cached
+
+
+def has_role(user, *roles: str) -> bool:
+    """Whether the user holds at least one of `roles` (and is active)."""
+    return bool(getattr(user, "is_active", False) and roles_of(user) & set(roles))
+
+
+def require_role(*roles: str):
+    """View decorator: 403 unless the user holds one of `roles`."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not has_role(request.user, *roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def weegploegen_of(user):
+    """The weegploegen in which the user's partner takes part."""
+    if not getattr(user, "is_authenticated", False) or user.partner_id is None:
+        return Weegploeg.objects.none()
+    partner = user.partner
+    return Weegploeg.objects.filter(
+        pk__in=Weegploeg.objects.filter(
+            gemeenten=partner
+        ).values("pk").union(
+            Weegploeg.objects.filter(politie=partner).values("pk"),
+            Weegploeg.objects.filter(om=partner).values("pk"),
+        )
+    )
+
+

@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from pga.authz import has_role
+from pga.models import Role
+
+# (url name, label, roles that see it). Later apps add their entries here.
+NAVIGATION = [
+    ("home", _("Overzicht"), None),
+    ("beheer:index", _("Beheer"), (Role.ADMIN,)),
+    ("audit:log", _("Auditlog"), (Role.AUDITOR,)),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    items = []
+    if user is not None and user.is_authenticated:
+        for url_name, label, roles in NAVIGATION:
+            if roles is None or has_role(user, *roles):
+                url = reverse(url_name)
+                items.append({"url": url, "label": label, "current": request.path == url})
+    return {
+        "nav_items": items,
+        "two_factor_required": settings.TWO_FACTOR_REQUIRED,
+    }

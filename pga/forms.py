@@ -1,0 +1,68 @@
+from django import forms
+from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext_lazy as _
+
+from pga.models import AuditEntry, Partner, User
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class AuditFilterForm(forms.Form):
+    """Filters of the auditor's screen; every field optional."""
+
+    actor = forms.ModelChoiceField(
+        label=_("Gebruiker"), queryset=User.objects.all(), required=False
+    )
+    partner = forms.ModelChoiceField(
+        label=_("Partner"), queryset=Partner.objects.all(), required=False
+    )
+    content_type = forms.ModelChoiceField(
+        label=_("Soort object"),
+        queryset=ContentType.objects.filter(
+            app_label__in=["pga", "signals", "criteria", "weegploeg", "retention"]
+        ).order_by("app_label", "model"),
+        required=False,
+    )
+    object_pk = forms.CharField(label=_("Objectnummer"), max_length=64, required=False)
+    action = forms.TypedChoiceField(
+        label=_("Handeling"),
+        choices=[("", _("Alle handelingen"))]
+        + [
+            (AuditEntry.Action.CREATE, _("aangemaakt")),
+            (AuditEntry.Action.UPDATE, _("gewijzigd")),
+            (AuditEntry.Action.DELETE, _("verwijderd")),
+            (AuditEntry.Action.ACCESS, _("ingezien")),
+        ],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    date_from = forms.DateField(label=_("Vanaf datum"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("Tot en met datum"), required=False, widget=DateInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("De einddatum ligt vóór de begindatum."))
+        return data
+
+    def filter(self, queryset):
+        """The entries that match the valid filters (all entries when none is given)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        if data.get("actor"):
+            queryset = queryset.filter(actor=data["actor"])
+        if data.get("partner"):
+            queryset = queryset.filter(partner=data["partner"])
+        if data.get("content_type"):
+            queryset = queryset.filter(content_type=data["content_type"])
+        if data.get("object_pk"):
+            queryset = queryset.filter(object_pk=data["object_pk"])
+        if data.get("action") is not None:
+            queryset = queryset.filter(action=data["action"])
+        if data.get("date_from"):
+            queryset = queryset.filter(timestamp__date__gte=data["date_from"])
+        if data.get("date_to"):
+            queryset = queryset.filter(timestamp__date__lte=data["date_to"])
+        return queryset

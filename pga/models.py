@@ -1,0 +1,253 @@
+"""Core model: partners, weegploegen, users with their partner and roles, the audit entry."""
+
+from auditlog.models import AbstractLogEntry
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Group, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class PartnerKind(models.TextChoices):
+    GEMEENTE = "gemeente", _("Gemeente")
+    POLITIE = "politie", _("Politie")
+    OM = "om", _("Openbaar Ministerie")
+
+
+class Role(models.TextChoices):
+    MELDPUNT = "meldpunt", _("Meldpunt")
+    MEMBER = "member", _("Weegploeglid")
+    COORDINATOR = "coordinator", _("Procesregisseur")
+    ADMIN = "admin", _("Functioneel beheerder")
+    AUDITOR = "auditor", _("Functionaris gegevensbescherming")
+
+
+class ProcessingActivity(models.TextChoices):
+    """The purpose recorded with every audit entry, after the "Logboek Dataverwerkingen"
+    standard: each processing of personal data names the processing activity it serves."""
+
+    INTAKE = "signaalregistratie", _("Registratie en voorbereiding van signalen")
+    ASSESSMENT = "weging", _("Weging op de vijf criteria")
+    DECISION = "besluitvorming", _("Besluitvorming in de weegploeg")
+    RETENTION = "bewaartermijn", _("Bewaartermijnen en vernietiging")
+    SUBJECT_RIGHTS = "rechten_betrokkene", _("Rechten van de betrokkene")
+    MANAGEMENT = "beheer", _("Functioneel beheer")
+    SUPERVISION = "toezicht", _("Toezicht op de verwerking")
+    AUTHENTICATION = "authenticatie", _("Inloggen en beveiliging")
+
+
+class Weegploeg(models.Model):
+    """The body of the three core parties that weighs signals (DESIGN.md §3, rule 1).
+
+    Exactly one politie and one OM partner (the foreign keys), and one or more gemeente
+    partners (a regional weegploeg): `Partner.weegploeg` of each municipality it serves.
+    """
+
+    name = models.CharField(_("naam"), max_length=200, unique=True)
+    code = models.SlugField(
+        _("code"),
+        max_length=20,
+        unique=True,
+        help_text=_("Korte code, gebruikt in referentienummers (bijvoorbeeld WP)."),
+    )
+    politie = models.ForeignKey(
+        "Partner",
+        verbose_name=_("politie-eenheid"),
+        on_delete=models.PROTECT,
+        related_name="weegploegen_as_politie",
+        limit_choices_to={"kind": PartnerKind.POLITIE},
+    )
+    om = models.ForeignKey(
+        "Partner",
+        verbose_name=_("OM-parket"),
+        on_delete=models.PROTECT,
+        related_name="weegploegen_as_om",
+        limit_choices_to={"kind": PartnerKind.OM},
+    )
+
+    class Meta:
+        verbose_name = _("weegploeg")
+        verbose_name_plural = _("weegploegen")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        # DESIGN.md §3 rule 1: the politie and OM seats hold partners of that kind.
+        errors = {}
+        if self.politie_id and self.politie.kind != PartnerKind.POLITIE:
+            errors["politie"] = _("Kies een partner van de soort politie.")
+        if self.om_id and self.om.kind != PartnerKind.OM:
+            errors["om"] = _("Kies een partner van de soort Openbaar Ministerie.")
+        if errors:
+            raise ValidationError(errors)
+
+    def partners(self):
+        """All partners that take part: the gemeenten served, the politie and the OM."""
+        return Partner.objects.filter(
+            Q(weegploeg=self) | Q(pk=self.politie_id) | Q(pk=self.om_id)
+        )
+
+
+class Partner(models.Model):
+    """A core party: a gemeente (on behalf of the burgemeester), a politie eenheid, an OM
+    parket. A gemeente belongs to the one weegploeg that serves its inhabitants."""
+
+    kind = models.CharField(_("soort"), max_length=10, choices=PartnerKind.choices)
+    name = models.CharField(_("naam"), max_length=200, unique=True)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    weegploeg = models.ForeignKey(
+        Weegploeg,
+        verbose_name=_("weegploeg (voor gemeenten)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="gemeenten",
+    )
+
+    class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                name="partner_only_gemeente_has_weegploeg",
+                condition=Q(kind=PartnerKind.GEMEENTE) | Q(weegploeg__isnull=True),
+                violation_error_message=_(
+                    "Alleen een gemeente hoort via dit veld bij een weegploeg; politie en OM "
+                    "worden bij de weegploeg zelf gekozen."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class RoleGroup(models.Model):
+    """The group that stands for one role within one partner ("Politie Oost — weegploeglid").
+
+    Object permissions (django-guardian, direct-FK tables) are granted to these groups, so
+    access follows the partner and role, never a global permission.
+    """
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="role_groups")
+    role = models.CharField(_("rol"), max_length=20, choices=Role.choices)
+    group = models.OneToOneField(Group, on_delete=models.CASCADE, related_name="role_group")
+
+    class Meta:
+        verbose_name = _("rolgroep")
+        verbose_name_plural = _("rolgroepen")
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "role"], name="rolegroup_unique_role"),
+        ]
+
+    def __str__(self):
+        return self.group.name
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **extra):
+        if not email:
+            raise ValueError("Een e-mailadres is verplicht.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person working for one partner; what they may do follows from their roles there."""
+
+    email = models.EmailField(_("e-mailadres"), unique=True)
+    full_name = models.CharField(_("naam"), max_length=200)
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("partner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    is_active = models.BooleanField(_("actief"), default=True)
+    is_staff = models.BooleanField(_("technisch beheer"), default=False)
+    date_joined = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("gebruiker")
+        verbose_name_plural = _("gebruikers")
+        ordering = ["full_name"]
+
+    def __str__(self):
+        # Staff, not data subjects: their name is what the audit log must show.
+        return self.full_name or self.email
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name
+
+
+class AuditEntry(AbstractLogEntry):
+    """The audit log (django-auditlog's entry plus the partner and the purpose).
+
+    Every create, update and delete of a registered model, and every read of personal data
+    (action ACCESS, written by `pga.audit.record_access`), with the acting user, their partner
+    and the processing activity it served ("Logboek Dataverwerkingen").
+    """
+
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("partner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    purpose = models.CharField(
+        _("verwerkingsactiviteit"), max_length=30, choices=ProcessingActivity.choices
+    )
+
+    class Meta(AbstractLogEntry.Meta):
+        verbose_name = _("auditregel")
+        verbose_name_plural = _("auditlog")
+        indexes = [
+            models.Index(fields=["content_type", "object_pk"], name="audit_object_idx"),
+            models.Index(fields=["actor", "timestamp"], name="audit_actor_time_idx"),
+        ]
+
+    def save(self, *args, **kwargs):
+        from pga.audit import current_actor, current_purpose
+
+        if self.actor_id is None:
+            actor = current_actor()
+            if actor is not None:
+                self.actor = actor
+                self.actor_email = actor.email
+        if self.partner_id is None and self.actor_id is not None:
+            self.partner_id = getattr(self.actor, "partner_id", None)
+        if not self.purpose:
+            self.purpose = current_purpose()
+        super().save(*args, **kwargs)
+
+
+def role_group_name(partner: Partner, role: str) -> str:
+    return f"{partner.name} — {Role(role).label}"
+
+

@@ -1,0 +1,43 @@
+"""Services of the core: partners' role groups and users' roles.
+
+Plain functions that take the acting user; each change runs in a transaction and is audited
+through django-auditlog (the models are registered in `pga.apps`).
+"""
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from pga.models import Partner, Role, RoleGroup, User, role_group_name
+
+
+def ensure_role_groups(partner: Partner) -> dict[str, Group]:
+    """Make sure each role of `partner` has its group (idempotent); return them by role."""
+    groups = {}
+    for role in Role:
+        rg = RoleGroup.objects.filter(partner=partner, role=role).select_related("group").first()
+        if rg is None:
+            group, _created = Group.objects.get_or_create(name=role_group_name(partner, role))
+            rg = RoleGroup.objects.create(partner=partner, role=role, group=group)
+        elif rg.group.name != role_group_name(partner, role):
+            rg.group.name = role_group_name(partner, role)
+            rg.group.save(update_fields=["name"])
+        groups[role] = rg.group
+    return groups
+
+
+@transaction.atomic
+def set_roles(actor, user: User, roles) -> None:
+    """Give `user` exactly `roles` at their partner: membership of the partner's role groups.
+
+    A user works for one partner; roles at any other partner are removed.
+    """
+    roles = {Role(r) for r in roles}
+    if roles and user.partner_id is None:
+        raise ValidationError(_("Kies eerst de partner van deze gebruiker."))
+    user.groups.remove(*Group.objects.filter(role_group__isnull=False))
+    if roles:
+        groups = ensure_role_groups(user.partner)
+        user.groups.add(*(groups[r] for r in roles))
+    user._roles_cache = None

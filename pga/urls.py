@@ -1,0 +1,23 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from two_factor.urls import urlpatterns as two_factor_urlpatterns
+
+from pga import views
+from pga.admin import beheer_site
+
+audit_patterns = (
+    [
+        path("", views.audit_log, name="log"),
+        path("export.csv", views.audit_log_csv, name="export"),
+    ],
+    "audit",
+)
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("", include(two_factor_urlpatterns)),
+    path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("beheer/", beheer_site.urls),
+    path("audit/", include(audit_patterns)),
+]

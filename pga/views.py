@@ -1,0 +1,125 @@
+import csv
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from pga.audit import audit_purpose, record_access
+from pga.authz import require_role, roles_of
+from pga.forms import AuditFilterForm
+from pga.models import AuditEntry, ProcessingActivity, Role
+
+AUDIT_PAGE_SIZE = 50
+
+
+def home(request):
+    return render(
+        request,
+        "pga/home.html",
+        {"roles": [Role(r).label for r in sorted(roles_of(request.user))]},
+    )
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request):
+    """Liveness for the load balancer and compose: database and Redis (or "eager")."""
+    status = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        status["database"] = "ok"
+    except Exception:  # noqa: BLE001 - any failure means unhealthy
+        status["database"] = "error"
+    if settings.REDIS_URL:
+        try:
+            import redis
+
+            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
+            status["redis"] = "ok"
+        except Exception:  # noqa: BLE001
+            status["redis"] = "error"
+    else:
+        status["redis"] = "eager"
+    healthy = all(value in ("ok", "eager") for value in status.values())
+    status["status"] = "ok" if healthy else "error"
+    return JsonResponse(status, status=200 if healthy else 503)
+
+
+def _audit_entries(request):
+    form = AuditFilterForm(request.GET or None)
+    entries = form.filter(
+        AuditEntry.objects.select_related("actor", "partner", "content_type").order_by(
+            "-timestamp", "-pk"
+        )
+    )
+    return form, entries
+
+
+@audit_purpose(ProcessingActivity.SUPERVISION)
+@require_role(Role.AUDITOR)
+@require_GET
+def audit_log(request):
+    """The auditor's view of the log: filtered, paginated. Reading it is itself logged."""
+    form, entries = _audit_entries(request)
+    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("pagina"))
+    record_access(request.user, model=AuditEntry, detail={"weergave": "auditlog"})
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    return render(
+        request,
+        "pga/audit_log.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@audit_purpose(ProcessingActivity.SUPERVISION)
+@require_role(Role.AUDITOR)
+@require_GET
+def audit_log_csv(request):
+    """CSV export of the filtered log; the export itself is an audited read."""
+    form, entries = _audit_entries(request)
+    record_access(
+        request.user,
+        model=AuditEntry,
+        detail={"export": "csv", "filters": sorted(k for k, v in request.GET.items() if v)},
+    )
+    writer = csv.writer(_Echo())
+    header = [
+        _("tijdstip"), _("gebruiker"), _("partner"), _("handeling"), _("soort object"),
+        _("objectnummer"), _("object"), _("verwerkingsactiviteit"), _("gewijzigde velden"),
+    ]
+
+    def rows():
+        yield writer.writerow(header)
+        for entry in entries.iterator(chunk_size=2000):
+            yield writer.writerow([
+                timezone.localtime(entry.timestamp).isoformat(),
+                entry.actor_email or "",
+                entry.partner.name if entry.partner else "",
+                entry.get_action_display(),
+                entry.content_type.model,
+                entry.object_pk,
+                entry.object_repr,
+                entry.purpose,
+                " ".join(sorted((entry.changes or {}).keys())),
+            ])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="auditlog.csv"'
+    return response
+
+

@@ -1,0 +1,65 @@
+import pytest
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from pga.models import Role
+from tests.factories import UserFactory, WeegploegFactory
+
+
+@pytest.fixture(autouse=True)
+def _plain_http(settings):
+    # The test client speaks plain HTTP; production redirects to HTTPS (SECURE_SSL_REDIRECT).
+    settings.SECURE_SSL_REDIRECT = False
+    # Tests render templates without a `collectstatic` manifest.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def weegploeg(db):
+    return WeegploegFactory()
+
+
+@pytest.fixture
+def other_weegploeg(db):
+    return WeegploegFactory()
+
+
+@pytest.fixture
+def make_user(db):
+    """make_user(partner, *roles): a user of `partner` with `roles`."""
+
+    def make(partner, *roles):
+        return UserFactory(partner=partner, roles=list(roles))
+
+    return make
+
+
+
+@pytest.fixture
+def login(client):
+    """login(user): log `user` in on the test client with a verified second factor, as after
+    a complete two-factor login."""
+
+    def do_login(user, the_client=None):
+        the_client = the_client or client
+        device = TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+        the_client.force_login(user)
+        session = the_client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return the_client
+
+    return do_login
+
+
+@pytest.fixture
+def auditor(weegploeg, make_user):
+    return make_user(weegploeg.gemeente, Role.AUDITOR)
+
+
+@pytest.fixture
+def beheerder(weegploeg, make_user):
+    return make_user(weegploeg.gemeente, Role.ADMIN)

@@ -2,6 +2,8 @@
 and users. Only the `admin` role enters it (with a verified second factor when required);
 every change is audited by django-auditlog like any other write."""
 
+from functools import wraps
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin
@@ -28,6 +30,18 @@ class BeheerSite(admin.AdminSite):
         if request.user.is_authenticated:
             raise PermissionDenied
         return redirect_to_login(request.GET.get("next", reverse("beheer:index")))
+
+    def admin_view(self, view, cacheable=False):
+        """A logged-in user without the admin role gets 403, not a second login form."""
+        wrapped = super().admin_view(view, cacheable)
+
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            if request.user.is_authenticated and not self.has_permission(request):
+                raise PermissionDenied
+            return wrapped(request, *args, **kwargs)
+
+        return guarded
 
     def has_permission(self, request):
         user = request.user

@@ -1,8 +1,10 @@
 """Login policy: two-factor authentication when TWO_FACTOR_REQUIRED is on."""
 
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 # While setting up a device, a logged-in but unverified user may reach only these.
 _ALLOWED_UNVERIFIED = (
@@ -46,3 +48,17 @@ def login_username(request, credentials=None) -> str | None:
     if username is None and request is not None:
         username = getattr(request, "POST", {}).get("auth-username")
     return username.strip().lower() if username else None
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's minimum length rule with the Dutch text its catalogue lacks for this form."""
+
+    def get_error_message(self):
+        return _("Dit wachtwoord is te kort. Het moet minstens %(min_length)d tekens bevatten.") % {
+            "min_length": self.min_length
+        }
+
+    def get_help_text(self):
+        return _("Uw wachtwoord moet minstens %(min_length)d tekens bevatten.") % {
+            "min_length": self.min_length
+        }

@@ -77,3 +77,39 @@ def weegploegen_of(user):
     )
 
 
+
+
+def visible_signals(user, perm: str = "signals.view_signal"):
+    """The signals on which `user` holds `perm`, through their own or their partner roles'
+    object permissions (the direct-FK tables of `signals.models`). The only way lists,
+    searches and counts read signals. No global permissions and no superuser bypass."""
+    from guardian.shortcuts import get_objects_for_user
+
+    from signals.models import Signal
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Signal.objects.none()
+    return get_objects_for_user(
+        user, perm, klass=Signal, accept_global_perms=False, with_superuser=False
+    )
+
+
+def can(user, perm: str, signal) -> bool:
+    """Whether `user` holds `perm` on `signal` (object permissions only)."""
+    return visible_signals(user, perm).filter(pk=signal.pk).exists()
+
+
+def get_visible_signal(user, pk, perm: str = "signals.view_signal"):
+    """The one check of every detail view: the signal if visible, else 404 — the same answer
+    whether it exists or not, so nothing leaks about other partners' signals."""
+    from django.http import Http404
+
+    signal = (
+        visible_signals(user, perm)
+        .select_related("person", "weegploeg", "receiving_partner", "registered_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if signal is None:
+        raise Http404
+    return signal

@@ -41,3 +41,13 @@ def set_roles(actor, user: User, roles) -> None:
         groups = ensure_role_groups(user.partner)
         user.groups.add(*(groups[r] for r in roles))
     user._roles_cache = None
+
+
+class RuleViolation(Exception):
+    """A business rule refused an action. The message is Dutch and meant for the user;
+    `field` names the form field it belongs to, if any. Views show it, never a 500."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.message = message
+        self.field = field

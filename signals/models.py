@@ -1,0 +1,368 @@
+"""Intake: signals, the persons they are about, attachments, partner contributions, the
+timeline, transfers — and the direct-FK permission tables that guard signals.
+
+No personal data in `__str__`: django-auditlog copies it into every audit entry unmasked.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from pga.models import Partner, Weegploeg
+
+
+class SourceCategory(models.TextChoices):
+    PROFESSIONAL = "professional", _("Professional")
+    CITIZEN = "burger", _("Burger")
+    POLICE_REGISTRATION = "politie_registratie", _("Politieregistratie")
+    AIVD = "ambtsbericht_aivd", _("Ambtsbericht AIVD")
+    LSE = "doorverwijzing_lse", _("Doorverwijzing Landelijk Steunpunt Extremisme")
+    OM = "om", _("Openbaar Ministerie")
+    OTHER = "overig", _("Overig")
+
+
+class ProfessionalSector(models.TextChoices):
+    EDUCATION = "onderwijs", _("Onderwijs")
+    CARE = "zorg_ggz", _("Zorg / GGZ")
+    YOUTH_WORK = "jeugd_jongerenwerk", _("Jeugd- en jongerenwerk")
+    SOCIAL = "sociaal_domein", _("Sociaal domein")
+    HOUSING = "woningcorporatie", _("Woningcorporatie")
+    OTHER = "overig", _("Overig")
+
+
+class Phenomenon(models.TextChoices):
+    JIHADISM = "jihadisme", _("Jihadisme")
+    RIGHT_WING = "rechts_extremisme", _("Rechts-extremisme")
+    LEFT_WING = "links_extremisme", _("Links-extremisme")
+    ANTI_INSTITUTIONAL = "anti_institutioneel", _("Anti-institutioneel extremisme")
+    UNCLEAR = "overig", _("Overig / onduidelijk")
+
+
+class SignalStatus(models.TextChoices):
+    """DESIGN.md §3: a signal leaves the queue only by a decision, a withdrawal with a
+    written reason, or a transfer."""
+
+    REGISTERED = "registered", _("Geregistreerd")
+    IN_PREPARATION = "in_preparation", _("In voorbereiding")
+    ON_AGENDA = "on_agenda", _("Geagendeerd")
+    MORE_INFORMATION = "more_information", _("Nadere duiding")
+    DECIDED = "decided", _("Besloten")
+    WITHDRAWN = "withdrawn", _("Ingetrokken")
+    TRANSFERRED = "transferred", _("Overgedragen")
+
+
+# Until a signal is on a session's agenda its registration may be edited; after that only
+# contributions are added (issue: "edit until on the agenda").
+EDITABLE_STATUSES = (SignalStatus.REGISTERED, SignalStatus.IN_PREPARATION)
+# Statuses in which a signal is still in the weegploeg's queue.
+OPEN_STATUSES = (
+    SignalStatus.REGISTERED,
+    SignalStatus.IN_PREPARATION,
+    SignalStatus.ON_AGENDA,
+    SignalStatus.MORE_INFORMATION,
+)
+
+
+class Person(models.Model):
+    """The betrokkene. One row per person across their signals (the person index), so a
+    repeat signal links to the same row. A person may start with only a pseudonymous label;
+    identity (name, date of birth, BSN) can be added later."""
+
+    label = models.CharField(
+        _("werknaam"),
+        max_length=100,
+        blank=True,
+        help_text=_("Pseudoniem zolang de identiteit onbekend is."),
+    )
+    first_names = models.CharField(_("voornamen"), max_length=200, blank=True)
+    surname_prefix = models.CharField(_("tussenvoegsel"), max_length=20, blank=True)
+    surname = models.CharField(_("achternaam"), max_length=200, blank=True)
+    date_of_birth = models.DateField(_("geboortedatum"), null=True, blank=True)
+    bsn = models.CharField(_("BSN"), max_length=9, blank=True)
+    address = models.CharField(_("adres"), max_length=300, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=7, blank=True)
+    municipality = models.ForeignKey(
+        Partner,
+        verbose_name=_("woongemeente"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": "gemeente"},
+    )
+    # Lower case, diacritics removed, spaces folded: the key for repeat matching.
+    normalised_name = models.CharField(max_length=420, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("betrokkene")
+        verbose_name_plural = _("betrokkenen")
+        indexes = [
+            models.Index(fields=["bsn"], name="person_bsn_idx", condition=~Q(bsn="")),
+            models.Index(fields=["normalised_name", "date_of_birth"], name="person_name_dob_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="person_bsn_nine_digits",
+                condition=Q(bsn="") | Q(bsn__regex=r"^[0-9]{9}$"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"Betrokkene {self.pk}"
+
+    @property
+    def has_identity(self) -> bool:
+        """Identity is complete (DESIGN.md rule 11) with a surname and a date of birth."""
+        return bool(self.surname and self.date_of_birth)
+
+    @property
+    def display_name(self) -> str:
+        if self.surname:
+            parts = [self.first_names, self.surname_prefix, self.surname]
+            return " ".join(p for p in parts if p)
+        return self.label or str(_("(identiteit onbekend)"))
+
+
+class Signal(models.Model):
+    """A registered signal. Reachable only through `pga.authz.visible_signals` and
+    `get_visible_signal`; permissions live in the direct-FK tables below."""
+
+    reference = models.CharField(_("referentienummer"), max_length=30, unique=True)
+    weegploeg = models.ForeignKey(
+        Weegploeg, verbose_name=_("weegploeg"), on_delete=models.PROTECT, related_name="signals"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("betrokkene"), on_delete=models.PROTECT, related_name="signals"
+    )
+    received_on = models.DateField(_("datum ontvangst"))
+    receiving_partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("ontvangende partner"),
+        on_delete=models.PROTECT,
+        related_name="received_signals",
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("geregistreerd door"),
+        on_delete=models.PROTECT,
+        related_name="registered_signals",
+    )
+    registered_at = models.DateTimeField(_("geregistreerd op"), db_default=Now())
+    source_category = models.CharField(
+        _("bron"), max_length=30, choices=SourceCategory.choices
+    )
+    source_sector = models.CharField(
+        _("sector van de professional"),
+        max_length=30,
+        choices=ProfessionalSector.choices,
+        blank=True,
+    )
+    reporter_name = models.CharField(_("naam melder"), max_length=200, blank=True)
+    reporter_organisation = models.CharField(_("organisatie melder"), max_length=200, blank=True)
+    reporter_contact = models.CharField(_("contactgegevens melder"), max_length=200, blank=True)
+    description = models.TextField(_("feitelijke beschrijving van het gedrag"))
+    behaviour_from = models.DateField(_("datum gedrag (vanaf)"))
+    behaviour_to = models.DateField(_("datum gedrag (tot en met)"), null=True, blank=True)
+    phenomenon = models.CharField(_("fenomeen"), max_length=30, choices=Phenomenon.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=SignalStatus.choices,
+        default=SignalStatus.REGISTERED,
+        db_default=SignalStatus.REGISTERED,
+    )
+    acute_danger = models.BooleanField(_("acuut gevaar gemeld"), default=False)
+    is_repeat = models.BooleanField(
+        _("herhaald signaal"),
+        default=False,
+        help_text=_("Bij registratie waren er al eerdere signalen over deze betrokkene."),
+    )
+    withdrawal_reason = models.TextField(_("reden van intrekking"), blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("signaal")
+        verbose_name_plural = _("signalen")
+        ordering = ["-received_on", "-pk"]
+        permissions = [
+            ("view_dossier", _("Het dossier inzien als weegploeg")),
+            ("view_reporter", _("Meldergegevens inzien")),
+            ("contribute_signal", _("Informatie inbrengen")),
+            ("manage_signal", _("Intrekken en overdragen")),
+        ]
+        indexes = [
+            models.Index(fields=["weegploeg", "status", "-received_on"], name="signal_queue_idx"),
+            models.Index(fields=["person"], name="signal_person_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="signal_behaviour_period_ordered",
+                condition=Q(behaviour_to__isnull=True)
+                | Q(behaviour_to__gte=models.F("behaviour_from")),
+            ),
+            models.CheckConstraint(
+                name="signal_withdrawal_has_reason",
+                condition=~Q(status=SignalStatus.WITHDRAWN) | ~Q(withdrawal_reason=""),
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+
+class ReferenceCounter(models.Model):
+    """The last sequence number used per weegploeg and year (see `next_reference`)."""
+
+    weegploeg = models.ForeignKey(Weegploeg, on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["weegploeg", "year"], name="reference_counter_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.weegploeg_id}-{self.year}"
+
+
+class SignalUserObjectPermission(UserObjectPermissionBase):
+    """django-guardian direct-FK table: per-user permissions on a signal."""
+
+    content_object = models.ForeignKey(Signal, on_delete=models.CASCADE)
+
+
+class SignalGroupObjectPermission(GroupObjectPermissionBase):
+    """django-guardian direct-FK table: per-group (partner role) permissions on a signal."""
+
+    content_object = models.ForeignKey(Signal, on_delete=models.CASCADE)
+
+
+def attachment_path(instance, filename):
+    # Never the uploaded name: it may hold personal data. The name is kept in the row.
+    return f"bijlagen/{instance.signal_id}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(_("bestandsnaam"), max_length=255)
+    content_type = models.CharField(_("bestandstype"), max_length=120)
+    size = models.PositiveBigIntegerField(_("grootte"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        verbose_name = _("bijlage")
+        verbose_name_plural = _("bijlagen")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return f"Bijlage {self.pk}"
+
+
+class ContributionVisibility(models.TextChoices):
+    WEEGPLOEG = "weegploeg", _("Zichtbaar voor de weegploeg")
+    OWN_PARTNER = "own_partner", _("Alleen eigen organisatie (afgeschermd)")
+
+
+class Contribution(models.Model):
+    """Information a partner brings in (informatie-inbreng). Marked "own partner only" (e.g.
+    a running criminal investigation), its content is shown to that partner alone; the
+    others see that the partner holds shielded information."""
+
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="contributions")
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(_("bron"), max_length=200)
+    information_date = models.DateField(_("datum van de informatie"))
+    content = models.TextField(_("informatie"))
+    visibility = models.CharField(
+        _("zichtbaarheid"),
+        max_length=20,
+        choices=ContributionVisibility.choices,
+        default=ContributionVisibility.WEEGPLOEG,
+    )
+    created_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        verbose_name = _("informatie-inbreng")
+        verbose_name_plural = _("informatie-inbreng")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"Inbreng {self.pk}"
+
+    def is_shielded_for(self, partner_id) -> bool:
+        own_only = self.visibility == ContributionVisibility.OWN_PARTNER
+        return own_only and self.partner_id != partner_id
+
+
+class EventKind(models.TextChoices):
+    REGISTERED = "registered", _("Geregistreerd")
+    EDITED = "edited", _("Gewijzigd")
+    IDENTITY = "identity", _("Identiteit aangevuld of gewijzigd")
+    ATTACHMENT = "attachment", _("Bijlage toegevoegd")
+    CONTRIBUTION = "contribution", _("Informatie ingebracht")
+    ACUTE_DANGER = "acute_danger", _("Acuut gevaar gemeld aan de weegploeg")
+    WITHDRAWN = "withdrawn", _("Ingetrokken")
+    TRANSFERRED_IN = "transferred_in", _("Overgedragen aan deze weegploeg")
+    STATUS = "status", _("Status gewijzigd")
+
+
+class SignalEvent(models.Model):
+    """The signal's timeline: what happened, when, by whom. Written by the services; holds no
+    personal data of the betrokkene (that lives in the audit log)."""
+
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=30)
+    at = models.DateTimeField(db_default=Now())
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"Gebeurtenis {self.pk}"
+
+
+class Transfer(models.Model):
+    """A dossier moved to the weegploeg of the person's new municipality (DESIGN.md rule 10).
+    The sending weegploeg keeps this row, and nothing else, as its reference."""
+
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="transfers")
+    reference = models.CharField(max_length=30)
+    from_weegploeg = models.ForeignKey(Weegploeg, on_delete=models.PROTECT, related_name="+")
+    to_weegploeg = models.ForeignKey(Weegploeg, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reden"))
+    transferred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    transferred_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        ordering = ["-transferred_at"]
+
+    def __str__(self):
+        return f"Overdracht {self.reference}"

@@ -1,0 +1,470 @@
+"""Intake rules: registration, the person index and repeat signals, attachments, partner
+contributions, withdrawal and transfer — and who may see a signal (the grants).
+
+Each function takes the acting user, runs in one transaction and raises `RuleViolation`
+with a Dutch message when a rule refuses the action. Sources: DESIGN.md §3 rules 1, 2, 9,
+10 and 11.
+"""
+
+import contextlib
+import dataclasses
+import hashlib
+import unicodedata
+
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pga.audit import processing
+from pga.authz import can, has_role
+from pga.models import ProcessingActivity, Role, RoleGroup
+from pga.services import RuleViolation
+from signals.models import (
+    EDITABLE_STATUSES,
+    OPEN_STATUSES,
+    Attachment,
+    Contribution,
+    EventKind,
+    Person,
+    Signal,
+    SignalEvent,
+    SignalGroupObjectPermission,
+    SignalStatus,
+    Transfer,
+)
+from signals.validators import ALLOWED_CONTENT_TYPES
+
+REGISTERING_ROLES = (Role.MELDPUNT, Role.MEMBER, Role.COORDINATOR)
+
+# Who may do what with a signal (DESIGN.md §4, rule 2). The three partners of the signal's
+# weegploeg see the whole dossier; the registering partner sees its own registration (and
+# may edit it until the agenda), not what the weegploeg adds.
+_DOSSIER = {"view_signal", "view_dossier", "view_reporter", "contribute_signal", "change_signal"}
+WEEGPLOEG_GRANTS = {
+    Role.MEMBER: _DOSSIER,
+    Role.COORDINATOR: _DOSSIER | {"manage_signal"},
+}
+REGISTRAR_GRANTS = {
+    role: {"view_signal", "view_reporter", "change_signal"} for role in REGISTERING_ROLES
+}
+# Once a signal has left the queue, nobody edits or adds to it any more.
+_CLOSED_REMOVES = {"change_signal", "contribute_signal", "manage_signal"}
+
+
+def normalise_name(*parts: str) -> str:
+    """Case- and diacritics-insensitive name key for repeat matching: "Çelik, Ömer" and
+    "celik omer" give the same key."""
+    text = " ".join(p for p in parts if p)
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.casefold().replace("-", " ").split())
+
+
+@dataclasses.dataclass
+class Registration:
+    signal: Signal
+    possible_repeat: bool
+
+
+# -- the person index ----------------------------------------------------------------------
+
+PERSON_FIELDS = (
+    "label", "first_names", "surname_prefix", "surname", "date_of_birth", "bsn", "address",
+    "postcode", "municipality",
+)
+
+
+def find_matching_person(bsn="", normalised="", date_of_birth=None, exclude_pk=None):
+    """DESIGN.md rule 9: the same person is recognised by BSN, or by normalised name plus
+    date of birth."""
+    match = Q()
+    if bsn:
+        match |= Q(bsn=bsn)
+    if normalised and date_of_birth:
+        match |= Q(normalised_name=normalised, date_of_birth=date_of_birth)
+    if not match:
+        return None
+    return Person.objects.filter(match).exclude(pk=exclude_pk).order_by("pk").first()
+
+
+def _apply_person_fields(person: Person, fields: dict) -> None:
+    for name in PERSON_FIELDS:
+        if name in fields:
+            value = fields[name]
+            setattr(person, name, "" if value is None and name not in (
+                "date_of_birth", "municipality") else value)
+    person.normalised_name = normalise_name(
+        person.first_names, person.surname_prefix, person.surname
+    )
+
+
+def _person_for_registration(fields: dict) -> tuple[Person, bool]:
+    """The existing person these details match, updated with what was typed, or a new one.
+    Returns the person and whether they already had signals."""
+    probe = Person()
+    _apply_person_fields(probe, fields)
+    existing = find_matching_person(probe.bsn, probe.normalised_name, probe.date_of_birth)
+    if existing is None:
+        probe.save()
+        return probe, False
+    _merge_details(existing, fields)
+    return existing, existing.signals.exists()
+
+
+def _merge_details(person: Person, fields: dict) -> None:
+    """Newer details fill in or update the known person; empty fields never erase."""
+    changed = {k: v for k, v in fields.items() if k in PERSON_FIELDS and v not in ("", None)}
+    if changed:
+        _apply_person_fields(person, changed)
+        person.save()
+
+
+# -- grants ----------------------------------------------------------------------------------
+
+
+def _gemeente_side(signal: Signal):
+    """Rule 1: in a regional weegploeg the gemeente-side party is the municipality where the
+    person lives; while that is unknown, every gemeente of the weegploeg."""
+    gemeenten = list(signal.weegploeg.gemeenten.values_list("pk", flat=True))
+    municipality = signal.person.municipality_id
+    return [municipality] if municipality in gemeenten else gemeenten
+
+
+def desired_grants(signal: Signal) -> dict[int, set[str]]:
+    """Partner id → role → permission codenames this signal should grant, by its state."""
+    grants: dict[tuple[int, str], set[str]] = {}
+    partners = [*_gemeente_side(signal), signal.weegploeg.politie_id, signal.weegploeg.om_id]
+    for partner_id in partners:
+        for role, perms in WEEGPLOEG_GRANTS.items():
+            grants.setdefault((partner_id, role), set()).update(perms)
+    if not signal.transfers.exists():
+        # After a transfer, the sending side keeps only the Transfer row as its reference.
+        for role, perms in REGISTRAR_GRANTS.items():
+            grants.setdefault((signal.receiving_partner_id, role), set()).update(perms)
+    if signal.status not in OPEN_STATUSES:
+        for perms in grants.values():
+            perms -= _CLOSED_REMOVES
+    elif signal.status not in EDITABLE_STATUSES:
+        for key, perms in grants.items():
+            # On the agenda: the registrar may no longer edit; the weegploeg contributes.
+            if key not in _weegploeg_keys(partners):
+                perms.discard("change_signal")
+    return grants
+
+
+def _weegploeg_keys(partners):
+    return {(p, role) for p in partners for role in WEEGPLOEG_GRANTS}
+
+
+def sync_signal_permissions(signal: Signal) -> None:
+    """Make the signal's group permission rows (guardian direct-FK table) match
+    `desired_grants`. Called by every service that changes who may see or do what."""
+    grants = desired_grants(signal)
+    groups = {
+        (rg.partner_id, rg.role): rg.group_id
+        for rg in RoleGroup.objects.filter(
+            partner_id__in={p for p, _r in grants}, role__in={r for _p, r in grants}
+        )
+    }
+    perms = {
+        p.codename: p.pk
+        for p in Permission.objects.filter(content_type=ContentType.objects.get_for_model(Signal))
+    }
+    desired = {
+        (groups[key], perms[codename])
+        for key, codenames in grants.items()
+        if key in groups
+        for codename in codenames
+    }
+    existing = set(
+        SignalGroupObjectPermission.objects.filter(content_object=signal).values_list(
+            "group_id", "permission_id"
+        )
+    )
+    stale = existing - desired
+    if stale:
+        stale_q = Q()
+        for group_id, permission_id in stale:
+            stale_q |= Q(group_id=group_id, permission_id=permission_id)
+        SignalGroupObjectPermission.objects.filter(stale_q, content_object=signal).delete()
+    SignalGroupObjectPermission.objects.bulk_create(
+        SignalGroupObjectPermission(group_id=g, permission_id=p, content_object=signal)
+        for g, p in desired - existing
+    )
+
+
+# -- registration ----------------------------------------------------------------------------
+
+
+def next_reference(weegploeg, year: int) -> str:
+    """The next reference number of this weegploeg and year, e.g. WP-2026-000123. One
+    atomic upsert, so two registrations at the same moment never share a number."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO signals_referencecounter (weegploeg_id, year, last)
+            VALUES (%s, %s, 1)
+            ON CONFLICT (weegploeg_id, year) DO UPDATE
+                SET last = signals_referencecounter.last + 1
+            RETURNING last
+            """,
+            [weegploeg.pk, year],
+        )
+        (number,) = cursor.fetchone()
+    return f"{weegploeg.code.upper()}-{year}-{number:06d}"
+
+
+def _event(signal, kind, user=None, note=""):
+    SignalEvent.objects.create(
+        signal=signal,
+        kind=kind,
+        actor=user,
+        partner_id=getattr(user, "partner_id", None),
+        note=note,
+    )
+
+
+def register_signal(user, *, signal_fields: dict, person_fields: dict, weegploeg=None,
+                    attachments=()) -> Registration:
+    """Register a signal (rule 2: it reaches the weegploeg of the person's municipality, or
+    the weegploeg chosen while the municipality is unknown). The person is looked up in the
+    index (rule 9) — a repeat is linked and shown to the weegploeg, while the registrar only
+    learns that there may be an earlier signal. Without identity, a pseudonymous label is
+    enough (rule 11)."""
+    if not has_role(user, *REGISTERING_ROLES):
+        raise RuleViolation(_("Alleen het meldpunt en weegploegleden registreren signalen."))
+    with (
+        _files_removed_on_failure() as written,
+        transaction.atomic(),
+        processing(ProcessingActivity.INTAKE),
+    ):
+        person, known = _person_for_registration(person_fields)
+        target = person.municipality.weegploeg if person.municipality_id else weegploeg
+        if target is None:
+            raise RuleViolation(
+                _("Kies de weegploeg: de woongemeente is onbekend of hoort bij geen weegploeg."),
+                field="weegploeg",
+            )
+        today = timezone.localdate()
+        signal = Signal(
+            **signal_fields,
+            weegploeg=target,
+            person=person,
+            receiving_partner_id=user.partner_id,
+            registered_by=user,
+            is_repeat=known,
+            reference=next_reference(target, today.year),
+        )
+        signal.save()
+        if not person.label and not person.has_identity:
+            person.label = _("Betrokkene %(ref)s") % {"ref": signal.reference}
+            person.save(update_fields=["label"])
+        _event(signal, EventKind.REGISTERED, user)
+        for uploaded, content_type in attachments:
+            _store_attachment(user, signal, uploaded, content_type, written)
+        sync_signal_permissions(signal)
+        if signal.acute_danger:
+            _event(signal, EventKind.ACUTE_DANGER, user)
+            from signals.tasks import alert_acute_danger
+
+            transaction.on_commit(lambda: alert_acute_danger.delay(signal.pk))
+    return Registration(signal=signal, possible_repeat=known)
+
+
+def earlier_signals(user, signal: Signal):
+    """Rule 9: the earlier signals about the same person that this user may see as weegploeg
+    (still within retention: purged signals no longer exist)."""
+    from pga.authz import visible_signals
+
+    return (
+        visible_signals(user, "signals.view_dossier")
+        .filter(person_id=signal.person_id)
+        .exclude(pk=signal.pk)
+        .select_related("weegploeg")
+        .order_by("-received_on")
+    )
+
+
+# -- changes ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def edit_signal(user, signal: Signal, signal_fields: dict) -> Signal:
+    """Edit the registration; allowed until the signal is on a session's agenda."""
+    signal = Signal.objects.select_for_update().get(pk=signal.pk)
+    if not can(user, "signals.change_signal", signal) or signal.status not in EDITABLE_STATUSES:
+        raise RuleViolation(
+            _("Dit signaal staat op de agenda of is afgehandeld; voeg informatie toe als inbreng.")
+        )
+    for name, value in signal_fields.items():
+        setattr(signal, name, value)
+    signal.save()
+    _event(signal, EventKind.EDITED, user)
+    return signal
+
+
+@transaction.atomic
+def update_identity(user, signal: Signal, person_fields: dict) -> bool:
+    """Add or correct the person's identity (rule 11) and match again (rule 9). When the new
+    details match another known person, this signal's person is merged into that one.
+    Returns whether a match with earlier signals was found."""
+    signal = Signal.objects.select_for_update().get(pk=signal.pk)
+    if not can(user, "signals.change_signal", signal) or signal.status not in OPEN_STATUSES:
+        raise RuleViolation(_("U kunt de gegevens van de betrokkene hier niet wijzigen."))
+    person = signal.person
+    _apply_person_fields(person, person_fields)
+    other = find_matching_person(
+        person.bsn, person.normalised_name, person.date_of_birth, exclude_pk=person.pk
+    )
+    found = False
+    if other is not None:
+        # The same person twice in the index: keep the older row, move the signals over.
+        found = other.signals.exists()
+        for moved in Signal.objects.filter(person=person):
+            moved.person = other
+            moved.is_repeat = moved.is_repeat or found
+            moved.save(update_fields=["person", "is_repeat", "updated_at"])
+        Person.objects.filter(pk=person.pk).delete()
+        _merge_details(other, {k: v for k, v in person_fields.items() if k != "label"})
+        signal.refresh_from_db()
+    else:
+        person.save()
+    _event(signal, EventKind.IDENTITY, user)
+    sync_signal_permissions(signal)
+    return found
+
+
+def _store_attachment(user, signal, uploaded, content_type, written: list):
+    digest = hashlib.sha256()
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    attachment = Attachment(
+        signal=signal,
+        original_name=uploaded.name[:255],
+        content_type=content_type,
+        size=uploaded.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=user,
+    )
+    attachment.file.save("bijlage", uploaded, save=False)
+    written.append((attachment.file.storage, attachment.file.name))
+    attachment.save()
+    _event(signal, EventKind.ATTACHMENT, user)
+    return attachment
+
+
+@contextlib.contextmanager
+def _files_removed_on_failure():
+    """Files are written to storage before their rows commit. If the transaction fails,
+    remove them, so storage never holds a file the database does not know."""
+    written: list = []
+    try:
+        yield written
+    except BaseException:
+        for storage, name in written:
+            storage.delete(name)
+        raise
+
+
+def add_attachment(user, signal: Signal, uploaded, content_type: str) -> Attachment:
+    """An attachment (type already sniffed by `check_attachment`) for a signal the user may
+    change or contribute to."""
+    if content_type not in ALLOWED_CONTENT_TYPES:
+        raise RuleViolation(_("Dit bestandstype is niet toegestaan."), field="file")
+    if not (can(user, "signals.contribute_signal", signal)
+            or can(user, "signals.change_signal", signal)):
+        raise RuleViolation(_("U kunt aan dit signaal geen bijlage toevoegen."))
+    with _files_removed_on_failure() as written, transaction.atomic():
+        return _store_attachment(user, signal, uploaded, content_type, written)
+
+
+@transaction.atomic
+def add_contribution(user, signal: Signal, fields: dict) -> Contribution:
+    """A partner brings in information (informatie-inbreng) with source and date; "own
+    partner only" shields the content from the other partners (DESIGN.md §4)."""
+    signal = Signal.objects.select_for_update().get(pk=signal.pk)
+    if not can(user, "signals.contribute_signal", signal):
+        raise RuleViolation(_("Alleen de partners van de weegploeg brengen informatie in."))
+    contribution = Contribution.objects.create(
+        signal=signal, partner_id=user.partner_id, author=user, **fields
+    )
+    if signal.status == SignalStatus.REGISTERED:
+        signal.status = SignalStatus.IN_PREPARATION
+        signal.save(update_fields=["status", "updated_at"])
+    _event(signal, EventKind.CONTRIBUTION, user)
+    return contribution
+
+
+def contributions_for(user, signal: Signal):
+    """The contributions with, for each, whether its content is shielded from this user."""
+    return [
+        (c, c.is_shielded_for(user.partner_id))
+        for c in signal.contributions.select_related("partner", "author")
+    ]
+
+
+@transaction.atomic
+def withdraw_signal(user, signal: Signal, reason: str) -> Signal:
+    """Rule 2: a signal leaves the queue by withdrawal only with a written reason, which all
+    three partners see."""
+    reason = (reason or "").strip()
+    if len(reason) < 10:
+        raise RuleViolation(
+            _("Geef een schriftelijke reden van minstens 10 tekens; alle drie de partners zien "
+              "deze reden."),
+            field="reason",
+        )
+    signal = Signal.objects.select_for_update().get(pk=signal.pk)
+    if not can(user, "signals.manage_signal", signal) or signal.status not in OPEN_STATUSES:
+        raise RuleViolation(_("Dit signaal kan niet (meer) worden ingetrokken."))
+    signal.status = SignalStatus.WITHDRAWN
+    signal.withdrawal_reason = reason
+    signal.withdrawn_at = timezone.now()
+    signal.save()
+    _event(signal, EventKind.WITHDRAWN, user)
+    sync_signal_permissions(signal)
+    return signal
+
+
+@transaction.atomic
+def transfer_signal(user, signal: Signal, to_weegploeg, reason: str, municipality=None):
+    """Rule 10: when the person moves, the dossier goes to the weegploeg of the new
+    municipality, not re-registered. The receiving weegploeg gets the whole dossier; the
+    sending side keeps only the Transfer row as a reference."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleViolation(_("Geef de reden van de overdracht."), field="reason")
+    signal = Signal.objects.select_for_update().get(pk=signal.pk)
+    if not can(user, "signals.manage_signal", signal) or signal.status not in OPEN_STATUSES:
+        raise RuleViolation(_("Dit signaal kan niet (meer) worden overgedragen."))
+    if municipality is not None:
+        to_weegploeg = municipality.weegploeg
+    if to_weegploeg is None or to_weegploeg.pk == signal.weegploeg_id:
+        raise RuleViolation(
+            _("Kies een andere weegploeg dan de huidige."), field="to_weegploeg"
+        )
+    Transfer.objects.create(
+        signal=signal,
+        reference=signal.reference,
+        from_weegploeg_id=signal.weegploeg_id,
+        to_weegploeg=to_weegploeg,
+        reason=reason,
+        transferred_by=user,
+    )
+    if municipality is not None:
+        signal.person.municipality = municipality
+        signal.person.save(update_fields=["municipality", "updated_at"])
+    signal.weegploeg = to_weegploeg
+    signal.status = SignalStatus.REGISTERED
+    signal.save()
+    _event(signal, EventKind.TRANSFERRED_IN, user, note=str(to_weegploeg))
+    sync_signal_permissions(signal)
+    return signal
+
+
+def can_register(user) -> bool:
+    return has_role(user, *REGISTERING_ROLES)

@@ -1,0 +1,39 @@
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.utils.translation import gettext as _
+
+from pga.models import Role, User
+
+
+def weegploeg_members(signal):
+    """The members and coordinators of the partners that weigh this signal."""
+    from signals.services import desired_grants
+
+    partners = {partner_id for partner_id, _role in desired_grants(signal)}
+    return User.objects.filter(
+        is_active=True,
+        partner_id__in=partners & set(signal.weegploeg.partners().values_list("pk", flat=True)),
+        groups__role_group__role__in=[Role.MEMBER, Role.COORDINATOR],
+    ).distinct()
+
+
+@shared_task(acks_late=True, time_limit=120)
+def alert_acute_danger(signal_id):
+    """Tell the weegploeg that a registrar marked acute danger. Reference number only: no
+    personal data leaves the system by e-mail."""
+    from signals.models import Signal
+
+    signal = Signal.objects.select_related("weegploeg").filter(pk=signal_id).first()
+    if signal is None:
+        return 0
+    subject = _("Acuut gevaar gemeld bij signaal %(ref)s") % {"ref": signal.reference}
+    body = _(
+        "Bij de registratie van signaal %(ref)s is acuut gevaar aangegeven. Bekijk het signaal "
+        "in Weegploeg. Bij direct gevaar: bel 112."
+    ) % {"ref": signal.reference}
+    messages = [
+        (subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+        for user in weegploeg_members(signal)
+    ]
+    return send_mass_mail(messages, fail_silently=False)

@@ -1,0 +1,67 @@
+"""Signals are made through the registration service, so that every test signal has the
+grants, reference number and timeline a real one has."""
+
+import datetime
+
+import factory
+from factory.django import DjangoModelFactory
+
+from signals.models import Person, Phenomenon, SourceCategory
+from signals.services import register_signal
+
+
+class PersonFactory(DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    first_names = factory.Faker("first_name", locale="nl_NL")
+    surname = factory.Faker("last_name", locale="nl_NL")
+    date_of_birth = factory.Faker("date_of_birth", minimum_age=14, maximum_age=40)
+
+
+def person_fields(**overrides):
+    fields = {
+        "first_names": "Jan",
+        "surname_prefix": "",
+        "surname": "Jansen",
+        "date_of_birth": datetime.date(2004, 5, 17),
+        "bsn": "",
+        "label": "",
+        "address": "",
+        "postcode": "",
+        "municipality": None,
+    }
+    fields.update(overrides)
+    return fields
+
+
+def signal_fields(**overrides):
+    fields = {
+        "received_on": datetime.date(2026, 11, 2),
+        "source_category": SourceCategory.PROFESSIONAL,
+        "source_sector": "onderwijs",
+        "reporter_name": "Mentor",
+        "reporter_organisation": "College",
+        "reporter_contact": "",
+        "description": "Deelde op school herhaaldelijk propaganda en sprak over geweld.",
+        "behaviour_from": datetime.date(2026, 10, 20),
+        "behaviour_to": None,
+        "phenomenon": Phenomenon.JIHADISM,
+        "acute_danger": False,
+    }
+    fields.update(overrides)
+    return fields
+
+
+def register(user, *, weegploeg=None, person=None, attachments=(), **signal_overrides):
+    """Register a signal as `user`; `person` is a dict of person fields (default: a Jan
+    Jansen living in the user's weegploeg's gemeente when `weegploeg` is given)."""
+    if person is None:
+        person = person_fields(municipality=weegploeg.gemeente if weegploeg else None)
+    return register_signal(
+        user,
+        signal_fields=signal_fields(**signal_overrides),
+        person_fields=person,
+        weegploeg=weegploeg,
+        attachments=attachments,
+    ).signal

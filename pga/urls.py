@@ -20,4 +20,6 @@ urlpatterns = [
     path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("beheer/", beheer_site.urls),
     path("audit/", include(audit_patterns)),
+    path("", include("signals.urls")),
+    path("", include("criteria.urls")),
 ]

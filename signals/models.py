@@ -319,6 +319,7 @@ class EventKind(models.TextChoices):
     IDENTITY = "identity", _("Identiteit aangevuld of gewijzigd")
     ATTACHMENT = "attachment", _("Bijlage toegevoegd")
     CONTRIBUTION = "contribution", _("Informatie ingebracht")
+    ASSESSMENT = "assessment", _("Weging vastgelegd")
     ACUTE_DANGER = "acute_danger", _("Acuut gevaar gemeld aan de weegploeg")
     WITHDRAWN = "withdrawn", _("Ingetrokken")
     TRANSFERRED_IN = "transferred_in", _("Overgedragen aan deze weegploeg")

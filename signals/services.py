@@ -392,11 +392,17 @@ def add_contribution(user, signal: Signal, fields: dict) -> Contribution:
     contribution = Contribution.objects.create(
         signal=signal, partner_id=user.partner_id, author=user, **fields
     )
+    record_preparation(user, signal, EventKind.CONTRIBUTION)
+    return contribution
+
+
+def record_preparation(user, signal: Signal, kind: str, note: str = "") -> None:
+    """Something was added to the dossier (a contribution, an assessment): note it on the
+    timeline and move a freshly registered signal into preparation."""
     if signal.status == SignalStatus.REGISTERED:
         signal.status = SignalStatus.IN_PREPARATION
         signal.save(update_fields=["status", "updated_at"])
-    _event(signal, EventKind.CONTRIBUTION, user)
-    return contribution
+    _event(signal, kind, user, note)
 
 
 def contributions_for(user, signal: Signal):

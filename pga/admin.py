@@ -143,6 +143,16 @@ class UserAdmin(BeheerModelAdmin):
         (_("Wachtwoord"), {"fields": ["password1", "password2"]}),
     ]
 
+    actions = ["unlock"]
+
+    @admin.action(description=_("Blokkade na mislukte inlogpogingen opheffen"))
+    def unlock(self, request, queryset):
+        from axes.utils import reset
+
+        for user in queryset:
+            reset(username=user.email)
+        self.message_user(request, _("De blokkades zijn opgeheven."))
+
     @admin.display(description=_("rollen"))
     def role_list(self, obj):
         return ", ".join(Role(r).label for r in sorted(roles_of(obj)))

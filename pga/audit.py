@@ -148,3 +148,13 @@ def _current_remote_addr():
         return None
 
 
+
+
+def query_fingerprint(text: str) -> str:
+    """A keyed hash of a search query: the audit log can show that a given name was searched
+    (the auditor hashes the name to compare) without spreading the name itself."""
+    import hashlib
+    import hmac
+
+    normalised = " ".join(text.casefold().split())
+    return hmac.new(settings.SECRET_KEY.encode(), normalised.encode(), hashlib.sha256).hexdigest()

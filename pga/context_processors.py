@@ -8,6 +8,9 @@ from pga.models import Role
 # (url name, label, roles that see it). Later apps add their entries here.
 NAVIGATION = [
     ("home", _("Overzicht"), None),
+    ("signals:register", _("Nieuw signaal"), (Role.MELDPUNT, Role.MEMBER, Role.COORDINATOR)),
+    ("signals:mine", _("Mijn registraties"), (Role.MELDPUNT, Role.MEMBER, Role.COORDINATOR)),
+    ("signals:queue", _("Wachtrij"), (Role.MEMBER, Role.COORDINATOR)),
     ("beheer:index", _("Beheer"), (Role.ADMIN,)),
     ("audit:log", _("Auditlog"), (Role.AUDITOR,)),
 ]

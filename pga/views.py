@@ -43,7 +43,9 @@ def healthz(request):
         try:
             import redis
 
-            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
+            redis.Redis.from_url(
+                settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2
+            ).ping()
             status["redis"] = "ok"
         except Exception:  # noqa: BLE001
             status["redis"] = "error"

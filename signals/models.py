@@ -331,7 +331,7 @@ class SignalEvent(models.Model):
     personal data of the betrokkene (that lives in the audit log)."""
 
     signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=30)
+    kind = models.CharField(max_length=30, choices=EventKind.choices)
     at = models.DateTimeField(db_default=Now())
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

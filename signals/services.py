@@ -472,5 +472,43 @@ def transfer_signal(user, signal: Signal, to_weegploeg, reason: str, municipalit
     return signal
 
 
+def queue(user, *, q="", status="", phenomenon="", source_category="", date_from=None,
+          date_to=None):
+    """The weegploeg's queue: the signals this user sees as weegploeg (never others'), by
+    default the open ones, newest first. Search by reference or by (normalised) name."""
+    from pga.authz import visible_signals
+
+    signals = visible_signals(user, "signals.view_dossier").select_related(
+        "person", "weegploeg", "receiving_partner"
+    )
+    signals = signals.filter(status=status) if status else signals.filter(
+        status__in=OPEN_STATUSES
+    )
+    if phenomenon:
+        signals = signals.filter(phenomenon=phenomenon)
+    if source_category:
+        signals = signals.filter(source_category=source_category)
+    if date_from:
+        signals = signals.filter(received_on__gte=date_from)
+    if date_to:
+        signals = signals.filter(received_on__lte=date_to)
+    if q:
+        key = normalise_name(q)
+        signals = signals.filter(
+            Q(reference__iexact=q.strip()) | Q(person__normalised_name__contains=key)
+            | Q(person__label__icontains=q.strip())
+        )
+    return signals.order_by("-received_on", "-pk")
+
+
+def transfers_out(user):
+    """The references the user's weegploegen keep of dossiers they transferred."""
+    from pga.authz import weegploegen_of
+
+    return Transfer.objects.filter(from_weegploeg__in=weegploegen_of(user)).select_related(
+        "to_weegploeg"
+    )
+
+
 def can_register(user) -> bool:
     return has_role(user, *REGISTERING_ROLES)

@@ -18,7 +18,7 @@ def weegploeg_members(signal):
     ).distinct()
 
 
-@shared_task(acks_late=True, time_limit=120)
+@shared_task(acks_late=True, time_limit=120, soft_time_limit=100)
 def alert_acute_danger(signal_id):
     """Tell the weegploeg that a registrar marked acute danger. Reference number only: no
     personal data leaves the system by e-mail."""

@@ -17,6 +17,22 @@ def _plain_http(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _celery_eager(request):
+    """Tasks run in-process in tests, also where REDIS_URL is set (as in CI); tests marked
+    `real_worker` use a real worker against Redis instead."""
+    from pga.celery import app
+
+    if request.node.get_closest_marker("real_worker"):
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager = previous
+
+
 @pytest.fixture
 def weegploeg(db):
     return WeegploegFactory()

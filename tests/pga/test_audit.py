@@ -100,7 +100,9 @@ def test_auditor_screen_filters_by_user_and_action_and_pages(client, login, audi
     login(auditor)
     url = reverse("audit:log")
     partner_type = ContentType.objects.get_for_model(Partner).pk
-    filters = {"actor": beheerder.pk, "action": AuditEntry.Action.CREATE, "content_type": partner_type}
+    filters = {
+        "actor": beheerder.pk, "action": AuditEntry.Action.CREATE, "content_type": partner_type
+    }
     response = client.get(url, filters)
     assert response.status_code == 200
     page = response.context["page"]

@@ -102,3 +102,20 @@ def test_changing_roles_replaces_the_group_memberships(client, login, beheerder,
     assert response.status_code == 302, response.content.decode()[:3000]
     colleague.refresh_from_db()
     assert roles_of(User.objects.get(pk=colleague.pk)) == {Role.COORDINATOR}
+
+
+def test_beheerder_lifts_a_lockout(client, login, beheerder, make_user):
+    from axes.models import AccessAttempt
+
+    locked = make_user(beheerder.partner, Role.MEMBER)
+    AccessAttempt.objects.create(
+        username=locked.email, failures_since_start=5, ip_address="10.0.0.1", user_agent="x",
+        get_data="", post_data="", http_accept="", path_info="/account/login/",
+    )
+    login(beheerder)
+    response = client.post(
+        reverse("beheer:pga_user_changelist"),
+        {"action": "unlock", "_selected_action": [locked.pk]},
+    )
+    assert response.status_code == 302
+    assert not AccessAttempt.objects.filter(username=locked.email).exists()

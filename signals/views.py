@@ -1,0 +1,325 @@
+"""Intake screens. Thin: each view parses the request, calls one service, renders. Every
+signal is read through `pga.authz` (404 for others'), every read of personal data is
+recorded with `record_access`."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from pga.audit import query_fingerprint, record_access
+from pga.authz import can, get_visible_signal, require_role, visible_signals
+from pga.models import ProcessingActivity, Role
+from pga.services import RuleViolation
+from signals import services
+from signals.forms import (
+    AttachmentForm,
+    ContributionForm,
+    PersonForm,
+    QueueFilterForm,
+    RegistrationForm,
+    SignalForm,
+    TransferForm,
+    WithdrawForm,
+)
+from signals.models import Attachment, Person, SignalStatus
+
+PAGE_SIZE = 25
+WEEGPLOEG_ROLES = (Role.MEMBER, Role.COORDINATOR)
+
+
+def _form_error(form, error: RuleViolation):
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def _form_page(request, signal, form, title, submit, intro="", multipart=False):
+    """The one template for the small forms on a signal (edit, identity, attachment,
+    contribution, withdrawal, transfer)."""
+    return render(
+        request,
+        "signals/form_page.html",
+        {"form": form, "forms": [form], "signal": signal, "title": title, "submit": submit,
+         "intro": intro, "multipart": multipart},
+    )
+
+
+@require_role(*services.REGISTERING_ROLES)
+@require_http_methods(["GET", "POST"])
+def register(request):
+    form = RegistrationForm(request.POST or None, request.FILES or None, prefix="signaal")
+    person_form = PersonForm(request.POST or None, prefix="betrokkene")
+    if request.method == "POST" and form.is_valid() and person_form.is_valid():
+        try:
+            registration = services.register_signal(
+                request.user,
+                signal_fields=form.signal_fields(),
+                person_fields=person_form.cleaned_data,
+                weegploeg=form.cleaned_data["weegploeg"],
+                attachments=form.cleaned_data["attachments"],
+            )
+        except RuleViolation as error:
+            _form_error(form, error)
+        else:
+            signal = registration.signal
+            messages.success(
+                request, _("Signaal %(ref)s is geregistreerd.") % {"ref": signal.reference}
+            )
+            if registration.possible_repeat:
+                messages.info(
+                    request,
+                    _("Mogelijk is er eerder een signaal over deze persoon geregistreerd; "
+                      "de weegploeg ziet dit."),
+                )
+            if signal.acute_danger:
+                messages.warning(
+                    request,
+                    _("De weegploeg is gewaarschuwd. Dit systeem is niet voor noodsituaties: "
+                      "bel bij acuut gevaar 112."),
+                )
+            return redirect("signals:detail", pk=signal.pk)
+    if request.method == "POST" and request.FILES:
+        messages.error(request, _("Kies de bijlagen opnieuw: een browser bewaart ze niet."))
+    return render(
+        request,
+        "signals/register.html",
+        {"form": form, "person_form": person_form, "forms": [person_form, form]},
+    )
+
+
+@require_role(*services.REGISTERING_ROLES)
+@require_GET
+def my_registrations(request):
+    signals = (
+        visible_signals(request.user)
+        .filter(registered_by=request.user)
+        .select_related("weegploeg")
+        .order_by("-registered_at", "-pk")
+    )
+    page = Paginator(signals, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    return render(request, "signals/mine.html", {"page": page})
+
+
+@require_role(*WEEGPLOEG_ROLES)
+@require_GET
+def queue(request):
+    form = QueueFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    transfers = None
+    if filters.get("status") == SignalStatus.TRANSFERRED:
+        transfers = services.transfers_out(request.user)
+        page = Paginator(transfers, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    else:
+        signals = services.queue(request.user, **filters)
+        page = Paginator(signals, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    if filters.get("q"):
+        # Searching persons is itself a processing of personal data: logged with its
+        # purpose and a keyed fingerprint of the query, never the query in clear text.
+        record_access(
+            request.user,
+            model=Person,
+            purpose=ProcessingActivity.INTAKE,
+            detail={"zoekopdracht": "referentie of naam", "vingerafdruk": query_fingerprint(
+                filters["q"]
+            )},
+        )
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    return render(
+        request,
+        "signals/queue.html",
+        {"form": form, "page": page, "transfers": transfers is not None,
+         "query": query.urlencode()},
+    )
+
+
+@require_GET
+def detail(request, pk):
+    user = request.user
+    signal = get_visible_signal(user, pk)
+    record_access(user, signal, purpose=ProcessingActivity.INTAKE)
+    as_weegploeg = can(user, "signals.view_dossier", signal)
+    context = {
+        "signal": signal,
+        "person": signal.person,
+        "as_weegploeg": as_weegploeg,
+        "can_change": signal.is_editable and can(user, "signals.change_signal", signal),
+        "can_change_identity": can(user, "signals.change_signal", signal)
+        and signal.status in services.OPEN_STATUSES,
+        "can_contribute": can(user, "signals.contribute_signal", signal),
+        "can_manage": can(user, "signals.manage_signal", signal),
+        "show_reporter": can(user, "signals.view_reporter", signal),
+        "attachments": signal.attachments.all(),
+        "events": signal.events.select_related("actor", "partner"),
+    }
+    if as_weegploeg:
+        context["earlier_signals"] = services.earlier_signals(user, signal)
+        context["contributions"] = services.contributions_for(user, signal)
+        context["transfers"] = signal.transfers.select_related("from_weegploeg", "to_weegploeg")
+        context.update(_assessment_context(user, signal))
+    return render(request, "signals/detail.html", context)
+
+
+def _assessment_context(user, signal):
+    """What the criteria app adds to the signal page, if it is installed with a hook."""
+    try:
+        from criteria.services import signal_page_context
+    except ImportError:
+        return {}
+    return signal_page_context(user, signal)
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request, pk):
+    signal = get_visible_signal(request.user, pk, "signals.change_signal")
+    if not signal.is_editable:
+        messages.error(
+            request,
+            _("Dit signaal staat op de agenda of is afgehandeld; voeg informatie toe als inbreng."),
+        )
+        return redirect("signals:detail", pk=signal.pk)
+    form = SignalForm(request.POST or None, instance=signal, prefix="signaal")
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            services.edit_signal(request.user, signal, fields)
+        except RuleViolation as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Het signaal is gewijzigd."))
+            return redirect("signals:detail", pk=signal.pk)
+    return _form_page(request, signal, form, _("Signaal wijzigen"), _("Wijzigingen opslaan"))
+
+
+@require_http_methods(["GET", "POST"])
+def identity(request, pk):
+    signal = get_visible_signal(request.user, pk, "signals.change_signal")
+    person = Person.objects.get(pk=signal.person_id)
+    form = PersonForm(request.POST or None, instance=person, prefix="betrokkene")
+    if request.method == "POST" and form.is_valid():
+        try:
+            found = services.update_identity(request.user, signal, form.cleaned_data)
+        except RuleViolation as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("De gegevens van de betrokkene zijn bijgewerkt."))
+            if found:
+                messages.info(
+                    request,
+                    _("Mogelijk is er eerder een signaal over deze persoon geregistreerd; "
+                      "de weegploeg ziet dit."),
+                )
+            return redirect("signals:detail", pk=signal.pk)
+    else:
+        record_access(request.user, person, purpose=ProcessingActivity.INTAKE)
+    return _form_page(
+        request, signal, form, _("Gegevens betrokkene"), _("Opslaan"),
+        intro=_("Vul de identiteit aan zodra die bekend is. Voor een besluit tot casusoverleg "
+                "zijn achternaam en geboortedatum nodig."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def add_attachment(request, pk):
+    signal = get_visible_signal(request.user, pk)
+    form = AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            for uploaded, content_type in form.cleaned_data["file"]:
+                services.add_attachment(request.user, signal, uploaded, content_type)
+        except RuleViolation as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("De bijlage is toegevoegd."))
+            return redirect("signals:detail", pk=signal.pk)
+    return _form_page(
+        request, signal, form, _("Bijlage toevoegen"), _("Toevoegen"), multipart=True
+    )
+
+
+@require_GET
+def download_attachment(request, pk, attachment_pk):
+    """Attachments only through this view: authorised like the signal, audited, and always
+    as a download (never rendered inline by the browser)."""
+    signal = get_visible_signal(request.user, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, signal=signal)
+    record_access(request.user, attachment, purpose=ProcessingActivity.INTAKE)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contribute(request, pk):
+    signal = get_visible_signal(request.user, pk, "signals.contribute_signal")
+    form = ContributionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_contribution(request.user, signal, form.cleaned_data)
+        except RuleViolation as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Uw informatie is toegevoegd aan het dossier."))
+            return redirect("signals:detail", pk=signal.pk)
+    return _form_page(request, signal, form, _("Informatie inbrengen"), _("Toevoegen"))
+
+
+@require_http_methods(["GET", "POST"])
+def withdraw(request, pk):
+    signal = get_visible_signal(request.user, pk, "signals.view_dossier")
+    if not can(request.user, "signals.manage_signal", signal):
+        raise PermissionDenied
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw_signal(request.user, signal, form.cleaned_data["reason"])
+        except RuleViolation as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Het signaal is ingetrokken."))
+            return redirect("signals:detail", pk=signal.pk)
+    return _form_page(
+        request, signal, form, _("Signaal intrekken"), _("Intrekken"),
+        intro=_("Een ingetrokken signaal verlaat de wachtrij. De reden is zichtbaar voor alle "
+                "drie de partners."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def transfer(request, pk):
+    signal = get_visible_signal(request.user, pk, "signals.view_dossier")
+    if not can(request.user, "signals.manage_signal", signal):
+        raise PermissionDenied
+    form = TransferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.transfer_signal(
+                request.user,
+                signal,
+                form.cleaned_data["to_weegploeg"],
+                form.cleaned_data["reason"],
+                municipality=form.cleaned_data["municipality"],
+            )
+        except RuleViolation as error:
+            _form_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Het dossier %(ref)s is overgedragen. Uw weegploeg houdt alleen een verwijzing.")
+                % {"ref": signal.reference},
+            )
+            return redirect("signals:queue")
+    return _form_page(
+        request, signal, form, _("Dossier overdragen"), _("Overdragen"),
+        intro=_("De betrokkene is verhuisd: de weegploeg van de nieuwe gemeente ontvangt het "
+                "hele dossier. Uw weegploeg houdt alleen een verwijzing."),
+    )

@@ -1,0 +1,74 @@
+"""The weegploeg queue: filters, search, pagination, and a query count that does not grow
+with the number of signals on the page."""
+
+import datetime
+
+from django.urls import reverse
+
+from signals.models import SignalStatus
+from signals.services import withdraw_signal
+from tests.signals.factories import person_fields, register
+
+
+def _fill(meldpunt, weegploeg, count):
+    return [
+        register(
+            meldpunt,
+            weegploeg=weegploeg,
+            person=person_fields(surname=f"Persoon{n}", municipality=weegploeg.gemeente),
+            received_on=datetime.date(2026, 10, 1) + datetime.timedelta(days=n % 30),
+        )
+        for n in range(count)
+    ]
+
+
+def test_queue_query_count_does_not_grow_with_the_page(
+    client, login, meldpunt, weegploeg, members, django_assert_max_num_queries
+):
+    login(members["politie"])
+    _fill(meldpunt, weegploeg, 3)
+    url = reverse("signals:queue")
+    client.get(url)  # warm the session and content-type caches
+    with django_assert_max_num_queries(12) as few:
+        client.get(url)
+    _fill(meldpunt, weegploeg, 30)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert len(response.context["page"].object_list) == 25
+
+
+def test_queue_filters_by_status_phenomenon_source_and_date(
+    client, login, meldpunt, weegploeg, members, coordinator
+):
+    signals = _fill(meldpunt, weegploeg, 4)
+    withdraw_signal(coordinator, signals[0], "Dubbele registratie van hetzelfde signaal.")
+    login(members["gemeente"])
+    url = reverse("signals:queue")
+    assert client.get(url).context["page"].paginator.count == 3
+    assert client.get(url, {"status": SignalStatus.WITHDRAWN}).context[
+        "page"
+    ].paginator.count == 1
+    assert client.get(url, {"phenomenon": "links_extremisme"}).context["page"].paginator.count == 0
+    assert client.get(url, {"source_category": "professional"}).context[
+        "page"
+    ].paginator.count == 3
+    assert client.get(url, {"date_from": "2026-10-03", "date_to": "2026-10-03"}).context[
+        "page"
+    ].paginator.count == 1
+
+
+def test_queue_search_by_reference_or_person_name(client, login, meldpunt, weegploeg, members):
+    signals = _fill(meldpunt, weegploeg, 3)
+    login(members["om"])
+    url = reverse("signals:queue")
+    by_reference = client.get(url, {"q": signals[1].reference.lower()}).context["page"]
+    assert list(by_reference.object_list) == [signals[1]]
+    by_name = client.get(url, {"q": "jan persoon2"}).context["page"]
+    assert list(by_name.object_list) == [signals[2]]
+
+
+def test_queue_with_bad_filter_dates_shows_a_dutch_error(client, login, members):
+    login(members["om"])
+    response = client.get(reverse("signals:queue"), {"date_from": "2026-13-45"})
+    assert response.status_code == 200
+    assert "Voer een geldige datum in." in response.content.decode()

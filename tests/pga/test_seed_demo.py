@@ -2,6 +2,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from pga.models import Partner, RoleGroup, User, Weegploeg
+from signals.models import Signal
 
 
 def _snapshot():
@@ -11,6 +12,7 @@ def _snapshot():
         "users": sorted(User.objects.values_list("email", "partner__code", "password")),
         "roles": sorted(RoleGroup.objects.values_list("partner__code", "role", "group__name")),
         "memberships": sorted(Group.objects.values_list("name", "user__email")),
+        "signals": sorted(Signal.objects.values_list("reference", "person_id", "is_repeat")),
     }
 
 
@@ -20,6 +22,8 @@ def test_seed_demo_run_twice_gives_the_same_data(db, capsys):
     call_command("seed_demo")
     assert _snapshot() == first
     assert len(first["users"]) == 15
+    assert len(first["signals"]) == 4
+    assert any(is_repeat for _ref, _person, is_repeat in first["signals"])
     assert "Demo-wachtwoord-2026" in capsys.readouterr().out
 
 

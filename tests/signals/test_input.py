@@ -125,7 +125,7 @@ def test_script_tags_in_text_are_rendered_escaped(client, post):
 def test_valid_registration_with_attachments_stores_file_outside_the_web_root(
     client, post, _private_storage, settings
 ):
-    text = SimpleUploadedFile("notitie.txt", "Gesprek met mentor.\n".encode())
+    text = SimpleUploadedFile("notitie.txt", b"Gesprek met mentor.\n")
     response = post(files=[text])
     assert response.status_code == 302
     attachment = Attachment.objects.get()
@@ -158,7 +158,9 @@ form_text = st.text(
 )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     description=form_text,
     surname=form_text,

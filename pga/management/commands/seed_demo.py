@@ -1,7 +1,12 @@
 """Demo data for the embedded run: one weegploeg, its three partners, a user per role and
 partner. Idempotent: running it again changes nothing (passwords are set only on creation).
-Later apps add their demo data through `DEMO_STEPS`."""
+Each app may add its own demo data in a `demo.py` with `seed(weegploeg)`; they run in the
+order of INSTALLED_APPS, which follows the apps' dependencies."""
 
+import importlib
+import importlib.util
+
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -12,8 +17,13 @@ from pga.services import ensure_role_groups, set_roles
 DEMO_PASSWORD = "Demo-wachtwoord-2026"  # noqa: S105 - printed on purpose, demo only
 DEMO_DOMAIN = "demo.weegploeg.nl"
 
-# Extra demo steps of later apps: callables taking the weegploeg, run in order.
-DEMO_STEPS: list = []
+
+
+def app_demo_steps():
+    for app_config in apps.get_app_configs():
+        module = f"{app_config.name}.demo"
+        if importlib.util.find_spec(module) is not None:
+            yield importlib.import_module(module).seed
 
 
 def demo_email(role: str, kind: str) -> str:
@@ -27,7 +37,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with processing(ProcessingActivity.MANAGEMENT):
             weegploeg = self.seed_core()
-            for step in DEMO_STEPS:
+            for step in app_demo_steps():
                 step(weegploeg)
         self.print_logins()
 

@@ -8,6 +8,7 @@ that suits the embedded run (`make run`). Each one is listed in `.env.example` a
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -32,6 +33,9 @@ PRIVATE_STORAGE_ROOT = Path(
 )
 EMBEDDED_PGDATA = Path(env.str("EMBEDDED_PGDATA", default=str(BASE_DIR / "var" / "pgdata")))
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# After this many voting rounds without a unanimous outcome, an item is flagged for
+# escalation to the lokale driehoek (DESIGN.md §3 rule 4).
+ESCALATION_ROUNDS = env.int("ESCALATION_ROUNDS", default=2)
 
 # -- database ----------------------------------------------------------------------------
 if not DATABASE_URL:
@@ -53,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.postgres",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_otp",
@@ -222,7 +227,12 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "information-request-reminders": {
+        "task": "weegploeg.tasks.send_information_request_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 
 # -- logging: no personal data; requests are audited in the database, not in logs ----------
 LOGGING = {

@@ -324,6 +324,7 @@ class EventKind(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Ingetrokken")
     TRANSFERRED_IN = "transferred_in", _("Overgedragen aan deze weegploeg")
     STATUS = "status", _("Status gewijzigd")
+    DECIDED = "decided", _("Besluit genomen")
 
 
 class SignalEvent(models.Model):

@@ -133,6 +133,19 @@ def _gemeente_side(signal: Signal):
     return [municipality] if municipality in gemeenten else gemeenten
 
 
+def core_partner_ids(signal: Signal) -> tuple[int, int, int]:
+    """Rule 1: the three parties that weigh this signal — the gemeente-side party, the politie
+    and the OM of its weegploeg. Refused while a regional weegploeg cannot tell which of its
+    gemeenten is the gemeente-side party (the person's municipality is unknown)."""
+    gemeenten = _gemeente_side(signal)
+    if len(gemeenten) != 1:
+        raise RuleViolation(
+            _("Leg eerst de woongemeente van de betrokkene vast: deze weegploeg dient meerdere "
+              "gemeenten.")
+        )
+    return gemeenten[0], signal.weegploeg.politie_id, signal.weegploeg.om_id
+
+
 def desired_grants(signal: Signal) -> dict[int, set[str]]:
     """Partner id → role → permission codenames this signal should grant, by its state."""
     grants: dict[tuple[int, str], set[str]] = {}
@@ -217,7 +230,8 @@ def next_reference(weegploeg, year: int) -> str:
     return f"{weegploeg.code.upper()}-{year}-{number:06d}"
 
 
-def _event(signal, kind, user=None, note=""):
+def record_event(user, signal, kind, note="") -> None:
+    """Add a line to the signal's timeline (no personal data of the betrokkene in `note`)."""
     SignalEvent.objects.create(
         signal=signal,
         kind=kind,
@@ -262,12 +276,12 @@ def register_signal(user, *, signal_fields: dict, person_fields: dict, weegploeg
         if not person.label and not person.has_identity:
             person.label = _("Betrokkene %(ref)s") % {"ref": signal.reference}
             person.save(update_fields=["label"])
-        _event(signal, EventKind.REGISTERED, user)
+        record_event(user, signal, EventKind.REGISTERED)
         for uploaded, content_type in attachments:
             _store_attachment(user, signal, uploaded, content_type, written)
         sync_signal_permissions(signal)
         if signal.acute_danger:
-            _event(signal, EventKind.ACUTE_DANGER, user)
+            record_event(user, signal, EventKind.ACUTE_DANGER)
             from signals.tasks import alert_acute_danger
 
             transaction.on_commit(lambda: alert_acute_danger.delay(signal.pk))
@@ -302,7 +316,7 @@ def edit_signal(user, signal: Signal, signal_fields: dict) -> Signal:
     for name, value in signal_fields.items():
         setattr(signal, name, value)
     signal.save()
-    _event(signal, EventKind.EDITED, user)
+    record_event(user, signal, EventKind.EDITED)
     return signal
 
 
@@ -332,7 +346,7 @@ def update_identity(user, signal: Signal, person_fields: dict) -> bool:
         signal.refresh_from_db()
     else:
         person.save()
-    _event(signal, EventKind.IDENTITY, user)
+    record_event(user, signal, EventKind.IDENTITY)
     sync_signal_permissions(signal)
     return found
 
@@ -353,7 +367,7 @@ def _store_attachment(user, signal, uploaded, content_type, written: list):
     attachment.file.save("bijlage", uploaded, save=False)
     written.append((attachment.file.storage, attachment.file.name))
     attachment.save()
-    _event(signal, EventKind.ATTACHMENT, user)
+    record_event(user, signal, EventKind.ATTACHMENT)
     return attachment
 
 
@@ -402,7 +416,7 @@ def record_preparation(user, signal: Signal, kind: str, note: str = "") -> None:
     if signal.status == SignalStatus.REGISTERED:
         signal.status = SignalStatus.IN_PREPARATION
         signal.save(update_fields=["status", "updated_at"])
-    _event(signal, kind, user, note)
+    record_event(user, signal, kind, note)
 
 
 def contributions_for(user, signal: Signal):
@@ -431,7 +445,7 @@ def withdraw_signal(user, signal: Signal, reason: str) -> Signal:
     signal.withdrawal_reason = reason
     signal.withdrawn_at = timezone.now()
     signal.save()
-    _event(signal, EventKind.WITHDRAWN, user)
+    record_event(user, signal, EventKind.WITHDRAWN)
     sync_signal_permissions(signal)
     return signal
 
@@ -467,7 +481,7 @@ def transfer_signal(user, signal: Signal, to_weegploeg, reason: str, municipalit
     signal.weegploeg = to_weegploeg
     signal.status = SignalStatus.REGISTERED
     signal.save()
-    _event(signal, EventKind.TRANSFERRED_IN, user, note=str(to_weegploeg))
+    record_event(user, signal, EventKind.TRANSFERRED_IN, note=str(to_weegploeg))
     sync_signal_permissions(signal)
     return signal
 

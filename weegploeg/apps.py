@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class WeegploegConfig(AppConfig):
     name = "weegploeg"
     verbose_name = _("Weegploegoverleg en besluiten")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from weegploeg import models
+
+        auditlog.register(models.Session, m2m_fields={"attendees"})
+        auditlog.register(models.AgendaItem)
+        auditlog.register(models.Vote)
+        auditlog.register(models.Decision)
+        auditlog.register(models.DecisionRecord)
+        auditlog.register(models.InformationRequest)
+        auditlog.register(models.SessionExport)

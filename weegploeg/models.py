@@ -1,0 +1,283 @@
+"""Weegploeg sessions: the agenda, the votes, the unanimous decisions, information requests
+and the decision records (DESIGN.md §3 rules 4–7).
+
+No personal data in `__str__` (django-auditlog copies it into the log unmasked).
+"""
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
+
+from pga.models import Partner, Weegploeg
+from signals.models import Signal
+
+
+class SessionStatus(models.TextChoices):
+    PLANNED = "planned", _("Gepland")
+    OPEN = "open", _("Geopend")
+    CLOSED = "closed", _("Gesloten")
+
+
+class Outcome(models.TextChoices):
+    CASUSOVERLEG = "casusoverleg", _("Casusoverleg")
+    NO_CASUSOVERLEG = "geen_casusoverleg", _("Geen casusoverleg")
+    MORE_INFORMATION = "more_information", _("Nadere duiding")
+
+
+class CaseParty(models.TextChoices):
+    RAAD = "raad_kinderbescherming", _("Raad voor de Kinderbescherming")
+    RECLASSERING = "reclassering", _("Reclassering")
+    JEUGDBESCHERMING = "jeugdbescherming", _("Jeugdbescherming")
+    ZORG = "zorg_ggz", _("Zorg / GGZ")
+    SOCIAAL = "sociaal_domein", _("Sociaal domein")
+    LSE = "lse", _("Landelijk Steunpunt Extremisme")
+    OTHER = "overig", _("Overig")
+
+
+class Referral(models.TextChoices):
+    NONE = "geen", _("Geen")
+    CARE = "zorg_sociaal_domein", _("Zorg / sociaal domein")
+    ZVH = "zorg_en_veiligheidshuis", _("Zorg- en Veiligheidshuis-route")
+    CRIMINAL = "strafrechtelijk", _("Strafrechtelijk traject")
+
+
+class Session(models.Model):
+    """A weegploegoverleg."""
+
+    weegploeg = models.ForeignKey(
+        Weegploeg, verbose_name=_("weegploeg"), on_delete=models.PROTECT, related_name="sessions"
+    )
+    starts_at = models.DateTimeField(_("datum en tijd"))
+    location = models.CharField(_("plaats"), max_length=200, blank=True)
+    online = models.BooleanField(_("online"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SessionStatus.choices,
+        default=SessionStatus.PLANNED, db_default=SessionStatus.PLANNED,
+    )
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("aanwezigen"), blank=True, related_name="+"
+    )
+    agenda_published_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("weegploegoverleg")
+        verbose_name_plural = _("weegploegoverleggen")
+        ordering = ["-starts_at"]
+
+    def __str__(self):
+        return f"Overleg {self.pk}"
+
+
+class ItemStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DECIDED = "decided", _("Besloten")
+    NO_CONSENSUS = "no_consensus", _("Geen eensluidend oordeel")
+
+
+class AgendaItem(models.Model):
+    """A signal on a session's agenda: one voting round. A signal without a unanimous
+    outcome comes back on a later agenda as a new item (the next round)."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="items")
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="agenda_items")
+    position = models.PositiveSmallIntegerField(_("volgorde"))
+    round = models.PositiveSmallIntegerField(_("ronde"), default=1)
+    status = models.CharField(
+        max_length=15, choices=ItemStatus.choices, default=ItemStatus.OPEN,
+        db_default=ItemStatus.OPEN,
+    )
+    escalate = models.BooleanField(
+        _("escalatie naar de lokale driehoek"), default=False, db_default=False
+    )
+    # Prepared by the coordinator; copied into the decision when all three votes agree.
+    joint_reasoning = models.TextField(_("gezamenlijke motivering"), blank=True)
+    invited_parties = ArrayField(
+        models.CharField(max_length=30, choices=CaseParty.choices),
+        verbose_name=_("uit te nodigen partijen"), default=list, blank=True,
+    )
+    other_party = models.CharField(_("andere partij"), max_length=200, blank=True)
+    referral = models.CharField(
+        _("doorverwijzing"), max_length=30, choices=Referral.choices, default=Referral.NONE
+    )
+    follow_up_on = models.DateField(_("datum opvolging"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("agendapunt")
+        verbose_name_plural = _("agendapunten")
+        ordering = ["session", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "signal"], name="item_signal_once"),
+            models.UniqueConstraint(fields=["signal", "round"], name="item_one_per_round"),
+        ]
+
+    def __str__(self):
+        return f"Agendapunt {self.pk}"
+
+
+class Vote(models.Model):
+    """One core partner's vote on an agenda item (one round). Changeable until the
+    decision is taken."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="votes")
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="+")
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(_("stem"), max_length=20, choices=Outcome.choices)
+    motivation = models.TextField(_("motivering"))
+    cast_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        verbose_name = _("stem")
+        verbose_name_plural = _("stemmen")
+        constraints = [
+            # Rule 4: one vote per partner per agenda item (= per round).
+            models.UniqueConstraint(fields=["item", "partner"], name="vote_one_per_partner"),
+            models.CheckConstraint(name="vote_has_motivation", condition=~Q(motivation="")),
+        ]
+
+    def __str__(self):
+        return f"Stem {self.pk}"
+
+
+class Decision(models.Model):
+    """A unanimous outcome (rule 4). Immutable: the database refuses updates (see the
+    migration's trigger); a correction is a new decision that refers to this one."""
+
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="decisions")
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="decisions")
+    outcome = models.CharField(_("uitkomst"), max_length=20, choices=Outcome.choices)
+    reasoning = models.TextField(_("gezamenlijke motivering"))
+    invited_parties = ArrayField(
+        models.CharField(max_length=30, choices=CaseParty.choices), default=list, blank=True
+    )
+    other_party = models.CharField(max_length=200, blank=True)
+    referral = models.CharField(max_length=30, choices=Referral.choices, blank=True)
+    follow_up_on = models.DateField(null=True, blank=True)
+    taken_at = models.DateTimeField(db_default=Now())
+    corrects = models.OneToOneField(
+        "self", on_delete=models.RESTRICT, null=True, blank=True, related_name="correction"
+    )
+    correction_reason = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("besluit")
+        verbose_name_plural = _("besluiten")
+        ordering = ["taken_at", "pk"]
+        constraints = [
+            # The first decision of an item is unique; corrections refer to it.
+            models.UniqueConstraint(
+                fields=["item"], condition=Q(corrects__isnull=True), name="decision_once_per_item"
+            ),
+            models.CheckConstraint(
+                name="decision_casusoverleg_names_parties",
+                condition=~Q(outcome="casusoverleg") | ~Q(invited_parties=[]),
+            ),
+            models.CheckConstraint(
+                name="decision_correction_has_reason",
+                condition=Q(corrects__isnull=True) | ~Q(correction_reason=""),
+            ),
+        ]
+
+    def __str__(self):
+        return f"Besluit {self.pk}"
+
+    @property
+    def is_current(self) -> bool:
+        return not hasattr(self, "correction")
+
+
+class DecisionRecord(models.Model):
+    """The decision record PDF (PDF/A), stored with its SHA-256, never overwritten: a new
+    rendering is a new version."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="records")
+    version = models.PositiveSmallIntegerField()
+    file = models.FileField(max_length=300)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        ordering = ["decision", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "version"], name="record_version_once"),
+        ]
+
+    def __str__(self):
+        return f"Besluitverslag {self.decision_id} v{self.version}"
+
+
+class InformationRequest(models.Model):
+    """Nadere duiding (rule 5): a question to a partner or an outside body, with a deadline.
+    Answers become contributions on the signal."""
+
+    signal = models.ForeignKey(
+        Signal, on_delete=models.CASCADE, related_name="information_requests"
+    )
+    decision = models.ForeignKey(
+        Decision, on_delete=models.CASCADE, null=True, blank=True, related_name="requests"
+    )
+    question = models.TextField(_("vraag"))
+    assigned_partner = models.ForeignKey(
+        Partner, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="+"
+    )
+    external_body = models.CharField(
+        _("externe instantie"), max_length=200, blank=True,
+        help_text=_("Als de vraag via de partner aan een externe instantie gaat."),
+    )
+    deadline = models.DateField(_("uiterste datum"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(db_default=Now())
+    answer = models.OneToOneField(
+        "signals.Contribution", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    reminder_sent_on = models.DateField(null=True, blank=True)
+    overdue_notice_sent_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("informatieverzoek")
+        verbose_name_plural = _("informatieverzoeken")
+        ordering = ["deadline", "pk"]
+        indexes = [models.Index(fields=["deadline"], name="request_deadline_idx",
+                                condition=Q(answered_at__isnull=True))]
+
+    def __str__(self):
+        return f"Informatieverzoek {self.pk}"
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", _("In de wachtrij")
+    RUNNING = "running", _("Wordt gemaakt")
+    DONE = "done", _("Klaar")
+    FAILED = "failed", _("Mislukt")
+
+
+class SessionExport(models.Model):
+    """A ZIP of all decision records of a session, built in the background."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="exports")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=ExportStatus.choices,
+                              default=ExportStatus.PENDING)
+    done_count = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    file = models.FileField(max_length=300, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(db_default=Now())
+
+    def __str__(self):
+        return f"Export {self.pk}"

@@ -1,0 +1,431 @@
+"""What makes a decision valid: sessions, agenda, votes, the unanimity rule, corrections and
+information requests (DESIGN.md §3 rules 4–7).
+
+Plain functions taking the acting user; each runs in one transaction and raises
+`RuleViolation` (Dutch, for the user) when a rule refuses the action.
+"""
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pga.audit import processing
+from pga.authz import can, has_role, visible_signals
+from pga.models import Partner, ProcessingActivity, Role
+from pga.services import RuleViolation
+from signals.models import EventKind, Signal, SignalStatus
+from signals.services import (
+    add_contribution,
+    core_partner_ids,
+    record_event,
+    sync_signal_permissions,
+)
+from weegploeg.models import (
+    AgendaItem,
+    Decision,
+    InformationRequest,
+    ItemStatus,
+    Outcome,
+    Referral,
+    Session,
+    SessionStatus,
+    Vote,
+)
+
+# A signal can be put on an agenda while it is being prepared (rule 2: it leaves the queue
+# only by a decision, a withdrawal or a transfer).
+AGENDA_READY_STATUSES = (SignalStatus.REGISTERED, SignalStatus.IN_PREPARATION)
+SIGNAL_STATUS_AFTER = {
+    Outcome.CASUSOVERLEG: SignalStatus.DECIDED,
+    Outcome.NO_CASUSOVERLEG: SignalStatus.DECIDED,
+    Outcome.MORE_INFORMATION: SignalStatus.MORE_INFORMATION,
+}
+
+
+def _require_coordinator(user, weegploeg):
+    if not has_role(user, Role.COORDINATOR) or user.partner_id not in set(
+        weegploeg.partners().values_list("pk", flat=True)
+    ):
+        raise RuleViolation(_("Alleen de procesregisseur van deze weegploeg doet dit."))
+
+
+def sessions_for(user):
+    """The sessions of the weegploegen in which the user's partner takes part."""
+    from pga.authz import weegploegen_of
+
+    return Session.objects.filter(weegploeg__in=weegploegen_of(user)).select_related("weegploeg")
+
+
+@transaction.atomic
+def plan_session(user, weegploeg, starts_at, location="", online=False) -> Session:
+    _require_coordinator(user, weegploeg)
+    if not online and not location.strip():
+        raise RuleViolation(_("Geef de plaats van het overleg, of kies online."), field="location")
+    return Session.objects.create(
+        weegploeg=weegploeg, starts_at=starts_at, location=location.strip(), online=online,
+        created_by=user,
+    )
+
+
+def agenda_candidates(user, session):
+    """Signals of the session's weegploeg that are ready for the agenda."""
+    return (
+        visible_signals(user, "signals.view_dossier")
+        .filter(weegploeg=session.weegploeg, status__in=AGENDA_READY_STATUSES)
+        .select_related("person")
+        .order_by("received_on", "pk")
+    )
+
+
+@transaction.atomic
+def add_to_agenda(user, session: Session, signal: Signal) -> AgendaItem:
+    """Put a ready signal on the agenda as its next voting round."""
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    _require_coordinator(user, session.weegploeg)
+    if session.status == SessionStatus.CLOSED:
+        raise RuleViolation(_("Dit overleg is gesloten."))
+    signal = Signal.objects.select_for_update().get(pk=signal.pk)
+    if (
+        signal.weegploeg_id != session.weegploeg_id
+        or signal.status not in AGENDA_READY_STATUSES
+        or not can(user, "signals.view_dossier", signal)
+    ):
+        raise RuleViolation(_("Dit signaal kan niet op deze agenda."), field="signal")
+    last = signal.agenda_items.aggregate(m=Max("round"))["m"] or 0
+    position = (session.items.aggregate(m=Max("position"))["m"] or 0) + 1
+    item = AgendaItem.objects.create(
+        session=session, signal=signal, position=position, round=last + 1,
+        escalate=last + 1 > settings.ESCALATION_ROUNDS,
+    )
+    signal.status = SignalStatus.ON_AGENDA
+    signal.save(update_fields=["status", "updated_at"])
+    record_event(user, signal, EventKind.STATUS, _("Geagendeerd (ronde %(n)d)") % {"n": item.round})
+    sync_signal_permissions(signal)
+    return item
+
+
+@transaction.atomic
+def remove_from_agenda(user, item: AgendaItem) -> None:
+    item = AgendaItem.objects.select_for_update().select_related("session", "signal").get(
+        pk=item.pk
+    )
+    _require_coordinator(user, item.session.weegploeg)
+    if item.status != ItemStatus.OPEN or item.votes.exists():
+        raise RuleViolation(
+            _("Over dit agendapunt is al gestemd; het kan niet meer van de agenda.")
+        )
+    signal = item.signal
+    item.delete()
+    signal.status = SignalStatus.IN_PREPARATION
+    signal.save(update_fields=["status", "updated_at"])
+    record_event(user, signal, EventKind.STATUS, _("Van de agenda gehaald"))
+    sync_signal_permissions(signal)
+
+
+@transaction.atomic
+def move_item(user, item: AgendaItem, offset: int) -> None:
+    """Order the agenda: swap the item with its neighbour above (-1) or below (+1)."""
+    item = AgendaItem.objects.select_for_update().select_related("session").get(pk=item.pk)
+    _require_coordinator(user, item.session.weegploeg)
+    items = list(item.session.items.select_for_update().order_by("position"))
+    index = items.index(item)
+    other = index + offset
+    if 0 <= other < len(items):
+        items[index], items[other] = items[other], items[index]
+        for position, each in enumerate(items, start=1):
+            AgendaItem.objects.filter(pk=each.pk).update(position=position + 1000)
+        for position, each in enumerate(items, start=1):
+            each.position = position
+            each.save(update_fields=["position"])
+
+
+@transaction.atomic
+def prepare_decision(user, item: AgendaItem, *, joint_reasoning="", invited_parties=(),
+                     other_party="", referral=Referral.NONE, follow_up_on=None) -> AgendaItem:
+    """The coordinator keeps the record: the joint reasoning, the parties to invite (needed
+    before anyone can vote casusoverleg, rule 4) and a referral with follow-up date. Copied
+    into the decision when the three votes agree."""
+    item = AgendaItem.objects.select_for_update().select_related("session").get(pk=item.pk)
+    _require_coordinator(user, item.session.weegploeg)
+    if item.status != ItemStatus.OPEN:
+        raise RuleViolation(_("Over dit agendapunt is al besloten."))
+    if "overig" in invited_parties and not other_party.strip():
+        raise RuleViolation(_("Noem de andere partij."), field="other_party")
+    item.joint_reasoning = joint_reasoning.strip()
+    item.invited_parties = sorted(set(invited_parties))
+    item.other_party = other_party.strip()
+    item.referral = referral or Referral.NONE
+    item.follow_up_on = follow_up_on
+    item.save()
+    return item
+
+
+@transaction.atomic
+def publish_agenda(user, session: Session) -> int:
+    """Send the agenda (references only) to the members of the three partners."""
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    _require_coordinator(user, session.weegploeg)
+    if not session.items.exists():
+        raise RuleViolation(_("De agenda is nog leeg."))
+    session.agenda_published_at = timezone.now()
+    session.save(update_fields=["agenda_published_at"])
+    from weegploeg.tasks import mail_agenda
+
+    transaction.on_commit(lambda: mail_agenda.delay(session.pk))
+    return session.items.count()
+
+
+@transaction.atomic
+def open_session(user, session: Session) -> Session:
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    _require_coordinator(user, session.weegploeg)
+    if session.status != SessionStatus.PLANNED:
+        raise RuleViolation(_("Dit overleg is al geopend of gesloten."))
+    session.status = SessionStatus.OPEN
+    session.save(update_fields=["status"])
+    return session
+
+
+@transaction.atomic
+def close_session(user, session: Session) -> list[AgendaItem]:
+    """Close the session. An item without three equal votes is recorded as "geen
+    eensluidend oordeel" and its signal returns to the queue for the next agenda; after
+    ESCALATION_ROUNDS rounds it is flagged for escalation to the lokale driehoek (rule 4)."""
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    _require_coordinator(user, session.weegploeg)
+    if session.status == SessionStatus.CLOSED:
+        raise RuleViolation(_("Dit overleg is al gesloten."))
+    unresolved = list(
+        session.items.select_for_update().filter(status=ItemStatus.OPEN).select_related("signal")
+    )
+    for item in unresolved:
+        item.status = ItemStatus.NO_CONSENSUS
+        item.escalate = item.round >= settings.ESCALATION_ROUNDS
+        item.save(update_fields=["status", "escalate"])
+        signal = item.signal
+        signal.status = SignalStatus.IN_PREPARATION
+        signal.save(update_fields=["status", "updated_at"])
+        note = _("Geen eensluidend oordeel (ronde %(n)d)") % {"n": item.round}
+        if item.escalate:
+            note += "; " + _("te escaleren naar de lokale driehoek")
+        record_event(user, signal, EventKind.STATUS, note)
+        sync_signal_permissions(signal)
+    session.status = SessionStatus.CLOSED
+    session.closed_at = timezone.now()
+    session.save(update_fields=["status", "closed_at"])
+    return unresolved
+
+
+# -- votes and the unanimity rule ------------------------------------------------------------
+
+
+def _check_casusoverleg(item: AgendaItem) -> None:
+    """Rule 4 and 11: casusoverleg needs a complete assessment, a person with identity, and
+    the parties to invite."""
+    from criteria.services import has_complete_assessment
+
+    signal = item.signal
+    if not has_complete_assessment(signal):
+        raise RuleViolation(
+            _("Een stem voor casusoverleg vereist een volledige gezamenlijke weging: elk "
+              "criterium een waarde, en onderbouwing bij elke waarde behalve 'onbekend'."),
+            field="outcome",
+        )
+    if not signal.person.has_identity:
+        raise RuleViolation(
+            _("Een stem voor casusoverleg vereist de identiteit van de betrokkene (achternaam en "
+              "geboortedatum)."),
+            field="outcome",
+        )
+    if not item.invited_parties:
+        raise RuleViolation(
+            _("De procesregisseur legt eerst vast welke partijen voor het casusoverleg worden "
+              "uitgenodigd."),
+            field="outcome",
+        )
+
+
+@transaction.atomic
+def cast_vote(user, item: AgendaItem, outcome: str, motivation: str) -> Decision | None:
+    """Cast or change the vote of the user's partner (rule 4). When the three core partners'
+    votes are equal, the decision is taken at once, in this transaction. The agenda item row
+    is locked first, so three members voting at the same moment are handled one after the
+    other and exactly one of them takes the decision."""
+    with processing(ProcessingActivity.DECISION):
+        item = (
+            AgendaItem.objects.select_for_update(of=("self",))
+            .select_related("session", "signal", "signal__person", "signal__weegploeg")
+            .get(pk=item.pk)
+        )
+        if item.session.status == SessionStatus.CLOSED:
+            raise RuleViolation(_("Dit overleg is gesloten; er kan niet meer worden gestemd."))
+        if item.status != ItemStatus.OPEN:
+            raise RuleViolation(_("Over dit agendapunt is al besloten; stemmen kan niet meer."))
+        motivation = (motivation or "").strip()
+        if not motivation:
+            raise RuleViolation(_("Geef een motivering bij uw stem."), field="motivation")
+        if outcome not in Outcome.values:
+            raise RuleViolation(_("Kies een geldige stem."), field="outcome")
+        core = core_partner_ids(item.signal)
+        if (
+            not has_role(user, Role.MEMBER)
+            or user.partner_id not in core
+            or not can(user, "signals.view_dossier", item.signal)
+        ):
+            raise RuleViolation(_("Alleen een weegploeglid van een van de drie kernpartners stemt, "
+                                  "en alleen namens de eigen organisatie."))
+        if outcome == Outcome.CASUSOVERLEG:
+            _check_casusoverleg(item)
+        Vote.objects.update_or_create(
+            item=item,
+            partner_id=user.partner_id,
+            defaults={"voter": user, "outcome": outcome, "motivation": motivation,
+                      "cast_at": timezone.now()},
+        )
+        votes = list(item.votes.select_related("partner"))
+        if {v.partner_id for v in votes} == set(core) and len({v.outcome for v in votes}) == 1:
+            return _take_decision(user, item, votes)
+    return None
+
+
+def _take_decision(user, item: AgendaItem, votes) -> Decision:
+    outcome = votes[0].outcome
+    reasoning = item.joint_reasoning or "\n".join(
+        f"{vote.partner.name}: {vote.motivation}" for vote in sorted(votes, key=lambda v: v.pk)
+    )
+    decision = Decision.objects.create(
+        signal=item.signal,
+        item=item,
+        outcome=outcome,
+        reasoning=reasoning,
+        invited_parties=item.invited_parties if outcome == Outcome.CASUSOVERLEG else [],
+        other_party=item.other_party if outcome == Outcome.CASUSOVERLEG else "",
+        referral=item.referral if outcome == Outcome.NO_CASUSOVERLEG else "",
+        follow_up_on=item.follow_up_on if outcome == Outcome.NO_CASUSOVERLEG else None,
+        recorded_by=user,
+    )
+    item.status = ItemStatus.DECIDED
+    item.save(update_fields=["status"])
+    signal = item.signal
+    signal.status = SIGNAL_STATUS_AFTER[outcome]
+    signal.save(update_fields=["status", "updated_at"])
+    record_event(user, signal, EventKind.DECIDED, Outcome(outcome).label)
+    sync_signal_permissions(signal)
+    _after_decision(decision)
+    return decision
+
+
+def _after_decision(decision: Decision) -> None:
+    from weegploeg.tasks import generate_decision_record, mail_decision
+
+    transaction.on_commit(lambda: generate_decision_record.delay(decision.pk))
+    transaction.on_commit(lambda: mail_decision.delay(decision.pk))
+
+
+@transaction.atomic
+def correct_decision(user, decision: Decision, *, reasoning: str, reason: str,
+                     invited_parties=None, other_party=None, referral=None,
+                     follow_up_on=None) -> Decision:
+    """A decision is immutable (rule 4); a correction is a new decision that refers to it,
+    with a reason. The outcome itself is not corrected: a different outcome needs a new
+    voting round."""
+    decision = Decision.objects.select_for_update().select_related("item__session").get(
+        pk=decision.pk
+    )
+    _require_coordinator(user, decision.item.session.weegploeg)
+    if not decision.is_current:
+        raise RuleViolation(_("Dit besluit is al gecorrigeerd; corrigeer de laatste versie."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleViolation(_("Geef de reden van de correctie."), field="reason")
+    if not (reasoning or "").strip():
+        raise RuleViolation(_("De motivering mag niet leeg zijn."), field="reasoning")
+    parties = decision.invited_parties if invited_parties is None else sorted(set(invited_parties))
+    if decision.outcome == Outcome.CASUSOVERLEG and not parties:
+        raise RuleViolation(_("Noem de partijen die worden uitgenodigd."), field="invited_parties")
+    correction = Decision.objects.create(
+        signal_id=decision.signal_id,
+        item_id=decision.item_id,
+        outcome=decision.outcome,
+        reasoning=reasoning.strip(),
+        invited_parties=parties,
+        other_party=decision.other_party if other_party is None else other_party,
+        referral=decision.referral if referral is None else referral,
+        follow_up_on=decision.follow_up_on if follow_up_on is None else follow_up_on,
+        corrects=decision,
+        correction_reason=reason,
+        recorded_by=user,
+    )
+    record_event(user, decision.signal, EventKind.DECIDED, _("Besluit gecorrigeerd"))
+    _after_decision(correction)
+    return correction
+
+
+def current_decisions(signal: Signal):
+    """The decisions of a signal that have not been corrected, oldest first."""
+    return signal.decisions.filter(correction__isnull=True).select_related("item__session")
+
+
+# -- nadere duiding ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_information(user, signal: Signal, *, question: str, partner: Partner,
+                        deadline, external_body: str = "") -> InformationRequest:
+    """Rule 5: nadere duiding asks a partner (or, through it, an outside body) a question
+    with a deadline."""
+    signal = Signal.objects.select_for_update().get(pk=signal.pk)
+    _require_coordinator(user, signal.weegploeg)
+    if signal.status != SignalStatus.MORE_INFORMATION:
+        raise RuleViolation(_("Informatieverzoeken horen bij een besluit tot nadere duiding."))
+    if partner.pk not in core_partner_ids(signal):
+        raise RuleViolation(_("Kies een van de drie kernpartners."), field="assigned_partner")
+    if deadline <= timezone.localdate():
+        raise RuleViolation(_("De uiterste datum moet in de toekomst liggen."), field="deadline")
+    if not question.strip():
+        raise RuleViolation(_("Stel een vraag."), field="question")
+    decision = current_decisions(signal).filter(outcome=Outcome.MORE_INFORMATION).last()
+    return InformationRequest.objects.create(
+        signal=signal, decision=decision, question=question.strip(), assigned_partner=partner,
+        external_body=external_body.strip(), deadline=deadline, created_by=user,
+    )
+
+
+@transaction.atomic
+def answer_information_request(user, request: InformationRequest, *, content: str, source: str,
+                               information_date, visibility) -> InformationRequest:
+    """The assigned partner answers; the answer becomes a contribution on the signal."""
+    request = InformationRequest.objects.select_for_update().select_related("signal").get(
+        pk=request.pk
+    )
+    if request.answered_at is not None:
+        raise RuleViolation(_("Dit verzoek is al beantwoord."))
+    if user.partner_id != request.assigned_partner_id:
+        raise RuleViolation(_("Alleen de partner aan wie de vraag is gesteld, beantwoordt hem."))
+    request.answer = add_contribution(user, request.signal, {
+        "content": content, "source": source, "information_date": information_date,
+        "visibility": visibility,
+    })
+    request.answered_at = timezone.now()
+    request.save(update_fields=["answer", "answered_at"])
+    refresh_readiness(request.signal)
+    return request
+
+
+def refresh_readiness(signal: Signal, today=None) -> bool:
+    """Rule 5: when every information request is answered or overdue, the signal is ready
+    for the agenda again. Returns whether it became ready."""
+    today = today or timezone.localdate()
+    signal = Signal.objects.select_for_update().get(pk=signal.pk)
+    if signal.status != SignalStatus.MORE_INFORMATION:
+        return False
+    waiting = signal.information_requests.filter(answered_at__isnull=True, deadline__gte=today)
+    if not signal.information_requests.exists() or waiting.exists():
+        return False
+    signal.status = SignalStatus.IN_PREPARATION
+    signal.save(update_fields=["status", "updated_at"])
+    record_event(None, signal, EventKind.STATUS, _("Klaar voor de agenda (informatie compleet)"))
+    sync_signal_permissions(signal)
+    return True

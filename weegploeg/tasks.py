@@ -1,0 +1,117 @@
+"""Background work of the weegploeg: decision records, e-mail, reminders. Every task is
+idempotent and acknowledged late, so a worker that dies mid-task leads to a correct re-run."""
+
+import datetime
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pga.models import Role, User
+
+TASK_OPTIONS = {"acks_late": True, "time_limit": 300, "soft_time_limit": 240}
+
+
+def _members_of(partner_ids, roles):
+    return User.objects.filter(
+        is_active=True, partner_id__in=partner_ids, groups__role_group__role__in=roles
+    ).distinct()
+
+
+@shared_task(**TASK_OPTIONS)
+def generate_decision_record(decision_id):
+    """Render and store the decision record PDF once (rule 6)."""
+    from weegploeg.models import Decision
+    from weegploeg.records import create_decision_record
+
+    decision = Decision.objects.filter(pk=decision_id).first()
+    if decision is None:
+        return None
+    return create_decision_record(decision).pk
+
+
+@shared_task(**TASK_OPTIONS)
+def mail_agenda(session_id):
+    """Agenda published: the members of the three partners get the references (no names)."""
+    from weegploeg.models import Session
+
+    session = Session.objects.select_related("weegploeg").filter(pk=session_id).first()
+    if session is None:
+        return 0
+    references = [item.signal.reference for item in session.items.select_related("signal")]
+    when = timezone.localtime(session.starts_at).strftime("%d-%m-%Y %H:%M")
+    subject = _("Agenda weegploegoverleg %(when)s") % {"when": when}
+    body = _("Op de agenda van het weegploegoverleg van %(when)s staan:\n%(refs)s\n\nBekijk de "
+             "dossiers in Weegploeg.") % {"when": when, "refs": "\n".join(references)}
+    partners = session.weegploeg.partners().values_list("pk", flat=True)
+    messages = [
+        (subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+        for user in _members_of(partners, [Role.MEMBER, Role.COORDINATOR])
+    ]
+    return send_mass_mail(messages)
+
+
+@shared_task(**TASK_OPTIONS)
+def mail_decision(decision_id):
+    """Decision taken: the registering partner hears the reference and the outcome only."""
+    from weegploeg.models import Decision
+
+    decision = Decision.objects.select_related("signal").filter(pk=decision_id).first()
+    if decision is None:
+        return 0
+    signal = decision.signal
+    subject = _("Besluit over signaal %(ref)s") % {"ref": signal.reference}
+    body = _("De weegploeg heeft over signaal %(ref)s besloten: %(outcome)s.") % {
+        "ref": signal.reference, "outcome": decision.get_outcome_display(),
+    }
+    recipients = {signal.registered_by.email} | set(
+        _members_of([signal.receiving_partner_id], [Role.MELDPUNT]).values_list("email", flat=True)
+    )
+    return send_mass_mail(
+        [(subject, body, settings.DEFAULT_FROM_EMAIL, [email]) for email in sorted(recipients)]
+    )
+
+
+@shared_task(**TASK_OPTIONS)
+def send_information_request_reminders(today=None):
+    """Daily (Celery beat): remind the assigned partner two days before the deadline and once
+    when it has passed; mark signals ready for the agenda when all requests are answered or
+    overdue (rule 5). Each reminder is sent once (the sent date is stored)."""
+    from django.db import transaction
+
+    from weegploeg.models import InformationRequest
+    from weegploeg.services import refresh_readiness
+
+    today = datetime.date.fromisoformat(today) if today else timezone.localdate()
+    sent = 0
+    open_requests = InformationRequest.objects.filter(answered_at__isnull=True).select_related(
+        "signal"
+    )
+    for request in open_requests.filter(
+        deadline=today + datetime.timedelta(days=2), reminder_sent_on__isnull=True
+    ):
+        sent += _remind(request, _("Herinnering: informatieverzoek bij signaal %(ref)s verloopt "
+                                   "op %(deadline)s"))
+        request.reminder_sent_on = today
+        request.save(update_fields=["reminder_sent_on"])
+    for request in open_requests.filter(deadline__lt=today, overdue_notice_sent_on__isnull=True):
+        sent += _remind(request, _("Verlopen: informatieverzoek bij signaal %(ref)s had uiterlijk "
+                                   "%(deadline)s beantwoord moeten zijn"))
+        request.overdue_notice_sent_on = today
+        request.save(update_fields=["overdue_notice_sent_on"])
+        with transaction.atomic():
+            refresh_readiness(request.signal, today)
+    return sent
+
+
+def _remind(request, subject_template):
+    subject = subject_template % {
+        "ref": request.signal.reference, "deadline": request.deadline.strftime("%d-%m-%Y"),
+    }
+    body = subject + "\n\n" + _("Beantwoord het verzoek in Weegploeg.")
+    return send_mass_mail([
+        (subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+        for user in _members_of([request.assigned_partner_id], [Role.MEMBER])
+    ])

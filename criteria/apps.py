@@ -5,3 +5,19 @@ from django.utils.translation import gettext_lazy as _
 class CriteriaConfig(AppConfig):
     name = "criteria"
     verbose_name = _("Referentiekader en weging")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from criteria import models
+
+        for model in (
+            models.Framework,
+            models.Criterion,
+            models.ScaleValue,
+            models.Indicator,
+            models.Assessment,
+            models.Judgement,
+            models.IndicatorObservation,
+        ):
+            auditlog.register(model)

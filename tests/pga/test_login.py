@@ -17,6 +17,8 @@ PUBLIC_URL_NAMES = {
     "two_factor:login",
     "healthz",
     "beheer:login",
+    "criteria:public_framework",
+    "criteria:framework_version",
 }
 SAMPLE_VALUES = ["1", "x", "pga", "partner"]
 LOGIN_PATH = "/account/login/"

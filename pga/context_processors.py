@@ -11,6 +11,7 @@ NAVIGATION = [
     ("signals:register", _("Nieuw signaal"), (Role.MELDPUNT, Role.MEMBER, Role.COORDINATOR)),
     ("signals:mine", _("Mijn registraties"), (Role.MELDPUNT, Role.MEMBER, Role.COORDINATOR)),
     ("signals:queue", _("Wachtrij"), (Role.MEMBER, Role.COORDINATOR)),
+    ("weegploeg:sessions", _("Overleggen"), (Role.MEMBER, Role.COORDINATOR)),
     ("beheer:index", _("Beheer"), (Role.ADMIN,)),
     ("audit:log", _("Auditlog"), (Role.AUDITOR,)),
 ]

@@ -22,4 +22,5 @@ urlpatterns = [
     path("audit/", include(audit_patterns)),
     path("", include("signals.urls")),
     path("", include("criteria.urls")),
+    path("", include("weegploeg.urls")),
 ]

@@ -194,6 +194,9 @@ class Decision(models.Model):
     def is_current(self) -> bool:
         return not hasattr(self, "correction")
 
+    def get_invited_parties_labels(self):
+        return [CaseParty(p).label for p in self.invited_parties]
+
 
 class DecisionRecord(models.Model):
     """The decision record PDF (PDF/A), stored with its SHA-256, never overwritten: a new

@@ -69,6 +69,15 @@ def plan_session(user, weegploeg, starts_at, location="", online=False) -> Sessi
     )
 
 
+def visible_signal_ids(user, signal_ids) -> set[int]:
+    """Of these signals, the ones the user sees as weegploeg (one query)."""
+    return set(
+        visible_signals(user, "signals.view_dossier")
+        .filter(pk__in=signal_ids)
+        .values_list("pk", flat=True)
+    )
+
+
 def agenda_candidates(user, session):
     """Signals of the session's weegploeg that are ready for the agenda."""
     return (

@@ -1,0 +1,101 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pga.models import Partner
+from signals.forms import DateInput
+from signals.models import ContributionVisibility
+from weegploeg.models import CaseParty, Outcome, Referral
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class SessionForm(forms.Form):
+    weegploeg = forms.ModelChoiceField(label=_("Weegploeg"), queryset=None)
+    starts_at = forms.DateTimeField(label=_("Datum en tijd"), widget=DateTimeInput)
+    online = forms.BooleanField(label=_("Online overleg"), required=False)
+    location = forms.CharField(label=_("Plaats"), max_length=200, required=False)
+
+    def __init__(self, weegploegen, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["weegploeg"].queryset = weegploegen
+        if len(weegploegen) == 1:
+            self.fields["weegploeg"].initial = weegploegen[0].pk
+
+    def clean_starts_at(self):
+        starts_at = self.cleaned_data["starts_at"]
+        if starts_at < timezone.now() - timezone.timedelta(days=1):
+            raise forms.ValidationError(_("Deze datum ligt in het verleden."))
+        return starts_at
+
+
+class AddItemForm(forms.Form):
+    signal = forms.ModelChoiceField(label=_("Signaal"), queryset=None)
+
+    def __init__(self, candidates, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["signal"].queryset = candidates
+        self.fields["signal"].label_from_instance = lambda s: f"{s.reference} ({s.get_status_display()})"
+
+
+class PrepareForm(forms.Form):
+    joint_reasoning = forms.CharField(
+        label=_("Gezamenlijke motivering"), widget=forms.Textarea(attrs={"rows": 5}),
+        required=False, max_length=10000,
+        help_text=_("Leeg gelaten wordt de motivering samengesteld uit de drie stemmotiveringen."),
+    )
+    invited_parties = forms.MultipleChoiceField(
+        label=_("Uit te nodigen partijen (bij casusoverleg)"), choices=CaseParty.choices,
+        required=False, widget=forms.CheckboxSelectMultiple,
+    )
+    other_party = forms.CharField(label=_("Andere partij"), max_length=200, required=False)
+    referral = forms.ChoiceField(
+        label=_("Doorverwijzing (bij geen casusoverleg)"), choices=Referral.choices,
+        widget=forms.RadioSelect, initial=Referral.NONE,
+    )
+    follow_up_on = forms.DateField(
+        label=_("Datum opvolging (bij geen casusoverleg)"), required=False, widget=DateInput
+    )
+
+
+class VoteForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Uw stem"), choices=Outcome.choices,
+                                widget=forms.RadioSelect)
+    motivation = forms.CharField(label=_("Motivering"), widget=forms.Textarea(attrs={"rows": 4}),
+                                 max_length=10000)
+
+
+class CorrectionForm(forms.Form):
+    reasoning = forms.CharField(label=_("Gecorrigeerde motivering"),
+                                widget=forms.Textarea(attrs={"rows": 5}), max_length=10000)
+    reason = forms.CharField(label=_("Reden van de correctie"),
+                             widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class InformationRequestForm(forms.Form):
+    question = forms.CharField(label=_("Vraag"), widget=forms.Textarea(attrs={"rows": 3}),
+                               max_length=5000)
+    assigned_partner = forms.ModelChoiceField(label=_("Partner"), queryset=Partner.objects.none())
+    external_body = forms.CharField(label=_("Externe instantie (optioneel)"), max_length=200,
+                                    required=False)
+    deadline = forms.DateField(label=_("Uiterste datum"), widget=DateInput)
+
+    def __init__(self, partners, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_partner"].queryset = partners
+
+
+class AnswerForm(forms.Form):
+    content = forms.CharField(label=_("Antwoord"), widget=forms.Textarea(attrs={"rows": 5}),
+                              max_length=20000)
+    source = forms.CharField(label=_("Bron"), max_length=200)
+    information_date = forms.DateField(label=_("Datum van de informatie"), widget=DateInput)
+    visibility = forms.ChoiceField(label=_("Zichtbaarheid"),
+                                   choices=ContributionVisibility.choices,
+                                   widget=forms.RadioSelect,
+                                   initial=ContributionVisibility.WEEGPLOEG)

@@ -1,0 +1,345 @@
+"""Weegploeg screens: sessions, the agenda, voting, decisions and their records. Thin views:
+every session, item and signal is looked up through `pga.authz` (404 for others), each
+action calls one service, and reads of personal data are recorded."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from pga.audit import record_access
+from pga.authz import (
+    get_visible_item,
+    get_visible_session,
+    get_visible_signal,
+    has_role,
+    require_role,
+    weegploegen_of,
+)
+from pga.models import Partner, ProcessingActivity, Role
+from pga.services import RuleViolation
+from signals.services import core_partner_ids
+from weegploeg import services
+from weegploeg.forms import (
+    AddItemForm,
+    AnswerForm,
+    CorrectionForm,
+    InformationRequestForm,
+    PrepareForm,
+    SessionForm,
+    VoteForm,
+)
+from weegploeg.models import Decision, DecisionRecord, InformationRequest, ItemStatus, Vote
+
+WEEGPLOEG_ROLES = (Role.MEMBER, Role.COORDINATOR)
+
+
+def _form_error(form, error: RuleViolation):
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+@require_role(*WEEGPLOEG_ROLES)
+@require_http_methods(["GET", "POST"])
+def sessions(request):
+    user = request.user
+    form = None
+    if has_role(user, Role.COORDINATOR):
+        form = SessionForm(weegploegen_of(user), request.POST or None)
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                session = services.plan_session(
+                    user, form.cleaned_data["weegploeg"], form.cleaned_data["starts_at"],
+                    location=form.cleaned_data["location"], online=form.cleaned_data["online"],
+                )
+            except RuleViolation as error:
+                _form_error(form, error)
+            else:
+                messages.success(request, _("Het overleg is gepland."))
+                return redirect("weegploeg:session", pk=session.pk)
+    return render(request, "weegploeg/sessions.html", {
+        "sessions": services.sessions_for(user)[:100], "form": form, "forms": [form] if form else [],
+    })
+
+
+def _session_context(request, session, add_form=None):
+    user = request.user
+    items = list(session.items.select_related("signal").prefetch_related("votes"))
+    visible = services.visible_signal_ids(user, [item.signal_id for item in items])
+    visible_items = [item for item in items if item.signal_id in visible]
+    is_coordinator = has_role(user, Role.COORDINATOR)
+    context = {
+        "session": session,
+        "items": visible_items,
+        "is_coordinator": is_coordinator,
+        "exports": session.exports.order_by("-created_at")[:3],
+    }
+    if is_coordinator and session.status != "closed":
+        context["add_form"] = add_form or AddItemForm(services.agenda_candidates(user, session))
+    return context
+
+
+@require_GET
+def session_detail(request, pk):
+    session = get_visible_session(request.user, pk)
+    return render(request, "weegploeg/session.html", _session_context(request, session))
+
+
+@require_POST
+def session_action(request, pk, action):
+    """The coordinator's actions on a session: add an item, publish, open, close, export."""
+    session = get_visible_session(request.user, pk)
+    user = request.user
+    if not has_role(user, Role.COORDINATOR):
+        raise PermissionDenied
+    try:
+        if action == "toevoegen":
+            form = AddItemForm(services.agenda_candidates(user, session), request.POST)
+            if not form.is_valid():
+                return render(request, "weegploeg/session.html",
+                              _session_context(request, session, add_form=form))
+            services.add_to_agenda(user, session, form.cleaned_data["signal"])
+            messages.success(request, _("Het signaal staat op de agenda."))
+        elif action == "publiceren":
+            count = services.publish_agenda(user, session)
+            messages.success(request, _("De agenda (%(n)d punten) is verstuurd.") % {"n": count})
+        elif action == "openen":
+            services.open_session(user, session)
+            messages.success(request, _("Het overleg is geopend."))
+        elif action == "sluiten":
+            unresolved = services.close_session(user, session)
+            messages.success(request, _("Het overleg is gesloten; %(n)d punt(en) zonder eensluidend "
+                                        "oordeel gaan terug naar de wachtrij.") % {"n": len(unresolved)})
+        elif action == "exporteren":
+            from weegploeg.records import request_session_export
+
+            request_session_export(user, session)
+            messages.success(request, _("De export wordt gemaakt."))
+        else:
+            raise Http404
+    except RuleViolation as error:
+        messages.error(request, error.message)
+    return redirect("weegploeg:session", pk=session.pk)
+
+
+@require_POST
+def item_action(request, pk, action):
+    item = get_visible_item(request.user, pk)
+    if not has_role(request.user, Role.COORDINATOR):
+        raise PermissionDenied
+    try:
+        if action == "omhoog":
+            services.move_item(request.user, item, -1)
+        elif action == "omlaag":
+            services.move_item(request.user, item, +1)
+        elif action == "verwijderen":
+            services.remove_from_agenda(request.user, item)
+            messages.success(request, _("Het agendapunt is verwijderd."))
+        else:
+            raise Http404
+    except RuleViolation as error:
+        messages.error(request, error.message)
+    return redirect("weegploeg:session", pk=item.session_id)
+
+
+def _vote_rows(item, partners):
+    votes = {vote.partner_id: vote for vote in item.votes.select_related("voter")}
+    return [(partner, votes.get(partner.pk)) for partner in partners]
+
+
+@require_http_methods(["GET", "POST"])
+def item_detail(request, pk):
+    """An agenda item: the three votes, the vote form for a member, the coordinator's
+    preparation of the decision, and the decision once taken."""
+    user = request.user
+    item = get_visible_item(user, pk)
+    record_access(user, item.signal, purpose=ProcessingActivity.DECISION)
+    try:
+        partners = list(Partner.objects.filter(pk__in=core_partner_ids(item.signal)))
+    except RuleViolation as error:
+        partners = []
+        messages.error(request, error.message)
+    own_vote = Vote.objects.filter(item=item, partner_id=user.partner_id).first()
+    vote_form = prepare_form = None
+    can_vote = (item.status == ItemStatus.OPEN and item.session.status != "closed"
+                and has_role(user, Role.MEMBER) and user.partner_id in {p.pk for p in partners})
+    if can_vote:
+        initial = {"outcome": own_vote.outcome, "motivation": own_vote.motivation} if own_vote else {}
+        vote_form = VoteForm(request.POST if "stem" in request.POST else None, initial=initial)
+    if has_role(user, Role.COORDINATOR) and item.status == ItemStatus.OPEN:
+        prepare_form = PrepareForm(
+            request.POST if "voorbereiden" in request.POST else None,
+            initial={"joint_reasoning": item.joint_reasoning,
+                     "invited_parties": item.invited_parties, "other_party": item.other_party,
+                     "referral": item.referral, "follow_up_on": item.follow_up_on},
+        )
+    if request.method == "POST":
+        if "stem" in request.POST and vote_form is not None and vote_form.is_valid():
+            try:
+                decision = services.cast_vote(user, item, vote_form.cleaned_data["outcome"],
+                                              vote_form.cleaned_data["motivation"])
+            except RuleViolation as error:
+                _form_error(vote_form, error)
+            else:
+                messages.success(request, _("Uw stem is vastgelegd."))
+                if decision is not None:
+                    messages.success(request, _("De drie stemmen zijn gelijk: het besluit is "
+                                                "genomen."))
+                return redirect("weegploeg:item", pk=item.pk)
+        elif "voorbereiden" in request.POST and prepare_form is not None and prepare_form.is_valid():
+            try:
+                services.prepare_decision(user, item, **prepare_form.cleaned_data)
+            except RuleViolation as error:
+                _form_error(prepare_form, error)
+            else:
+                messages.success(request, _("De voorbereiding van het besluit is opgeslagen."))
+                return redirect("weegploeg:item", pk=item.pk)
+        elif vote_form is None and prepare_form is None:
+            raise PermissionDenied
+    return render(request, "weegploeg/item.html", {
+        "item": item,
+        "signal": item.signal,
+        "vote_rows": _vote_rows(item, partners),
+        "vote_form": vote_form,
+        "prepare_form": prepare_form,
+        "forms": [f for f in (vote_form, prepare_form) if f is not None],
+        "decisions": item.decisions.prefetch_related("records").order_by("taken_at", "pk"),
+    })
+
+
+def _visible_decision(user, pk):
+    decision = get_object_or_404(Decision.objects.select_related("item"), pk=pk)
+    item = get_visible_item(user, decision.item_id)
+    decision.signal = item.signal
+    return decision
+
+
+@require_http_methods(["GET", "POST"])
+def decision_detail(request, pk):
+    user = request.user
+    decision = _visible_decision(user, pk)
+    record_access(user, decision, purpose=ProcessingActivity.DECISION)
+    correction_form = request_form = None
+    if has_role(user, Role.COORDINATOR) and decision.is_current:
+        correction_form = CorrectionForm(
+            request.POST if "corrigeren" in request.POST else None,
+            initial={"reasoning": decision.reasoning},
+        )
+        if decision.outcome == "more_information":
+            partners = Partner.objects.filter(pk__in=core_partner_ids(decision.signal))
+            request_form = InformationRequestForm(
+                partners, request.POST if "verzoek" in request.POST else None
+            )
+    if request.method == "POST":
+        try:
+            if "corrigeren" in request.POST and correction_form and correction_form.is_valid():
+                correction = services.correct_decision(
+                    user, decision, reasoning=correction_form.cleaned_data["reasoning"],
+                    reason=correction_form.cleaned_data["reason"],
+                )
+                messages.success(request, _("De correctie is vastgelegd als nieuw besluit."))
+                return redirect("weegploeg:decision", pk=correction.pk)
+            if "verzoek" in request.POST and request_form and request_form.is_valid():
+                services.request_information(
+                    user, decision.signal, question=request_form.cleaned_data["question"],
+                    partner=request_form.cleaned_data["assigned_partner"],
+                    deadline=request_form.cleaned_data["deadline"],
+                    external_body=request_form.cleaned_data["external_body"],
+                )
+                messages.success(request, _("Het informatieverzoek is uitgezet."))
+                return redirect("weegploeg:decision", pk=decision.pk)
+            if correction_form is None and request_form is None:
+                raise PermissionDenied
+        except RuleViolation as error:
+            target = correction_form if "corrigeren" in request.POST else request_form
+            _form_error(target, error)
+    return render(request, "weegploeg/decision.html", {
+        "decision": decision,
+        "signal": decision.signal,
+        "votes": decision.item.votes.select_related("partner", "voter").order_by("cast_at"),
+        "records": decision.records.all(),
+        "requests": decision.signal.information_requests.select_related("assigned_partner"),
+        "correction_form": correction_form,
+        "request_form": request_form,
+        "forms": [f for f in (correction_form, request_form) if f is not None],
+    })
+
+
+@require_GET
+def record_download(request, pk):
+    """The decision record PDF; the download is audited."""
+    record = get_object_or_404(DecisionRecord, pk=pk)
+    _visible_decision(request.user, record.decision_id)
+    record_access(request.user, record, purpose=ProcessingActivity.DECISION)
+    return FileResponse(
+        record.file.open("rb"), as_attachment=True, content_type="application/pdf",
+        filename=f"besluitverslag-{record.decision_id}-v{record.version}.pdf",
+    )
+
+
+@require_GET
+def handover_download(request, pk):
+    """Hand-over export (PDF and JSON) of a casusoverleg decision for the casusoverleg's file."""
+    decision = _visible_decision(request.user, pk)
+    from weegploeg.records import handover_zip
+
+    try:
+        content = handover_zip(decision)
+    except RuleViolation as error:
+        messages.error(request, error.message)
+        return redirect("weegploeg:decision", pk=decision.pk)
+    record_access(request.user, decision, purpose=ProcessingActivity.DECISION,
+                  detail={"export": "overdracht casusoverleg"})
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = (
+        f'attachment; filename="overdracht-{decision.signal.reference}.zip"'
+    )
+    return response
+
+
+@require_GET
+def export_download(request, pk, export_pk):
+    session = get_visible_session(request.user, pk)
+    if not has_role(request.user, Role.COORDINATOR):
+        raise PermissionDenied
+    export = get_object_or_404(session.exports, pk=export_pk, status="done")
+    record_access(request.user, export, purpose=ProcessingActivity.DECISION)
+    return FileResponse(export.file.open("rb"), as_attachment=True,
+                        content_type="application/zip",
+                        filename=f"besluitverslagen-overleg-{session.pk}.zip")
+
+
+@require_GET
+def export_status(request, pk, export_pk):
+    """Progress of a ZIP export, for the page's progress indicator (JSON)."""
+    from django.http import JsonResponse
+
+    session = get_visible_session(request.user, pk)
+    export = get_object_or_404(session.exports, pk=export_pk)
+    return JsonResponse({"status": export.status, "done": export.done_count,
+                         "total": export.total})
+
+
+@require_role(Role.MEMBER)
+@require_http_methods(["GET", "POST"])
+def answer_request(request, pk):
+    user = request.user
+    info_request = get_object_or_404(InformationRequest, pk=pk)
+    signal = get_visible_signal(user, info_request.signal_id, "signals.view_dossier")
+    if info_request.assigned_partner_id != user.partner_id:
+        raise PermissionDenied
+    form = AnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.answer_information_request(user, info_request, **form.cleaned_data)
+        except RuleViolation as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Uw antwoord is aan het dossier toegevoegd."))
+            return redirect("signals:detail", pk=signal.pk)
+    return render(request, "weegploeg/answer.html",
+                  {"form": form, "forms": [form], "info_request": info_request, "signal": signal})

@@ -10,6 +10,10 @@ class CriteriaConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from criteria import models
+        from criteria.services import signal_page_context
+        from signals import sections
+
+        sections.register("criteria/_signal_assessments.html", signal_page_context)
 
         for model in (
             models.Framework,

@@ -594,7 +594,6 @@ def signal_page_context(user, signal: Signal) -> dict:
             partner_views.append(entry)
     changes = changes_between(joint[1].assessment, joint[0].assessment) if len(joint) > 1 else []
     return {
-        "assessment_template": "criteria/_signal_assessments.html",
         "weging": {
             "signal": signal,
             "latest_joint": joint[0] if joint else None,

@@ -380,7 +380,9 @@ def record_joint_assessment(user, signal: Signal, judgements, conclusion: str,
 def _record(user, signal, kind, partner_id, judgements, indicators, visibility, conclusion):
     with transaction.atomic(), processing(ProcessingActivity.ASSESSMENT):
         # One re-assessment at a time per signal, so each supersedes exactly the latest.
-        signal = Signal.objects.select_for_update().select_related("weegploeg").get(pk=signal.pk)
+        signal = Signal.objects.select_for_update(of=("self",)).select_related("weegploeg").get(
+            pk=signal.pk
+        )
         framework = published_framework()
         if framework is None:
             raise RuleViolation(_("Er is geen gepubliceerd referentiekader; neem contact op met "

@@ -26,6 +26,7 @@ from signals.forms import (
     WithdrawForm,
 )
 from signals.models import Attachment, Person, SignalStatus
+from signals.sections import page_sections
 
 PAGE_SIZE = 25
 WEEGPLOEG_ROLES = (Role.MEMBER, Role.COORDINATOR)
@@ -158,17 +159,9 @@ def detail(request, pk):
         context["earlier_signals"] = services.earlier_signals(user, signal)
         context["contributions"] = services.contributions_for(user, signal)
         context["transfers"] = signal.transfers.select_related("from_weegploeg", "to_weegploeg")
-        context.update(_assessment_context(user, signal))
+        templates, extra = page_sections(user, signal)
+        context.update(extra, section_templates=templates)
     return render(request, "signals/detail.html", context)
-
-
-def _assessment_context(user, signal):
-    """What the criteria app adds to the signal page, if it is installed with a hook."""
-    try:
-        from criteria.services import signal_page_context
-    except ImportError:
-        return {}
-    return signal_page_context(user, signal)
 
 
 @require_http_methods(["GET", "POST"])

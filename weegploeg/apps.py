@@ -9,7 +9,11 @@ class WeegploegConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from signals import sections
         from weegploeg import models
+        from weegploeg.services import signal_page_context
+
+        sections.register("weegploeg/_signal_decisions.html", signal_page_context)
 
         auditlog.register(models.Session, m2m_fields={"attendees"})
         auditlog.register(models.AgendaItem)

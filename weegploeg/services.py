@@ -372,6 +372,14 @@ def correct_decision(user, decision: Decision, *, reasoning: str, reason: str,
     return correction
 
 
+def signal_page_context(user, signal: Signal) -> dict:
+    """What the signal page shows of the weegploeg: its agenda rounds and decisions."""
+    return {
+        "signal_agenda_items": signal.agenda_items.select_related("session").order_by("round"),
+        "signal_decisions": current_decisions(signal),
+    }
+
+
 def current_decisions(signal: Signal):
     """The decisions of a signal that have not been corrected, oldest first."""
     return signal.decisions.filter(correction__isnull=True).select_related("item__session")

@@ -158,3 +158,34 @@ def query_fingerprint(text: str) -> str:
 
     normalised = " ".join(text.casefold().split())
     return hmac.new(settings.SECRET_KEY.encode(), normalised.encode(), hashlib.sha256).hexdigest()
+
+
+SCRUBBED = "[verwijderd]"
+
+
+def scrub_personal_values(model, object_pks) -> int:
+    """Retention (DESIGN.md §3 rule 8): remove the personal values from the audit entries of
+    deleted objects, keeping who did what when — actor, partner, time, action, object type
+    and id, purpose, and the *names* of the changed fields. The only sanctioned change to
+    audit entries. Returns the number of entries scrubbed."""
+    from django.db import connection
+
+    content_type = ContentType.objects.get_for_model(model)
+    pks = [str(pk) for pk in object_pks]
+    if not pks:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE pga_auditentry
+               SET changes = CASE WHEN changes IS NULL THEN NULL ELSE (
+                       SELECT jsonb_object_agg(key, jsonb_build_array(%s, %s))
+                         FROM jsonb_object_keys(changes::jsonb) AS key) END,
+                   changes_text = '',
+                   serialized_data = NULL,
+                   additional_data = NULL
+             WHERE content_type_id = %s AND object_pk = ANY(%s)
+            """,
+            [SCRUBBED, SCRUBBED, content_type.pk, pks],
+        )
+        return cursor.rowcount

@@ -147,3 +147,23 @@ def test_csv_export_holds_the_filtered_entries_and_is_audited(client, login, aud
     assert body.splitlines()[0].startswith("tijdstip,gebruiker,partner")
     export = AuditEntry.objects.get(actor=auditor, additional_data__export="csv")
     assert export.additional_data["filters"] == ["actor"]
+
+
+def test_scrub_removes_personal_values_and_keeps_who_did_what_when(beheerder):
+    from pga.audit import SCRUBBED, scrub_personal_values
+
+    with acting_as(beheerder):
+        partner = PartnerFactory(name="Geheime Naam")
+        partner.name = "Andere Geheime Naam"
+        partner.save()
+    entries = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Partner), object_pk=str(partner.pk)
+    )
+    assert scrub_personal_values(Partner, [partner.pk]) == 2
+    for entry in entries:
+        assert "Geheime" not in str(entry.changes)
+        assert set(entry.changes) >= {"name"}
+        assert entry.changes["name"] == [SCRUBBED, SCRUBBED]
+        assert entry.actor == beheerder
+        assert entry.partner == beheerder.partner
+    assert scrub_personal_values(Partner, [partner.pk]) == 2  # harmless when repeated

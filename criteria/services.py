@@ -583,10 +583,10 @@ def changes_between(old: Assessment, new: Assessment) -> list[CriterionChange]:
 
 
 def signal_page_context(user, signal: Signal) -> dict:
-    """What the signal page shows of the weging (the include
-    `criteria/_signal_assessments.html`): the current joint assessment and what changed
-    since the one before, each partner's current view (shielded where needed), the history,
-    and which assessments this user may record."""
+    """What the signal page shows of the weging (the section
+    `criteria/_signal_assessments.html`, registered in `criteria.apps`): the current joint
+    assessment and what changed since the one before, each partner's current view (shielded
+    where needed), the history, and which assessments this user may record."""
     entries = assessments_for(user, signal)
     joint = [e for e in entries if e.assessment.is_joint]
     partner_views, seen = [], set()

@@ -413,3 +413,12 @@ def test_assessment_pages_are_accessible_forms_with_a_radio_group_per_criterion(
     for criterion in published().criteria.all():
         assert f"<legend>{criterion.number}. {criterion.title}</legend>" in page
     assert 'name="c5-source_partner"' in page
+
+
+def test_the_signal_page_shows_the_weging_section(client, login, signal, members):
+    services.record_joint_assessment(members["om"], signal, judgements(1), "Eerst.")
+    services.record_joint_assessment(members["om"], signal, judgements(2), "Daarna.")
+    login(members["gemeente"])
+    page = client.get(reverse("signals:detail", args=[signal.pk])).content.decode()
+    assert 'id="kop-weging"' in page and "Wat is veranderd" in page
+    assert url("joint_assessment", signal) in page and url("partner_assessment", signal) in page

@@ -17,7 +17,7 @@ from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from pga.models import Partner
-from signals.models import ContributionVisibility, Signal
+from signals.models import ContributionVisibility, ShieldedByPartner, Signal
 
 CRITERIA_COUNT = 5
 
@@ -184,7 +184,7 @@ class AssessmentKind(models.TextChoices):
     JOINT = "joint", _("Gezamenlijke weging")
 
 
-class Assessment(models.Model):
+class Assessment(ShieldedByPartner):
     """A weging of a signal under one framework version: a core partner's own view, or the
     weegploeg's joint assessment with its overall conclusion. Never changed afterwards: a
     re-assessment is a new row that `supersedes` the previous one of the same kind (and
@@ -265,12 +265,6 @@ class Assessment(models.Model):
         in order — for display; open criteria show as such."""
         judged = {j.criterion_id: j for j in self.judgements.all()}
         return [(c, judged.get(c.pk)) for c in self.framework.criteria.all()]
-
-    def is_shielded_for(self, partner_id) -> bool:
-        """A partner view marked "own partner only" shows its content to that partner alone
-        (the same rule as `signals.models.Contribution.is_shielded_for`)."""
-        own_only = self.visibility == ContributionVisibility.OWN_PARTNER
-        return own_only and self.partner_id != partner_id
 
 
 class Judgement(models.Model):

@@ -168,13 +168,16 @@ def scrub_personal_values(model, object_pks) -> int:
     deleted objects, keeping who did what when — actor, partner, time, action, object type
     and id, purpose, and the *names* of the changed fields. The only sanctioned change to
     audit entries. Returns the number of entries scrubbed."""
-    from django.db import connection
+    from django.db import connection, transaction
 
     content_type = ContentType.objects.get_for_model(model)
     pks = [str(pk) for pk in object_pks]
     if not pks:
         return 0
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The append-only trigger lets this one UPDATE through, and only if every hashed
+        # (non-personal) field stays as it was.
+        cursor.execute("SELECT set_config('pga.audit_scrub', 'on', true)")
         cursor.execute(
             """
             UPDATE pga_auditentry
@@ -188,4 +191,50 @@ def scrub_personal_values(model, object_pks) -> int:
             """,
             [SCRUBBED, SCRUBBED, content_type.pk, pks],
         )
-        return cursor.rowcount
+        scrubbed = cursor.rowcount
+        cursor.execute("SELECT set_config('pga.audit_scrub', 'off', true)")
+        return scrubbed
+
+
+def verify_audit_chain(using="default"):
+    """Recompute the chain. Returns None when intact, else (chain_seq or id, reason) of the
+    first broken entry: a changed hashed field, a changed link, a gap (a removed entry) or a
+    removed tail (the head table knows the last entry)."""
+    from django.db import connections
+
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT * FROM (
+                SELECT id, chain_seq,
+                       CASE
+                         WHEN chain_seq IS NULL THEN 'geen plaats in de keten'
+                         WHEN chain_seq <> coalesce(lag(chain_seq) OVER w, 0) + 1
+                           THEN 'ontbrekende regel vóór deze'
+                         WHEN prev_hash <> coalesce(lag(entry_hash) OVER w, '')
+                           THEN 'verwijzing naar vorige regel klopt niet'
+                         WHEN entry_hash <> pga_audit_entry_hash(prev_hash, e)
+                           THEN 'inhoud gewijzigd'
+                       END AS problem
+                  FROM pga_auditentry e
+                WINDOW w AS (ORDER BY chain_seq NULLS FIRST)
+            ) checked
+            WHERE problem IS NOT NULL
+            ORDER BY chain_seq NULLS FIRST
+            LIMIT 1
+            """
+        )
+        broken = cursor.fetchone()
+        if broken:
+            entry_id, seq, problem = broken
+            return (seq if seq is not None else entry_id, problem)
+        cursor.execute(
+            "SELECT h.last_seq, h.last_hash, coalesce(max(e.chain_seq), 0),"
+            " coalesce((SELECT entry_hash FROM pga_auditentry ORDER BY chain_seq DESC LIMIT 1),"
+            " '') FROM pga_auditchain_head h LEFT JOIN pga_auditentry e ON true"
+            " GROUP BY h.last_seq, h.last_hash"
+        )
+        last_seq, last_hash, max_seq, tail_hash = cursor.fetchone()
+        if last_seq != max_seq or last_hash != tail_hash:
+            return (max_seq + 1, "laatste regel(s) verwijderd")
+    return None

@@ -13,6 +13,7 @@ NAVIGATION = [
     ("signals:queue", _("Wachtrij"), (Role.MEMBER, Role.COORDINATOR)),
     ("weegploeg:sessions", _("Overleggen"), (Role.MEMBER, Role.COORDINATOR)),
     ("beheer:index", _("Beheer"), (Role.ADMIN,)),
+    ("criteria:manage", _("Referentiekader"), (Role.ADMIN,)),
     ("audit:log", _("Auditlog"), (Role.AUDITOR,)),
 ]
 

@@ -281,7 +281,19 @@ class ContributionVisibility(models.TextChoices):
     OWN_PARTNER = "own_partner", _("Alleen eigen organisatie (afgeschermd)")
 
 
-class Contribution(models.Model):
+class ShieldedByPartner(models.Model):
+    """Content a partner may mark "own partner only" (a contribution, a partner's assessment):
+    then only that partner sees the content; the others see that it exists (DESIGN.md §4)."""
+
+    class Meta:
+        abstract = True
+
+    def is_shielded_for(self, partner_id) -> bool:
+        own_only = self.visibility == ContributionVisibility.OWN_PARTNER
+        return own_only and self.partner_id != partner_id
+
+
+class Contribution(ShieldedByPartner):
     """Information a partner brings in (informatie-inbreng). Marked "own partner only" (e.g.
     a running criminal investigation), its content is shown to that partner alone; the
     others see that the partner holds shielded information."""
@@ -307,10 +319,6 @@ class Contribution(models.Model):
 
     def __str__(self):
         return f"Inbreng {self.pk}"
-
-    def is_shielded_for(self, partner_id) -> bool:
-        own_only = self.visibility == ContributionVisibility.OWN_PARTNER
-        return own_only and self.partner_id != partner_id
 
 
 class EventKind(models.TextChoices):

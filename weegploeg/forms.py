@@ -40,7 +40,9 @@ class AddItemForm(forms.Form):
     def __init__(self, candidates, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["signal"].queryset = candidates
-        self.fields["signal"].label_from_instance = lambda s: f"{s.reference} ({s.get_status_display()})"
+        self.fields["signal"].label_from_instance = (
+            lambda s: f"{s.reference} ({s.get_status_display()})"
+        )
 
 
 class PrepareForm(forms.Form):

@@ -62,7 +62,9 @@ def sessions(request):
                 messages.success(request, _("Het overleg is gepland."))
                 return redirect("weegploeg:session", pk=session.pk)
     return render(request, "weegploeg/sessions.html", {
-        "sessions": services.sessions_for(user)[:100], "form": form, "forms": [form] if form else [],
+        "sessions": services.sessions_for(user)[:100],
+        "form": form,
+        "forms": [form] if form else [],
     })
 
 
@@ -112,8 +114,11 @@ def session_action(request, pk, action):
             messages.success(request, _("Het overleg is geopend."))
         elif action == "sluiten":
             unresolved = services.close_session(user, session)
-            messages.success(request, _("Het overleg is gesloten; %(n)d punt(en) zonder eensluidend "
-                                        "oordeel gaan terug naar de wachtrij.") % {"n": len(unresolved)})
+            messages.success(
+                request,
+                _("Het overleg is gesloten; %(n)d punt(en) zonder eensluidend oordeel gaan terug "
+                  "naar de wachtrij.") % {"n": len(unresolved)},
+            )
         elif action == "exporteren":
             from weegploeg.records import request_session_export
 
@@ -168,7 +173,9 @@ def item_detail(request, pk):
     can_vote = (item.status == ItemStatus.OPEN and item.session.status != "closed"
                 and has_role(user, Role.MEMBER) and user.partner_id in {p.pk for p in partners})
     if can_vote:
-        initial = {"outcome": own_vote.outcome, "motivation": own_vote.motivation} if own_vote else {}
+        initial = (
+            {"outcome": own_vote.outcome, "motivation": own_vote.motivation} if own_vote else {}
+        )
         vote_form = VoteForm(request.POST if "stem" in request.POST else None, initial=initial)
     if has_role(user, Role.COORDINATOR) and item.status == ItemStatus.OPEN:
         prepare_form = PrepareForm(
@@ -190,7 +197,8 @@ def item_detail(request, pk):
                     messages.success(request, _("De drie stemmen zijn gelijk: het besluit is "
                                                 "genomen."))
                 return redirect("weegploeg:item", pk=item.pk)
-        elif "voorbereiden" in request.POST and prepare_form is not None and prepare_form.is_valid():
+        elif ("voorbereiden" in request.POST and prepare_form is not None
+              and prepare_form.is_valid()):
             try:
                 services.prepare_decision(user, item, **prepare_form.cleaned_data)
             except RuleViolation as error:

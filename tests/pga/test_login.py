@@ -12,7 +12,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from pga.models import Role
 
 # Pages that answer without a login, each a decision: the login itself, the health check for
-# the load balancer, and the admin's own login (which sends one on to the real login).
+# the load balancer, the admin's own login (which sends one on to the real login), and the
+# published referentiekader (the model covenant requires it to be public; no personal data).
 PUBLIC_URL_NAMES = {
     "two_factor:login",
     "healthz",

@@ -1,0 +1,108 @@
+"""The audit log is append-only (PostgreSQL refuses UPDATE and DELETE) and tamper-evident
+(a hash chain over the non-personal fields; `verify_audit_chain` finds the first break)."""
+
+import threading
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, transaction
+
+from pga.audit import acting_as, scrub_personal_values, verify_audit_chain
+from pga.models import AuditEntry, Partner
+from tests.factories import PartnerFactory
+
+
+@pytest.fixture
+def entries(beheerder):
+    with acting_as(beheerder):
+        for n in range(3):
+            partner = PartnerFactory(name=f"Partner keten {n}")
+            partner.name = f"Partner keten {n} hernoemd"
+            partner.save()
+    return list(AuditEntry.objects.order_by("chain_seq"))
+
+
+def _tamper(sql, params=()):
+    """What only someone with database superuser rights could do: switch off the trigger."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute(sql, params)
+        cursor.execute("SET LOCAL session_replication_role = origin")
+
+
+def test_every_entry_is_chained_to_the_previous_one(entries):
+    assert [e.chain_seq for e in entries] == list(range(1, len(entries) + 1))
+    for previous, entry in zip(entries, entries[1:], strict=False):
+        assert entry.prev_hash == previous.entry_hash
+        assert len(entry.entry_hash) == 64
+    assert verify_audit_chain() is None
+    call_command("verify_audit_chain")
+
+
+def test_postgres_refuses_update_of_an_audit_entry(entries):
+    with pytest.raises(DatabaseError, match="alleen aan te vullen"), transaction.atomic(), \
+            connection.cursor() as cursor:
+        cursor.execute("UPDATE pga_auditentry SET object_repr = 'x' WHERE id = %s",
+                       [entries[0].pk])
+
+
+def test_postgres_refuses_delete_of_an_audit_entry(entries):
+    with pytest.raises(DatabaseError, match="alleen aan te vullen"), transaction.atomic():
+        AuditEntry.objects.filter(pk=entries[0].pk).delete()
+
+
+def test_changed_actor_is_found_by_the_chain_check(entries, auditor):
+    target = entries[2]
+    _tamper("UPDATE pga_auditentry SET actor_id = %s WHERE id = %s", [auditor.pk, target.pk])
+    assert verify_audit_chain() == (target.chain_seq, "inhoud gewijzigd")
+    with pytest.raises(CommandError, match=f"eerste gebroken regel {target.chain_seq}"):
+        call_command("verify_audit_chain")
+
+
+def test_removed_entry_is_found_by_the_chain_check(entries):
+    _tamper("DELETE FROM pga_auditentry WHERE id = %s", [entries[1].pk])
+    assert verify_audit_chain() == (entries[2].chain_seq, "ontbrekende regel vóór deze")
+
+
+def test_removed_last_entry_is_found_by_the_chain_check(entries):
+    _tamper("DELETE FROM pga_auditentry WHERE id = %s", [entries[-1].pk])
+    assert verify_audit_chain()[1] == "laatste regel(s) verwijderd"
+
+
+def test_retention_scrub_keeps_the_chain_intact(entries):
+    partner_pks = {e.object_pk for e in entries if e.content_type.model_class() is Partner}
+    scrub_personal_values(Partner, partner_pks)
+    assert "Partner keten" not in str(
+        list(AuditEntry.objects.filter(object_pk__in=partner_pks).values_list("changes"))
+    )
+    assert verify_audit_chain() is None
+
+
+def test_scrub_cannot_change_who_did_what(entries, auditor):
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('pga.audit_scrub', 'on', true)")
+        cursor.execute("UPDATE pga_auditentry SET actor_id = %s WHERE id = %s",
+                       [auditor.pk, entries[0].pk])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_never_fork_the_chain(beheerder):
+    errors = []
+
+    def write(n):
+        try:
+            with acting_as(beheerder):
+                for m in range(5):
+                    PartnerFactory(name=f"Gelijktijdig {n}-{m}")
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert verify_audit_chain() is None

@@ -35,6 +35,11 @@ run: venv
 test: venv
 	$(BIN)/python -m pytest
 
+# Bounded load test on loopback (issue 7): gunicorn with 4 workers, 50 locust users, 2 minutes.
+load: venv
+	$(BIN)/python -m pip install --quiet ".[load]"
+	$(BIN)/python -m tests.load.run
+
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run

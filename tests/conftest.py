@@ -1,4 +1,7 @@
+import datetime
+
 import pytest
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -105,3 +108,61 @@ def coordinator(weegploeg, make_user):
 def outsider(other_weegploeg, make_user):
     """A politie member (and coordinator) of another weegploeg."""
     return make_user(other_weegploeg.politie, Role.MEMBER, Role.COORDINATOR)
+
+
+@pytest.fixture
+def session(coordinator, weegploeg):
+    from weegploeg.services import plan_session
+
+    return plan_session(
+        coordinator, weegploeg, timezone.now() + datetime.timedelta(days=1), location="Stadhuis"
+    )
+
+
+@pytest.fixture
+def signal(meldpunt, weegploeg):
+    from tests.signals.factories import register
+
+    return register(meldpunt, weegploeg=weegploeg)
+
+
+@pytest.fixture
+def assessed(signal, members):
+    """The signal with a complete joint assessment."""
+    from criteria.services import record_joint_assessment
+    from tests.criteria.factories import judgements
+
+    record_joint_assessment(
+        members["gemeente"], signal, judgements(), "Zorgen over geweldsbereidheid; bespreken."
+    )
+    return signal
+
+
+@pytest.fixture
+def item(coordinator, session, assessed):
+    """The assessed signal on the session's agenda, parties to invite prepared."""
+    from weegploeg.services import add_to_agenda, prepare_decision
+
+    item = add_to_agenda(coordinator, session, assessed)
+    return prepare_decision(
+        coordinator, item, invited_parties=["zorg_ggz", "reclassering"],
+        joint_reasoning="De weegploeg ziet reden voor een casusoverleg.",
+    )
+
+
+def pytest_collection_modifyitems(items):
+    """Transactional tests (threads, live server, real workers) empty every table when they
+    end. Rows that migrations seed — the published referentiekader, retention rules — must
+    be back for the tests that follow, in whatever (random) order: restore them."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        fixtures = getattr(item, "fixturenames", ())
+        transactional = (
+            (marker is not None and marker.kwargs.get("transaction", False))
+            or "live_server" in fixtures
+            or "transactional_db" in fixtures
+        )
+        if transactional:
+            item.add_marker(
+                pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False
+            )

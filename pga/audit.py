@@ -229,10 +229,13 @@ def verify_audit_chain(using="default"):
             entry_id, seq, problem = broken
             return (seq if seq is not None else entry_id, problem)
         cursor.execute(
-            "SELECT h.last_seq, h.last_hash, coalesce(max(e.chain_seq), 0),"
-            " coalesce((SELECT entry_hash FROM pga_auditentry ORDER BY chain_seq DESC LIMIT 1),"
-            " '') FROM pga_auditchain_head h LEFT JOIN pga_auditentry e ON true"
-            " GROUP BY h.last_seq, h.last_hash"
+            """
+            SELECT coalesce((SELECT last_seq FROM pga_auditchain_head WHERE id = 1), 0),
+                   coalesce((SELECT last_hash FROM pga_auditchain_head WHERE id = 1), ''),
+                   coalesce((SELECT max(chain_seq) FROM pga_auditentry), 0),
+                   coalesce((SELECT entry_hash FROM pga_auditentry
+                              ORDER BY chain_seq DESC LIMIT 1), '')
+            """
         )
         last_seq, last_hash, max_seq, tail_hash = cursor.fetchone()
         if last_seq != max_seq or last_hash != tail_hash:

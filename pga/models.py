@@ -253,6 +253,21 @@ class AuditEntry(AbstractLogEntry):
         super().save(*args, **kwargs)
 
 
+class AuditChainHead(models.Model):
+    """The last link of the audit hash chain (one row, id 1), kept by the insert trigger so
+    that a removed tail of the log is noticed too."""
+
+    id = models.SmallIntegerField(primary_key=True)
+    last_seq = models.BigIntegerField()
+    last_hash = models.CharField(max_length=64)
+
+    class Meta:
+        db_table = "pga_auditchain_head"
+
+    def __str__(self):
+        return f"Keten tot {self.last_seq}"
+
+
 def role_group_name(partner: Partner, role: str) -> str:
     return f"{partner.name} — {Role(role).label}"
 

@@ -1,4 +1,4 @@
-from django.db import migrations
+from django.db import migrations, models
 
 # The audit log is append-only and tamper-evident (DESIGN.md §4, audit):
 # - BEFORE INSERT: each entry gets the next sequence number in the chain, the hash of the
@@ -9,11 +9,6 @@ from django.db import migrations
 #   (`pga.audit.scrub_personal_values`, which sets pga.audit_scrub for its statement) that
 #   leaves every hashed field as it was.
 FORWARD = r"""
-CREATE TABLE pga_auditchain_head (
-    id smallint PRIMARY KEY CHECK (id = 1),
-    last_seq bigint NOT NULL,
-    last_hash varchar(64) NOT NULL
-);
 INSERT INTO pga_auditchain_head VALUES (1, 0, '');
 
 CREATE FUNCTION pga_audit_entry_hash(prev text, e pga_auditentry) RETURNS text AS $$
@@ -37,6 +32,8 @@ CREATE FUNCTION pga_audit_chain() RETURNS trigger AS $$
 DECLARE
     head pga_auditchain_head;
 BEGIN
+    INSERT INTO pga_auditchain_head (id, last_seq, last_hash) VALUES (1, 0, '')
+        ON CONFLICT (id) DO NOTHING;
     SELECT * INTO head FROM pga_auditchain_head WHERE id = 1 FOR UPDATE;
     NEW.chain_seq := head.last_seq + 1;
     NEW.prev_hash := head.last_hash;
@@ -94,10 +91,21 @@ DROP TRIGGER IF EXISTS pga_audit_chain ON pga_auditentry;
 DROP FUNCTION IF EXISTS pga_audit_append_only();
 DROP FUNCTION IF EXISTS pga_audit_chain();
 DROP FUNCTION IF EXISTS pga_audit_entry_hash(text, pga_auditentry);
-DROP TABLE IF EXISTS pga_auditchain_head;
+DELETE FROM pga_auditchain_head;
 """
 
 
 class Migration(migrations.Migration):
     dependencies = [("pga", "0002_audit_chain_fields")]
-    operations = [migrations.RunSQL(FORWARD, BACKWARD)]
+    operations = [
+        migrations.CreateModel(
+            name="AuditChainHead",
+            fields=[
+                ("id", models.SmallIntegerField(primary_key=True, serialize=False)),
+                ("last_seq", models.BigIntegerField()),
+                ("last_hash", models.CharField(max_length=64)),
+            ],
+            options={"db_table": "pga_auditchain_head"},
+        ),
+        migrations.RunSQL(FORWARD, BACKWARD),
+    ]

@@ -241,3 +241,32 @@ def verify_audit_chain(using="default"):
         if last_seq != max_seq or last_hash != tail_hash:
             return (max_seq + 1, "laatste regel(s) verwijderd")
     return None
+
+
+def entries_about_person(person_id):
+    """The audit entries about a person: the person row, their signals, and every object that
+    belongs to one of those signals (attachments, contributions, assessments, votes' items,
+    decisions …: any model with a `signal` foreign key). For the auditor's filter and the
+    subject access export ("who accessed their data when")."""
+    from django.apps import apps
+    from django.db.models import Q
+
+    person_model = apps.get_model("signals", "Person")
+    signal_model = apps.get_model("signals", "Signal")
+    signal_ids = list(
+        signal_model.objects.filter(person_id=person_id).values_list("pk", flat=True)
+    )
+    match = Q(content_type=ContentType.objects.get_for_model(person_model),
+              object_pk=str(person_id))
+    match |= Q(content_type=ContentType.objects.get_for_model(signal_model),
+               object_pk__in=[str(pk) for pk in signal_ids])
+    for model in apps.get_models():
+        field = next((f for f in model._meta.get_fields()
+                      if f.name == "signal" and getattr(f, "related_model", None) is signal_model
+                      and f.many_to_one), None)
+        if field is None:
+            continue
+        pks = model.objects.filter(signal_id__in=signal_ids).values_list("pk", flat=True)
+        match |= Q(content_type=ContentType.objects.get_for_model(model),
+                   object_pk__in=[str(pk) for pk in pks])
+    return AuditEntry.objects.filter(match)

@@ -26,6 +26,10 @@ class AuditFilterForm(forms.Form):
         required=False,
     )
     object_pk = forms.CharField(label=_("Objectnummer"), max_length=64, required=False)
+    person = forms.IntegerField(
+        label=_("Betrokkene (nummer)"), required=False, min_value=1,
+        help_text=_("Alles over deze betrokkene: de persoon, de signalen en wat erbij hoort."),
+    )
     action = forms.TypedChoiceField(
         label=_("Handeling"),
         choices=[("", _("Alle handelingen"))]
@@ -57,6 +61,10 @@ class AuditFilterForm(forms.Form):
             queryset = queryset.filter(partner=data["partner"])
         if data.get("content_type"):
             queryset = queryset.filter(content_type=data["content_type"])
+        if data.get("person"):
+            from pga.audit import entries_about_person
+
+            queryset = queryset.filter(pk__in=entries_about_person(data["person"]).values("pk"))
         if data.get("object_pk"):
             queryset = queryset.filter(object_pk=data["object_pk"])
         if data.get("action") is not None:

@@ -167,3 +167,21 @@ def test_scrub_removes_personal_values_and_keeps_who_did_what_when(beheerder):
         assert entry.actor == beheerder
         assert entry.partner == beheerder.partner
     assert scrub_personal_values(Partner, [partner.pk]) == 2  # harmless when repeated
+
+
+def test_auditor_filters_by_person_across_their_signals(client, login, auditor, meldpunt,
+                                                        weegploeg, members):
+    from tests.signals.factories import person_fields, register
+
+    first = register(meldpunt, weegploeg=weegploeg)
+    other = register(meldpunt, weegploeg=weegploeg, person=person_fields(surname="Anders"))
+    login(members["om"])
+    client.get(f"/signalen/{first.pk}/")
+    client.get(f"/signalen/{other.pk}/")
+    login(auditor)
+    response = client.get(reverse("audit:log"), {"person": first.person_id})
+    entries = list(response.context["page"].object_list)
+    assert any(e.action == AuditEntry.Action.ACCESS and e.object_pk == str(first.pk)
+               for e in entries)
+    assert all(e.object_pk != str(other.pk) for e in entries)
+    assert any(e.object_pk == str(first.person_id) for e in entries)

@@ -38,5 +38,5 @@ def test_production_cookies_are_secure_and_http_only():
     assert settings.CSRF_COOKIE_HTTPONLY
     # Secure cookies follow DEBUG: on in production (DEBUG=false), as `check --deploy` demands
     # (tests/pga/test_deployment.py runs it with production values).
-    assert settings.SESSION_COOKIE_SECURE == (not settings.DEBUG)
-    assert settings.CSRF_COOKIE_SECURE == (not settings.DEBUG)
+    assert (not settings.DEBUG) == settings.SESSION_COOKIE_SECURE
+    assert (not settings.DEBUG) == settings.CSRF_COOKIE_SECURE

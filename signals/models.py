@@ -186,6 +186,14 @@ class Signal(models.Model):
     )
     withdrawal_reason = models.TextField(_("reden van intrekking"), blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # The retention clock (DESIGN.md §3 rule 8), set by `retention.services` when an outcome
+    # starts it: which rule applies, from which date, and the deletion date computed then —
+    # stored, so the nightly selection is an indexed date comparison.
+    retention_basis = models.CharField(_("bewaartermijn"), max_length=30, blank=True)
+    retention_started_on = models.DateField(_("bewaartermijn loopt vanaf"), null=True, blank=True)
+    deletion_due = models.DateField(
+        _("te vernietigen op"), null=True, blank=True, db_index=True
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -22,6 +22,7 @@ from pga.audit import processing
 from pga.authz import can, has_role
 from pga.models import ProcessingActivity, Role, RoleGroup
 from pga.services import RuleViolation
+from signals import lifecycle
 from signals.models import (
     EDITABLE_STATUSES,
     OPEN_STATUSES,
@@ -447,6 +448,7 @@ def withdraw_signal(user, signal: Signal, reason: str) -> Signal:
     signal.save()
     record_event(user, signal, EventKind.WITHDRAWN)
     sync_signal_permissions(signal)
+    lifecycle.outcome_reached(signal, SignalStatus.WITHDRAWN, signal.withdrawn_at)
     return signal
 
 

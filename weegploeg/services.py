@@ -15,6 +15,7 @@ from pga.audit import processing
 from pga.authz import can, has_role, visible_signals
 from pga.models import Partner, ProcessingActivity, Role
 from pga.services import RuleViolation
+from signals import lifecycle
 from signals.models import EventKind, Signal, SignalStatus
 from signals.services import (
     add_contribution,
@@ -322,6 +323,7 @@ def _take_decision(user, item: AgendaItem, votes) -> Decision:
     signal.save(update_fields=["status", "updated_at"])
     record_event(user, signal, EventKind.DECIDED, Outcome(outcome).label)
     sync_signal_permissions(signal)
+    lifecycle.outcome_reached(signal, outcome, decision.taken_at)
     _after_decision(decision)
     return decision
 
@@ -368,6 +370,7 @@ def correct_decision(user, decision: Decision, *, reasoning: str, reason: str,
         recorded_by=user,
     )
     record_event(user, decision.signal, EventKind.DECIDED, _("Besluit gecorrigeerd"))
+    lifecycle.outcome_reached(decision.signal, correction.outcome, correction.taken_at)
     _after_decision(correction)
     return correction
 

@@ -1,0 +1,27 @@
+"""The moments in a signal's life that later apps act on — today: an outcome is reached,
+which starts (or restarts) the retention clock (DESIGN.md §3 rule 8).
+
+Dependencies point one way (DESIGN.md §4): `signals` and `weegploeg` call `outcome_reached`
+without knowing who listens; `retention` subscribes from its AppConfig.ready(). Plain
+function calls, in the caller's transaction — not Django model signals — so a failing
+subscriber fails the state change instead of leaving a signal without a deletion date.
+"""
+
+import datetime
+from collections.abc import Callable
+
+_SUBSCRIBERS: list[Callable] = []
+
+
+def subscribe(callback: Callable) -> None:
+    """Call `callback(signal, outcome, at)` whenever a signal reaches an outcome."""
+    if callback not in _SUBSCRIBERS:
+        _SUBSCRIBERS.append(callback)
+
+
+def outcome_reached(signal, outcome: str, at: datetime.datetime) -> None:
+    """`signal` reached `outcome` at `at`: a decision's outcome ("casusoverleg",
+    "geen_casusoverleg", "more_information", also when a decision is corrected) or
+    "withdrawn"."""
+    for callback in _SUBSCRIBERS:
+        callback(signal, outcome, at)

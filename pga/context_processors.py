@@ -15,6 +15,10 @@ NAVIGATION = [
     ("beheer:index", _("Beheer"), (Role.ADMIN,)),
     ("criteria:manage", _("Referentiekader"), (Role.ADMIN,)),
     ("audit:log", _("Auditlog"), (Role.AUDITOR,)),
+    ("retention:notifications", _("Notificaties"), (Role.COORDINATOR,)),
+    ("retention:stale", _("Zonder besluit"), (Role.COORDINATOR,)),
+    ("retention:overview", _("Bewaartermijnen"), (Role.ADMIN, Role.AUDITOR)),
+    ("retention:subject_search", _("Rechten betrokkenen"), (Role.ADMIN, Role.AUDITOR)),
 ]
 
 

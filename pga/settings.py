@@ -36,6 +36,14 @@ LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 # After this many voting rounds without a unanimous outcome, an item is flagged for
 # escalation to the lokale driehoek (DESIGN.md §3 rule 4).
 ESCALATION_ROUNDS = env.int("ESCALATION_ROUNDS", default=2)
+# Retention (DESIGN.md §3 rule 8; retention/services.py). The nightly purge is on unless
+# switched off: deleting on schedule is the rule, and a switched-off run is still reported.
+RETENTION_PURGE_ENABLED = env.bool("RETENTION_PURGE_ENABLED", default=True)
+# Nothing is purged sooner than this many days after its retention clock started.
+RETENTION_MIN_AGE_DAYS = env.int("RETENTION_MIN_AGE_DAYS", default=30)
+RETENTION_MAX_PER_RUN = env.int("RETENTION_MAX_PER_RUN", default=1000)
+# Signals in the queue longer than this without a decision are flagged to coordinators.
+STALE_SIGNAL_DAYS = env.int("STALE_SIGNAL_DAYS", default=90)
 
 # -- database ----------------------------------------------------------------------------
 if not DATABASE_URL:
@@ -258,6 +266,15 @@ CELERY_BEAT_SCHEDULE = {
     "information-request-reminders": {
         "task": "weegploeg.tasks.send_information_request_reminders",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # Celery's clock is TIME_ZONE (Europe/Amsterdam): 02:00 local time, summer and winter.
+    "retention-nightly-purge": {
+        "task": "retention.tasks.purge_expired_signals",
+        "schedule": crontab(hour=2, minute=0),
+    },
+    "notification-recheck-reminders": {
+        "task": "retention.tasks.send_notification_recheck_reminders",
+        "schedule": crontab(hour=7, minute=15),
     },
 }
 

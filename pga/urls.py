@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("signals.urls")),
     path("", include("criteria.urls")),
     path("", include("weegploeg.urls")),
+    path("", include("retention.urls")),
 ]

@@ -1,0 +1,98 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pga.forms import DateInput
+from retention.models import (
+    NotificationMethod,
+    NotificationStatus,
+    PostponementGround,
+    RetentionRule,
+    SubjectRequestKind,
+    SubjectRequestStatus,
+)
+from retention.subject_access import AccessPurpose
+
+
+class RuleForm(forms.ModelForm):
+    class Meta:
+        model = RetentionRule
+        fields = ["period", "unit", "anchor", "legal_source"]
+        widgets = {"legal_source": forms.Textarea(attrs={"rows": 4})}
+
+
+class HoldForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Referentienummer van het signaal"), max_length=30, required=False,
+        help_text=_("Bijvoorbeeld WP-2026-000123."),
+    )
+    reason = forms.CharField(
+        label=_("Reden"), widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Bijvoorbeeld een lopende procedure bij de rechter of de AP; noem het "
+                    "kenmerk, geen persoonsgegevens."),
+    )
+    until = forms.DateField(label=_("Tot en met"), widget=DateInput)
+
+    def __init__(self, *args, for_person=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if for_person:
+            del self.fields["reference"]
+        else:
+            self.fields["reference"].required = True
+
+
+class EndHoldForm(forms.Form):
+    end_reason = forms.CharField(label=_("Reden van beëindiging"),
+                                 widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class NotificationForm(forms.Form):
+    """Both branches in one form; `retention.notifications.record_notification` decides
+    which fields the chosen status needs."""
+
+    status = forms.ChoiceField(label=_("Stand"), choices=NotificationStatus.choices,
+                               widget=forms.RadioSelect)
+    notified_on = forms.DateField(label=_("Genotificeerd op"), required=False, widget=DateInput)
+    notified_by = forms.CharField(
+        label=_("Genotificeerd door"), max_length=200, required=False,
+        help_text=_("Naam en functie van wie de betrokkene heeft geïnformeerd."),
+    )
+    method = forms.ChoiceField(label=_("Hoe"), required=False,
+                               choices=[("", "—"), *NotificationMethod.choices])
+    ground = forms.ChoiceField(label=_("Grond voor uitstel"), required=False,
+                               choices=[("", "—"), *PostponementGround.choices])
+    ground_detail = forms.CharField(label=_("Toelichting op de grond"), required=False,
+                                    widget=forms.Textarea(attrs={"rows": 3}))
+    recheck_on = forms.DateField(label=_("Opnieuw beoordelen op"), required=False,
+                                 widget=DateInput)
+
+
+class SubjectSearchForm(forms.Form):
+    purpose = forms.ChoiceField(label=_("Doel van de zoekopdracht"),
+                                choices=[("", "—"), *AccessPurpose.choices])
+    case_number = forms.CharField(
+        label=_("Kenmerk van het verzoek"), max_length=60,
+        help_text=_("Het kenmerk in uw postregistratie; geen persoonsgegevens. Wordt met de "
+                    "zoekopdracht vastgelegd."),
+    )
+    bsn = forms.RegexField(label=_("BSN"), regex=r"^[0-9]{9}$", required=False,
+                           error_messages={"invalid": _("Een BSN bestaat uit negen cijfers.")})
+    name = forms.CharField(label=_("Naam"), max_length=200, required=False,
+                           help_text=_("Zoeken op naam als het BSN onbekend is."))
+    date_of_birth = forms.DateField(label=_("Geboortedatum"), required=False, widget=DateInput)
+
+
+class SubjectRequestForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Soort verzoek"), choices=SubjectRequestKind.choices)
+    case_number = forms.CharField(label=_("Kenmerk"), max_length=60)
+    received_on = forms.DateField(label=_("Ontvangen op"), widget=DateInput)
+    request_text = forms.CharField(label=_("Wat wordt gevraagd"), required=False,
+                                   widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class HandleRequestForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Uitkomst"),
+        choices=[c for c in SubjectRequestStatus.choices if c[0] != SubjectRequestStatus.OPEN],
+    )
+    handling = forms.CharField(label=_("Afhandeling"), widget=forms.Textarea(attrs={"rows": 3}))
+    handled_on = forms.DateField(label=_("Afgehandeld op"), required=False, widget=DateInput)

@@ -1,0 +1,574 @@
+"""When is this deleted? Retention rules, the retention clock, legal holds and the purge
+(DESIGN.md §3 rule 8).
+
+- **The clock.** A signal's clock starts when it reaches an outcome (`signals.lifecycle`):
+  a decision "casusoverleg" or "geen casusoverleg", or its withdrawal ("nadere duiding"
+  starts none). `start_clock` stores the rule's basis, the start date and the deletion date
+  on the signal, so the nightly selection is an indexed date comparison.
+- **"After the last processing"** (the casusoverleg default, after the 2017 model
+  covenant): the clock restarts on each later processing *for the casus* that the system
+  sees — a correction of the decision and the recording or update of the person's
+  notification. Reading the dossier, an inzageverzoek, a legal hold or a request of the
+  person are not processing for the casus and do not extend retention. Each signal keeps
+  its own clock: a new signal about the same person does not extend an earlier one.
+- **Rule changes** apply to clocks that start afterwards. Existing deletion dates change
+  only through `recompute_deletion_dates`, an explicit and audited action of the
+  functioneel beheerder.
+- **The purge** deletes, per signal and in one transaction, the signal and everything
+  personal attached to it, leaves a tombstone (`DeletedSignal`) and scrubs the personal
+  values from the audit entries of every deleted object (`pga.audit.scrub_personal_values`),
+  keeping who did what when. Files go after the commit; a run killed before that leaves
+  their names on the tombstone for the next run. Nothing is purged under a legal hold, or
+  sooner than RETENTION_MIN_AGE_DAYS after its clock started, whatever the rules say.
+"""
+
+import calendar
+import dataclasses
+import datetime
+import functools
+import logging
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import models, router, transaction
+from django.db.models import Count, Exists, OuterRef
+from django.db.models.deletion import Collector
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pga.audit import SCRUBBED, processing, scrub_personal_values
+from pga.authz import has_role, visible_signals
+from pga.models import ProcessingActivity, Role
+from pga.services import RuleViolation
+from retention.models import (
+    ClockAnchor,
+    DeletedSignal,
+    LegalHold,
+    PeriodUnit,
+    PurgeFailure,
+    PurgeRun,
+    PurgeTrigger,
+    RetentionBasis,
+    RetentionRule,
+    SubjectRequest,
+)
+from signals.models import OPEN_STATUSES, Person, Signal, SignalStatus
+from weegploeg.models import SessionExport
+
+logger = logging.getLogger(__name__)
+
+CLOSED_STATUSES = (SignalStatus.DECIDED, SignalStatus.WITHDRAWN)
+
+
+# -- the clock ------------------------------------------------------------------------------
+
+
+def add_period(start: datetime.date, period: int, unit: str) -> datetime.date:
+    """`start` plus the period in calendar terms: 1 year after 29 February is 28 February."""
+    if unit == PeriodUnit.DAYS:
+        return start + datetime.timedelta(days=period)
+    months = start.month - 1 + (period * 12 if unit == PeriodUnit.YEARS else period)
+    year, month = start.year + months // 12, months % 12 + 1
+    return datetime.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def deletion_date(rule: RetentionRule, started_on: datetime.date) -> datetime.date:
+    return add_period(started_on, rule.period, rule.unit)
+
+
+def start_clock(signal: Signal, outcome: str, at: datetime.datetime) -> None:
+    """Subscribed to `signals.lifecycle.outcome_reached`: start the signal's clock under the
+    rule for `outcome`, in the caller's transaction. Reaching the same outcome again (a
+    corrected decision) restarts the clock only under a rule that runs "after the last
+    processing"; a clock never moves back."""
+    if outcome not in RetentionBasis.values:
+        return  # nadere duiding: the signal is back in the queue, no clock
+    rule = RetentionRule.objects.filter(basis=outcome).first()
+    if rule is None:
+        # The rules are seeded and cannot be deleted; without one the signal shows up in the
+        # overview as "closed without deletion date".
+        logger.error("Geen bewaartermijn voor %s; signaal %s heeft geen vernietigingsdatum",
+                     outcome, signal.pk)
+        return
+    started_on = timezone.localdate(at)
+    if signal.retention_basis == outcome and signal.retention_started_on:
+        if rule.anchor != ClockAnchor.LAST_PROCESSING:
+            return
+        started_on = max(started_on, signal.retention_started_on)
+    signal.retention_basis = outcome
+    signal.retention_started_on = started_on
+    signal.deletion_due = deletion_date(rule, started_on)
+    signal.save(update_fields=["retention_basis", "retention_started_on", "deletion_due"])
+
+
+def record_processing(signal: Signal, at: datetime.datetime) -> None:
+    """A later processing for the casus (e.g. the notification of the person): restarts
+    the clock when the signal's rule runs "after the last processing"."""
+    if signal.retention_basis:
+        start_clock(signal, signal.retention_basis, at)
+
+
+@dataclasses.dataclass
+class RetentionState:
+    """When is this signal deleted, under which rule, and what blocks it."""
+
+    rule: RetentionRule | None
+    started_on: datetime.date | None
+    deletion_due: datetime.date | None
+    holds: list
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.holds)
+
+
+def retention_state(signal: Signal) -> RetentionState:
+    rule = RetentionRule.objects.filter(basis=signal.retention_basis).first() if (
+        signal.retention_basis) else None
+    return RetentionState(
+        rule=rule,
+        started_on=signal.retention_started_on,
+        deletion_due=signal.deletion_due,
+        holds=list(active_holds().filter(
+            models.Q(signal=signal) | models.Q(person_id=signal.person_id)
+        )),
+    )
+
+
+def signal_page_context(user, signal: Signal) -> dict:
+    """The retention section of the signal page (registered in `RetentionConfig.ready`)."""
+    from retention.notifications import notification_for_signal
+
+    return {
+        "retention": retention_state(signal),
+        "signal_notification": notification_for_signal(signal),
+    }
+
+
+# -- rules ----------------------------------------------------------------------------------
+
+
+def _require_admin(user):
+    if not has_role(user, Role.ADMIN):
+        raise RuleViolation(_("Alleen de functioneel beheerder doet dit."))
+
+
+@transaction.atomic
+def update_rule(user, rule: RetentionRule, *, period: int, unit: str, anchor: str,
+                legal_source: str) -> RetentionRule:
+    """The functioneel beheerder sets a period to the local convenant and the law. It
+    applies to clocks that start from now on (audited, like every change)."""
+    _require_admin(user)
+    legal_source = (legal_source or "").strip()
+    if not legal_source:
+        raise RuleViolation(_("Noem de wettelijke grondslag of het convenant."),
+                            field="legal_source")
+    if period < 1:
+        raise RuleViolation(_("De termijn is minstens 1."), field="period")
+    with processing(ProcessingActivity.RETENTION):
+        rule = RetentionRule.objects.select_for_update().get(pk=rule.pk)
+        rule.period, rule.unit, rule.anchor = period, unit, anchor
+        rule.legal_source = legal_source
+        rule.updated_by = user
+        rule.save()
+    return rule
+
+
+def closed_without_clock():
+    """Signals that have left the queue by a decision or withdrawal but have no deletion
+    date (e.g. closed before the retention rules existed): the purge would never see them,
+    so the overview and every run report count them."""
+    return Signal.objects.filter(status__in=CLOSED_STATUSES, deletion_due__isnull=True)
+
+
+def _closing_outcome(signal: Signal):
+    """(outcome, at) by which a closed signal left the queue."""
+    if signal.status == SignalStatus.WITHDRAWN:
+        return RetentionBasis.WITHDRAWN, signal.withdrawn_at
+    decision = signal.decisions.filter(corrects__isnull=True).order_by("-taken_at", "-pk").first()
+    return (decision.outcome, decision.taken_at) if decision else (None, None)
+
+
+@transaction.atomic
+def recompute_deletion_dates(user, rule: RetentionRule) -> int:
+    """Apply the rule as it is now to the clocks already running under it, and start the
+    clock of closed signals that have none. Explicit, by the functioneel beheerder; every
+    changed signal and the rule itself (`recomputed_at`/`_by`) are audited. Returns the
+    number of signals whose deletion date changed or was set."""
+    _require_admin(user)
+    changed = 0
+    with processing(ProcessingActivity.RETENTION):
+        rule = RetentionRule.objects.select_for_update().get(pk=rule.pk)
+        running = Signal.objects.select_for_update().filter(
+            retention_basis=rule.basis, retention_started_on__isnull=False
+        )
+        for signal in running.iterator(chunk_size=500):
+            due = deletion_date(rule, signal.retention_started_on)
+            if due != signal.deletion_due:
+                signal.deletion_due = due
+                signal.save(update_fields=["deletion_due"])
+                changed += 1
+        for signal in closed_without_clock().select_for_update().iterator(chunk_size=500):
+            outcome, at = _closing_outcome(signal)
+            if outcome == rule.basis and at is not None:
+                start_clock(signal, outcome, at)
+                changed += 1
+        rule.recomputed_at = timezone.now()
+        rule.recomputed_by = user
+        rule.save(update_fields=["recomputed_at", "recomputed_by"])
+    return changed
+
+
+# -- legal holds ----------------------------------------------------------------------------
+
+
+def active_holds():
+    return LegalHold.objects.filter(ended_at__isnull=True)
+
+
+def expired_holds(today: datetime.date):
+    """Holds past their date that still block: to be ended or extended."""
+    return active_holds().filter(until__lt=today)
+
+
+def find_signal(reference: str) -> Signal | None:
+    return Signal.objects.filter(reference__iexact=(reference or "").strip()).first()
+
+
+@transaction.atomic
+def place_hold(user, *, reason: str, until: datetime.date, signal: Signal | None = None,
+               person: Person | None = None) -> LegalHold:
+    """A legal hold blocks the purge of a signal, or of all signals of a person, until it
+    is ended. The signal or person row is locked, so a purge running at the same moment
+    either finishes first or sees the hold."""
+    _require_admin(user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleViolation(_("Geef de reden van de blokkade."), field="reason")
+    if until is None or until < timezone.localdate():
+        raise RuleViolation(_("De einddatum ligt in de toekomst."), field="until")
+    if (signal is None) == (person is None):
+        raise RuleViolation(_("Kies een signaal of een betrokkene."), field="reference")
+    with processing(ProcessingActivity.RETENTION):
+        if signal is not None:
+            signal = Signal.objects.select_for_update().filter(pk=signal.pk).first()
+        else:
+            person = Person.objects.select_for_update().filter(pk=person.pk).first()
+        if signal is None and person is None:
+            raise RuleViolation(_("Dit signaal of deze betrokkene bestaat niet (meer)."),
+                                field="reference")
+        return LegalHold.objects.create(
+            signal=signal, person=person, reason=reason, until=until, placed_by=user
+        )
+
+
+@transaction.atomic
+def end_hold(user, hold: LegalHold, reason: str) -> LegalHold:
+    """End a hold; from the next run the purge may delete what it covered, if due."""
+    _require_admin(user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleViolation(_("Geef de reden van het beëindigen."), field="end_reason")
+    with processing(ProcessingActivity.RETENTION):
+        hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
+        if hold.ended_at is not None:
+            raise RuleViolation(_("Deze blokkade is al beëindigd."))
+        hold.ended_at, hold.ended_by, hold.end_reason = timezone.now(), user, reason
+        hold.save()
+    return hold
+
+
+# -- what is due ----------------------------------------------------------------------------
+
+
+def _on_hold():
+    holds = active_holds()
+    return (Exists(holds.filter(signal_id=OuterRef("pk")))
+            | Exists(holds.filter(person_id=OuterRef("person_id"))))
+
+
+def due_signals(today: datetime.date):
+    """Signals whose deletion date has come and whose clock started at least
+    RETENTION_MIN_AGE_DAYS ago (a guard against a mistaken rule), held or not."""
+    oldest_start = today - datetime.timedelta(days=settings.RETENTION_MIN_AGE_DAYS)
+    return Signal.objects.filter(deletion_due__lte=today, retention_started_on__lte=oldest_start)
+
+
+def purgeable_signals(today: datetime.date):
+    """What the purge deletes: due and under no legal hold (signal or person), oldest
+    deletion date first."""
+    return due_signals(today).filter(~_on_hold()).order_by("deletion_due", "pk")
+
+
+def deletions_due_per_month(today: datetime.date, months: int = 12) -> list[dict]:
+    """Signals with a deletion date by month, up to `months` ahead: overdue ones (held, or
+    not yet run) in the first row, later ones in the last."""
+    first = today.replace(day=1)
+    horizon = add_period(first, months, PeriodUnit.MONTHS)
+    rows = (
+        Signal.objects.filter(deletion_due__isnull=False)
+        .annotate(month=TruncMonth("deletion_due"), on_hold=_on_hold())
+        .values("month")
+        .annotate(count=Count("pk"), held=Count("pk", filter=models.Q(on_hold=True)))
+        .order_by("month")
+    )
+    overdue = {"label": _("eerder (achterstallig)"), "count": 0, "held": 0}
+    later = {"label": _("later"), "count": 0, "held": 0}
+    per_month = {}
+    for row in rows:
+        month = row["month"]
+        target = overdue if month < first else later if month >= horizon else None
+        if target is None:
+            per_month[month] = {"month": month, "count": row["count"], "held": row["held"]}
+        else:
+            target["count"] += row["count"]
+            target["held"] += row["held"]
+    result = [overdue] if overdue["count"] else []
+    month = first
+    while month < horizon:
+        result.append(per_month.get(month, {"month": month, "count": 0, "held": 0}))
+        month = add_period(month, 1, PeriodUnit.MONTHS)
+    if later["count"]:
+        result.append(later)
+    return result
+
+
+def runs_with_results():
+    """Purge runs with the number purged and failed (tombstones and failures of the run)."""
+    return PurgeRun.objects.annotate(
+        purged=Count("tombstones", distinct=True), failed=Count("failures", distinct=True)
+    )
+
+
+def stale_signals(user, today: datetime.date | None = None):
+    """Signals still in the queue, received longer than STALE_SIGNAL_DAYS ago, that the
+    user sees as weegploeg: they are waiting for a decision too long."""
+    today = today or timezone.localdate()
+    cutoff = today - datetime.timedelta(days=settings.STALE_SIGNAL_DAYS)
+    return (
+        visible_signals(user, "signals.view_dossier")
+        .filter(status__in=OPEN_STATUSES, received_on__lt=cutoff)
+        .select_related("weegploeg")
+        .order_by("received_on", "pk")
+    )
+
+
+# -- the purge -----------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class PurgeReport:
+    """What a run found and did: counts and references only."""
+
+    today: datetime.date
+    due: int
+    skipped_for_hold: int
+    selected: list  # (signal id, reference)
+    expired_holds: int
+    without_deletion_date: int
+    pending_files: int
+    run: PurgeRun | None = None
+    files_completed: int = 0
+
+
+def survey(today: datetime.date, limit: int | None = None) -> PurgeReport:
+    """What a purge on `today` would do, changing nothing (the dry run)."""
+    limit = settings.RETENTION_MAX_PER_RUN if limit is None else limit
+    due = due_signals(today)
+    return PurgeReport(
+        today=today,
+        due=due.count(),
+        skipped_for_hold=due.filter(_on_hold()).count(),
+        selected=list(purgeable_signals(today).values_list("pk", "reference")[:limit]),
+        expired_holds=expired_holds(today).count(),
+        without_deletion_date=closed_without_clock().count(),
+        pending_files=DeletedSignal.objects.exclude(pending_files=[]).count(),
+    )
+
+
+def purge_due(now: datetime.datetime | None = None, *, dry_run: bool = False,
+              limit: int | None = None, trigger: str = PurgeTrigger.NIGHTLY,
+              synchronous: bool = False) -> PurgeReport:
+    """Purge what is due on `now`'s date and not on hold, at most `limit` signals
+    (RETENTION_MAX_PER_RUN by default). One task per signal (`purge_signal_task`), or in this
+    process when `synchronous`; files left by an earlier, interrupted run are removed first.
+    A dry run only reports. Safe to run twice: a purged signal is gone from the selection,
+    and a task for a signal that no longer exists does nothing."""
+    now = now or timezone.now()
+    report = survey(timezone.localdate(now), limit)
+    if dry_run:
+        return report
+    run = PurgeRun.objects.create(
+        trigger=trigger, due=report.due, selected=len(report.selected),
+        skipped_for_hold=report.skipped_for_hold, expired_holds=report.expired_holds,
+        without_deletion_date=report.without_deletion_date,
+    )
+    report.run = run
+    report.files_completed = complete_file_removals()
+    from retention.tasks import purge_signal_task
+
+    for signal_id, _reference in report.selected:
+        if synchronous:
+            purge_signal_safely(signal_id, run.pk, report.today)
+        else:
+            purge_signal_task.delay(signal_id, run.pk, report.today.isoformat())
+    run.files_completed = report.files_completed
+    run.finished_at = timezone.now()
+    run.save(update_fields=["files_completed", "finished_at"])
+    return report
+
+
+def nightly_purge(now: datetime.datetime | None = None) -> PurgeReport:
+    """The beat job (02:00 Europe/Amsterdam). With RETENTION_PURGE_ENABLED off it deletes
+    nothing but still records a run with what was due, so a switched-off purge shows."""
+    if settings.RETENTION_PURGE_ENABLED:
+        return purge_due(now, trigger=PurgeTrigger.NIGHTLY)
+    report = survey(timezone.localdate(now or timezone.now()))
+    report.run = PurgeRun.objects.create(
+        trigger=PurgeTrigger.NIGHTLY, enabled=False, due=report.due,
+        skipped_for_hold=report.skipped_for_hold, expired_holds=report.expired_holds,
+        without_deletion_date=report.without_deletion_date, finished_at=timezone.now(),
+    )
+    logger.warning("Nachtelijke vernietiging uitgeschakeld (RETENTION_PURGE_ENABLED); "
+                   "%s signalen te vernietigen", report.due)
+    return report
+
+
+def purge_signal_safely(signal_id: int, run_id: int | None = None, today=None):
+    """`purge_signal`, with a failure recorded on the run (class name only) instead of
+    stopping the run; the signal stays due and is tried again next time."""
+    try:
+        return purge_signal(signal_id, run_id=run_id, today=today)
+    except Exception as error:
+        logger.error("Vernietiging van signaal %s mislukt: %s", signal_id, type(error).__name__)
+        if run_id is not None:
+            reference = Signal.objects.filter(pk=signal_id).values_list(
+                "reference", flat=True).first() or ""
+            PurgeFailure.objects.create(run_id=run_id, signal_id=signal_id, reference=reference,
+                                        error=type(error).__name__)
+        return None
+
+
+def _still_purgeable(signal: Signal, today: datetime.date) -> bool:
+    """Checked again under the row lock: a hold placed or a date recomputed since the
+    selection wins."""
+    return purgeable_signals(today).filter(pk=signal.pk).exists()
+
+
+def purge_signal(signal_id: int, *, run_id: int | None = None,
+                 today: datetime.date | None = None) -> DeletedSignal | None:
+    """Rule 8: delete a due signal and everything personal attached to it, in one
+    transaction — contributions, attachments, assessments with their judgements and
+    observations, agenda items, votes and their motivations, decisions and their texts,
+    decision records, information requests, notification, ended holds, the timeline,
+    transfers, permission rows, the session exports that hold its record, and the person
+    when no other signal of theirs remains. Leaves a tombstone and scrubs the audit entries
+    of every deleted object (the DELETE entries written now included). Files are removed
+    after the commit. Returns the tombstone, or None when there was nothing (left) to do."""
+    today = today or timezone.localdate()
+    with transaction.atomic(), processing(ProcessingActivity.RETENTION):
+        signal = Signal.objects.select_for_update().filter(pk=signal_id).first()
+        if signal is None or not _still_purgeable(signal, today):
+            return None
+        person = Person.objects.select_for_update().get(pk=signal.person_id)
+        facts = _tombstone_facts(signal)
+        deleted: dict[type, list] = defaultdict(list)
+        files: list[str] = []
+        _delete(LegalHold.objects.filter(signal=signal), deleted, files)
+        _delete(SessionExport.objects.filter(session__items__signal=signal).distinct(),
+                deleted, files)
+        _delete([signal], deleted, files)
+        if not Signal.objects.filter(person_id=person.pk).exists():
+            _anonymise_requests(person, deleted)
+            _delete(LegalHold.objects.filter(person=person), deleted, files)
+            _delete([person], deleted, files)
+        for model, pks in deleted.items():
+            scrub_personal_values(model, pks)
+        tombstone, _created = DeletedSignal.objects.update_or_create(
+            signal_id=signal_id,
+            defaults={**facts, "purge_run_id": run_id, "pending_files": files},
+        )
+        transaction.on_commit(functools.partial(remove_pending_files, tombstone.pk),
+                              robust=True)
+    return tombstone
+
+
+def _tombstone_facts(signal: Signal) -> dict:
+    """What the tombstone keeps: no person data, no texts."""
+    decision = signal.decisions.filter(corrects__isnull=True).order_by("-taken_at", "-pk").first()
+    return {
+        "reference": signal.reference,
+        "weegploeg_id": signal.weegploeg_id,
+        "received_on": signal.received_on,
+        "registered_on": timezone.localdate(signal.registered_at),
+        "decided_on": timezone.localdate(decision.taken_at) if decision else None,
+        "withdrawn_on": timezone.localdate(signal.withdrawn_at) if signal.withdrawn_at else None,
+        "outcome": signal.retention_basis or (decision.outcome if decision else ""),
+        "status": signal.status,
+        "phenomenon": signal.phenomenon,
+        "source_category": signal.source_category,
+        "is_repeat": signal.is_repeat,
+        "voting_rounds": signal.agenda_items.count(),
+        "deletion_due": signal.deletion_due,
+    }
+
+
+def _delete(objects, deleted: dict, files: list) -> None:
+    """Delete `objects` with everything that cascades from them (Django's collector, so a
+    model added later that hangs off a signal is covered too), noting each deleted object
+    for the audit scrub and each stored file for removal after the commit."""
+    objects = list(objects)
+    if not objects:
+        return
+    collector = Collector(using=router.db_for_write(type(objects[0])), origin=objects[0])
+    collector.collect(objects)
+    for model, instances in collector.data.items():
+        file_fields = _file_fields(model)
+        for instance in instances:
+            deleted[model].append(instance.pk)
+            files.extend(getattr(instance, f).name for f in file_fields
+                         if getattr(instance, f))
+    for queryset in collector.fast_deletes:
+        file_fields = _file_fields(queryset.model)
+        for row in queryset.values("pk", *file_fields):
+            deleted[queryset.model].append(row["pk"])
+            files.extend(row[f] for f in file_fields if row[f])
+    collector.delete()
+
+
+def _file_fields(model) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
+
+
+def _anonymise_requests(person: Person, deleted: dict) -> None:
+    """The person's AVG requests stay as a record that they were made and handled, without
+    their texts and without the link to the person."""
+    for request in SubjectRequest.objects.select_for_update().filter(person=person):
+        request.person = None
+        request.request_text = SCRUBBED if request.request_text else ""
+        request.handling = SCRUBBED if request.handling else ""
+        request.save()
+        deleted[SubjectRequest].append(request.pk)
+
+
+def remove_pending_files(tombstone_id: int) -> int:
+    """Remove the stored files of a purged signal (idempotent: a file already gone is fine)
+    and clear the list on the tombstone."""
+    with transaction.atomic(), processing(ProcessingActivity.RETENTION):
+        tombstone = DeletedSignal.objects.select_for_update().filter(pk=tombstone_id).first()
+        if tombstone is None or not tombstone.pending_files:
+            return 0
+        for name in tombstone.pending_files:
+            default_storage.delete(name)
+        removed = len(tombstone.pending_files)
+        tombstone.pending_files = []
+        tombstone.save(update_fields=["pending_files"])
+    return removed
+
+
+def complete_file_removals() -> int:
+    """Finish what an interrupted run left: files of purged signals still in storage."""
+    pending = DeletedSignal.objects.exclude(pending_files=[]).values_list("pk", flat=True)
+    return sum(1 for pk in list(pending) if remove_pending_files(pk))

@@ -1,0 +1,303 @@
+"""Retention screens: the overview for the functioneel beheerder and the FG, the rules and
+legal holds, the coordinator's notifications and signals without a decision, and the
+person's rights (inzage, requests). Thin: each view parses the request, calls one service
+and renders; reads of personal data are recorded by the services they call."""
+
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from pga.audit import audit_purpose
+from pga.authz import has_role, require_role
+from pga.models import ProcessingActivity, Role
+from pga.services import RuleViolation
+from retention import notifications, services, subject_access
+from retention.forms import (
+    EndHoldForm,
+    HandleRequestForm,
+    HoldForm,
+    NotificationForm,
+    RuleForm,
+    SubjectRequestForm,
+    SubjectSearchForm,
+)
+from retention.models import DeletedSignal, LegalHold, RetentionRule, SubjectRequest
+from signals.models import Person, Signal
+
+OVERVIEW_ROLES = (Role.ADMIN, Role.AUDITOR)
+# The purpose and case number stated at the search, carried to the person's page and
+# exports, and recorded with each of those reads.
+SUBJECT_SESSION_KEY = "retention_subject_purpose"
+
+
+def _form_error(form, error: RuleViolation):
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+# -- overview, rules, holds ----------------------------------------------------------------
+
+
+@require_role(*OVERVIEW_ROLES)
+@require_GET
+def overview(request):
+    today = timezone.localdate()
+    holds = services.active_holds().select_related("signal", "placed_by")
+    return render(request, "retention/overview.html", {
+        "today": today,
+        "rules": RetentionRule.objects.select_related("updated_by", "recomputed_by"),
+        "per_month": services.deletions_due_per_month(today),
+        "holds": holds.filter(until__gte=today),
+        "expired_holds": holds.filter(until__lt=today),
+        "runs": services.runs_with_results()[:10],
+        "without_deletion_date": services.closed_without_clock().count(),
+        "pending_files": DeletedSignal.objects.exclude(pending_files=[]).count(),
+        "tombstones": DeletedSignal.objects.count(),
+        "purge_enabled": settings.RETENTION_PURGE_ENABLED,
+        "min_age_days": settings.RETENTION_MIN_AGE_DAYS,
+        "max_per_run": settings.RETENTION_MAX_PER_RUN,
+        "is_admin": has_role(request.user, Role.ADMIN),
+    })
+
+
+@require_role(*OVERVIEW_ROLES)
+@require_GET
+def run_detail(request, pk):
+    run = get_object_or_404(services.runs_with_results(), pk=pk)
+    return render(request, "retention/run.html", {
+        "run": run,
+        "tombstones": run.tombstones.select_related("weegploeg").order_by("reference"),
+        "failures": run.failures.all(),
+    })
+
+
+@require_role(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def rule_edit(request, basis):
+    rule = get_object_or_404(RetentionRule, basis=basis)
+    form = RuleForm(request.POST if "opslaan" in request.POST else None, instance=rule)
+    if request.method == "POST":
+        try:
+            if "herberekenen" in request.POST:
+                changed = services.recompute_deletion_dates(request.user, rule)
+                messages.success(request, _("De vernietigingsdatum van %(n)d signalen is "
+                                            "herberekend of vastgesteld.") % {"n": changed})
+                return redirect("retention:overview")
+            if form.is_valid():
+                services.update_rule(request.user, rule, **form.cleaned_data)
+                messages.success(request, _("De bewaartermijn is gewijzigd. Hij geldt voor "
+                                            "termijnen die vanaf nu gaan lopen."))
+                return redirect("retention:overview")
+        except RuleViolation as error:
+            _form_error(form, error)
+    rule.refresh_from_db()
+    return render(request, "retention/rule_form.html", {
+        "rule": rule, "form": form, "forms": [form],
+        "running": Signal.objects.filter(retention_basis=rule.basis).count(),
+    })
+
+
+@require_role(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def hold_create(request):
+    person = None
+    if request.GET.get("betrokkene"):
+        purpose = request.session.get(SUBJECT_SESSION_KEY)
+        if not purpose:
+            return redirect("retention:subject_search")
+        person = get_object_or_404(Person, pk=request.GET["betrokkene"])
+    form = HoldForm(request.POST or None, for_person=person is not None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        signal = None
+        if person is None:
+            signal = services.find_signal(data["reference"])
+            if signal is None:
+                form.add_error("reference", _("Er is geen signaal met dit referentienummer."))
+        if not form.errors:
+            try:
+                services.place_hold(request.user, reason=data["reason"], until=data["until"],
+                                    signal=signal, person=person)
+            except RuleViolation as error:
+                _form_error(form, error)
+            else:
+                messages.success(request, _("De juridische blokkade is ingesteld."))
+                return redirect("retention:overview")
+    return render(request, "retention/hold_form.html",
+                  {"form": form, "forms": [form], "person": person})
+
+
+@require_role(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def hold_end(request, pk):
+    hold = get_object_or_404(LegalHold.objects.select_related("signal"), pk=pk)
+    form = EndHoldForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.end_hold(request.user, hold, form.cleaned_data["end_reason"])
+        except RuleViolation as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("De juridische blokkade is beëindigd."))
+            return redirect("retention:overview")
+    return render(request, "retention/hold_end.html", {"hold": hold, "form": form,
+                                                       "forms": [form]})
+
+
+# -- the coordinator: notifications and signals without a decision ---------------------------
+
+
+@require_role(Role.COORDINATOR)
+@require_GET
+def notification_overview(request):
+    return render(request, "retention/notifications.html",
+                  {**notifications.open_notifications(request.user),
+                   "today": timezone.localdate()})
+
+
+@audit_purpose(ProcessingActivity.SUBJECT_RIGHTS)
+@require_role(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def notification_record(request, pk):
+    decision = notifications.get_decision_for_notification(request.user, pk)
+    if decision is None:
+        raise Http404
+    current = getattr(decision, "notification", None)
+    initial = {}
+    if current is not None:
+        initial = {field: getattr(current, field) for field in NotificationForm.base_fields}
+    form = NotificationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            notifications.record_notification(request.user, decision, **form.cleaned_data)
+        except RuleViolation as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("De notificatie is vastgelegd."))
+            return redirect("retention:notifications")
+    return render(request, "retention/notification_form.html", {
+        "decision": decision, "signal": decision.signal, "current": current, "form": form,
+        "forms": [form],
+    })
+
+
+@require_role(Role.COORDINATOR)
+@require_GET
+def stale_signals(request):
+    return render(request, "retention/stale.html", {
+        "signals": services.stale_signals(request.user)[:200],
+        "days": settings.STALE_SIGNAL_DAYS,
+    })
+
+
+# -- the person's rights -----------------------------------------------------------------
+
+
+@audit_purpose(ProcessingActivity.SUBJECT_RIGHTS)
+@require_role(*OVERVIEW_ROLES)
+@require_http_methods(["GET", "POST"])
+def subject_search(request):
+    """POST only for the search itself: a name or BSN never ends up in a URL (and so in no
+    proxy or server log)."""
+    form = SubjectSearchForm(request.POST or None)
+    persons = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            persons = list(subject_access.search_persons(
+                request.user, purpose=data["purpose"], case_number=data["case_number"],
+                bsn=data["bsn"], name=data["name"], date_of_birth=data["date_of_birth"],
+            ))
+        except RuleViolation as error:
+            _form_error(form, error)
+        else:
+            request.session[SUBJECT_SESSION_KEY] = {
+                "purpose": data["purpose"], "case_number": data["case_number"]}
+    return render(request, "retention/subject_search.html",
+                  {"form": form, "forms": [form], "persons": persons})
+
+
+def _stated_purpose(request):
+    stated = request.session.get(SUBJECT_SESSION_KEY)
+    if not stated:
+        messages.info(request, _("Zoek de betrokkene eerst op, met het doel en het kenmerk van "
+                                 "het verzoek."))
+    return stated
+
+
+@audit_purpose(ProcessingActivity.SUBJECT_RIGHTS)
+@require_role(*OVERVIEW_ROLES)
+@require_http_methods(["GET", "POST"])
+def subject_person(request, pk):
+    stated = _stated_purpose(request)
+    if not stated:
+        return redirect("retention:subject_search")
+    person = subject_access.view_person(request.user, pk, **stated)
+    if person is None:
+        raise Http404
+    form = SubjectRequestForm(request.POST or None,
+                              initial={"case_number": stated["case_number"]})
+    if request.method == "POST" and form.is_valid():
+        try:
+            subject_access.record_request(request.user, person, **form.cleaned_data)
+        except RuleViolation as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Het verzoek is vastgelegd."))
+            return redirect("retention:subject_person", pk=person.pk)
+    requests = SubjectRequest.objects.filter(person=person).select_related("handled_by")
+    return render(request, "retention/subject_person.html", {
+        "person": person, "stated": stated, "form": form, "forms": [form],
+        "signals": subject_access.person_signals(person),
+        "holds": LegalHold.objects.filter(person=person).select_related("placed_by"),
+        "requests": [(r, HandleRequestForm(prefix=f"verzoek-{r.pk}")) for r in requests],
+        "is_admin": has_role(request.user, Role.ADMIN),
+    })
+
+
+@audit_purpose(ProcessingActivity.SUBJECT_RIGHTS)
+@require_role(*OVERVIEW_ROLES)
+@require_POST
+def subject_request_handle(request, pk, request_pk):
+    subject_request = get_object_or_404(SubjectRequest, pk=request_pk, person_id=pk)
+    form = HandleRequestForm(request.POST, prefix=f"verzoek-{subject_request.pk}")
+    if form.is_valid():
+        try:
+            subject_access.handle_request(request.user, subject_request, **form.cleaned_data)
+        except RuleViolation as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("De afhandeling is vastgelegd."))
+    else:
+        messages.error(request, _("Kies de uitkomst en beschrijf de afhandeling."))
+    return redirect("retention:subject_person", pk=pk)
+
+
+@audit_purpose(ProcessingActivity.SUBJECT_RIGHTS)
+@require_role(*OVERVIEW_ROLES)
+@require_GET
+def subject_export(request, pk, export_format):
+    """The inzage export, JSON or PDF. The reporter's identity only with `?melder=1`."""
+    stated = _stated_purpose(request)
+    if not stated:
+        return redirect("retention:subject_search")
+    person = get_object_or_404(Person, pk=pk)
+    data = subject_access.subject_access_data(
+        request.user, person, include_reporter=request.GET.get("melder") == "1",
+        export_format=export_format, **stated,
+    )
+    filename = f"inzage-betrokkene-{person.pk}"
+    if export_format == "json":
+        response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2) + "\n",
+                                content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
+        return response
+    response = HttpResponse(subject_access.subject_access_pdf(data),
+                            content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
+    return response

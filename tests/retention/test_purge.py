@@ -1,0 +1,323 @@
+"""Rule 8: the purge deletes what is due and nothing else — not under a legal hold, not
+sooner than the minimum age, at most the maximum per run — and running it again, or after
+an interrupted run, is harmless and completes what was left."""
+
+import datetime
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import connection
+
+from pga.audit import SCRUBBED
+from pga.models import AuditEntry
+from retention import services
+from retention.models import DeletedSignal, LegalHold, PurgeFailure, PurgeRun, PurgeTrigger
+from retention.services import nightly_purge, place_hold, purge_due, purge_signal
+from retention.tasks import purge_expired_signals
+from signals.models import (
+    Attachment,
+    Contribution,
+    Person,
+    Signal,
+    SignalGroupObjectPermission,
+)
+from signals.services import add_contribution
+from tests.retention.factories import decide, decided_signal, due_day, withdrawn_signal
+from tests.signals.factories import person_fields, register
+from weegploeg.models import Decision, Outcome, Vote
+
+
+@pytest.fixture
+def decided(meldpunt, weegploeg, coordinator, members):
+    """A signal decided "geen casusoverleg": due one year after the decision."""
+    return decided_signal(meldpunt, weegploeg, coordinator=coordinator, members=members)
+
+
+def table_counts() -> dict[str, int]:
+    counts = {}
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f'SELECT count(*) FROM "{table}"')  # noqa: S608 - own table names
+            counts[table] = cursor.fetchone()[0]
+    return counts
+
+
+def test_a_due_signal_is_purged_with_everything_personal_attached(decided, members):
+    decision = Decision.objects.get(signal=decided)
+    person_id = decided.person_id
+    report = purge_due(due_day(decided), synchronous=True)
+    assert [ref for _pk, ref in report.selected] == [decided.reference]
+    assert not Signal.objects.filter(pk=decided.pk).exists()
+    assert not Person.objects.filter(pk=person_id).exists()
+    assert not Decision.objects.filter(pk=decision.pk).exists()
+    assert not Vote.objects.filter(item__signal_id=decided.pk).exists()
+    tombstone = DeletedSignal.objects.get(signal_id=decided.pk)
+    assert tombstone.reference == decided.reference
+    assert tombstone.purge_run == report.run
+    assert tombstone.voting_rounds == 1
+
+
+def test_nothing_is_purged_before_its_deletion_date(decided):
+    report = purge_due(due_day(decided, extra_days=-1), synchronous=True)
+    assert report.selected == []
+    assert Signal.objects.filter(pk=decided.pk).exists()
+
+
+def test_legal_hold_on_the_signal_prevents_deletion(decided, beheerder):
+    place_hold(beheerder, signal=decided, reason="Procedure bij de rechtbank, zaak 123.",
+               until=decided.deletion_due + datetime.timedelta(days=90))
+    report = purge_due(due_day(decided), synchronous=True)
+    assert report.selected == []
+    assert report.skipped_for_hold == 1
+    assert report.run.skipped_for_hold == 1
+    assert Signal.objects.filter(pk=decided.pk).exists()
+    assert not DeletedSignal.objects.exists()
+
+
+def test_legal_hold_on_the_person_prevents_deletion_of_all_their_signals(
+    decided, beheerder, meldpunt, weegploeg
+):
+    place_hold(beheerder, person=decided.person, reason="Klacht bij de AP, kenmerk 9.",
+               until=decided.deletion_due + datetime.timedelta(days=90))
+    purge_due(due_day(decided), synchronous=True)
+    assert Signal.objects.filter(pk=decided.pk).exists()
+
+
+def test_an_expired_hold_still_blocks_and_is_reported_until_it_is_ended(decided, beheerder):
+    hold = place_hold(beheerder, signal=decided, reason="Bezwaarprocedure, zaak 77.",
+                      until=decided.deletion_due - datetime.timedelta(days=10))
+    report = purge_due(due_day(decided), synchronous=True)
+    assert report.expired_holds == 1
+    assert report.run.expired_holds == 1
+    assert Signal.objects.filter(pk=decided.pk).exists()
+    services.end_hold(beheerder, hold, "Procedure afgerond.")
+    purge_due(due_day(decided), synchronous=True)
+    assert not Signal.objects.filter(pk=decided.pk).exists()
+    # The ended hold went with the signal (its reason may name the person).
+    assert not LegalHold.objects.filter(pk=hold.pk).exists()
+
+
+def test_a_hold_placed_after_the_selection_wins(decided, beheerder):
+    """The per-signal task checks again under the row lock."""
+    place_hold(beheerder, signal=decided, reason="Net op tijd ingesteld.",
+               until=decided.deletion_due + datetime.timedelta(days=30))
+    assert purge_signal(decided.pk, today=due_day(decided).date()) is None
+    assert Signal.objects.filter(pk=decided.pk).exists()
+
+
+def test_dry_run_changes_nothing(decided, capsys):
+    before = table_counts()
+    report = purge_due(due_day(decided), dry_run=True)
+    assert [ref for _pk, ref in report.selected] == [decided.reference]
+    assert report.run is None
+    from freezegun import freeze_time
+
+    with freeze_time(due_day(decided)):
+        call_command("purge_expired", "--dry-run")
+    output = capsys.readouterr().out
+    assert decided.reference in output
+    assert "Proefdraai: er is niets veranderd." in output
+    assert decided.person.surname not in output
+    assert table_counts() == before
+
+
+def test_the_command_purges_synchronously_and_reports(decided, capsys):
+    from freezegun import freeze_time
+
+    with freeze_time(due_day(decided)):
+        call_command("purge_expired")
+    output = capsys.readouterr().out
+    assert "Vernietigd: 1 van 1" in output
+    assert not Signal.objects.filter(pk=decided.pk).exists()
+    assert PurgeRun.objects.get().trigger == PurgeTrigger.COMMAND
+
+
+def test_running_the_purge_twice_is_harmless(decided, meldpunt, weegploeg):
+    other = register(meldpunt, weegploeg=weegploeg, person=person_fields(
+        first_names="Ander", surname="Persoon", municipality=weegploeg.gemeente))
+    first = purge_due(due_day(decided), synchronous=True)
+    second = purge_due(due_day(decided), synchronous=True)
+    assert len(first.selected) == 1
+    assert second.selected == []
+    # Purging an id that is already purged is a no-op.
+    assert purge_signal(decided.pk, today=due_day(decided).date()) is None
+    assert DeletedSignal.objects.count() == 1
+    assert Signal.objects.filter(pk=other.pk).exists()
+    assert services.runs_with_results().get(pk=first.run.pk).purged == 1
+    assert services.runs_with_results().get(pk=second.run.pk).purged == 0
+
+
+class Killed(BaseException):
+    """Stands for the worker being killed: not an Exception, so nothing catches it."""
+
+
+def test_a_purge_killed_halfway_through_its_transaction_is_completed_by_the_next_run(
+    decided, monkeypatch
+):
+    calls = []
+
+    def scrub_then_die(model, pks):
+        calls.append(model)
+        raise Killed
+
+    monkeypatch.setattr(services, "scrub_personal_values", scrub_then_die)
+    with pytest.raises(Killed):
+        purge_due(due_day(decided), synchronous=True)
+    assert calls  # it died after the tombstone facts were read and the rows deleted ...
+    # ... and the transaction took all of it back: nothing half-deleted, no tombstone.
+    assert Signal.objects.filter(pk=decided.pk).exists()
+    assert Person.objects.filter(pk=decided.person_id).exists()
+    assert Decision.objects.filter(signal=decided).exists()
+    assert not DeletedSignal.objects.exists()
+    monkeypatch.undo()
+    purge_due(due_day(decided), synchronous=True)
+    assert not Signal.objects.filter(pk=decided.pk).exists()
+    assert DeletedSignal.objects.filter(signal_id=decided.pk).exists()
+
+
+def test_files_left_by_a_run_killed_after_its_commit_are_removed_by_the_next_run(
+    meldpunt, weegploeg, coordinator, members, monkeypatch, django_capture_on_commit_callbacks
+):
+    upload = SimpleUploadedFile("verslag.txt", b"Inhoud van de bijlage")
+    signal = register(meldpunt, weegploeg=weegploeg, attachments=[(upload, "text/plain")])
+    decide(signal, Outcome.NO_CASUSOVERLEG, coordinator=coordinator, members=members)
+    name = Attachment.objects.get(signal=signal).file.name
+    assert default_storage.exists(name)
+    # The worker dies right after the commit: the files are not removed.
+    monkeypatch.setattr(services, "remove_pending_files", lambda tombstone_id: 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        purge_due(due_day(signal), synchronous=True)
+    tombstone = DeletedSignal.objects.get(signal_id=signal.pk)
+    assert tombstone.pending_files == [name]
+    assert default_storage.exists(name)
+    monkeypatch.undo()
+    report = purge_due(due_day(signal), synchronous=True)
+    assert report.files_completed == 1
+    assert not default_storage.exists(name)
+    tombstone.refresh_from_db()
+    assert tombstone.pending_files == []
+    # A file that is already gone is fine.
+    tombstone.pending_files = [name]
+    tombstone.save()
+    assert services.remove_pending_files(tombstone.pk) == 1
+
+
+def test_nothing_is_purged_sooner_than_the_minimum_age_whatever_the_rules_say(
+    meldpunt, weegploeg, coordinator, settings
+):
+    settings.RETENTION_MIN_AGE_DAYS = 30
+    signal = withdrawn_signal(meldpunt, weegploeg, coordinator)
+    # A mistaken rule: deleted the day after the withdrawal.
+    signal.deletion_due = signal.retention_started_on + datetime.timedelta(days=1)
+    signal.save(update_fields=["deletion_due"])
+    assert purge_due(due_day(signal), synchronous=True).selected == []
+    day_30 = signal.retention_started_on + datetime.timedelta(days=30)
+    assert purge_due(due_day(signal, (day_30 - signal.deletion_due).days),
+                     synchronous=True).selected
+
+
+def test_a_run_purges_at_most_the_maximum_per_run(meldpunt, weegploeg, coordinator, settings):
+    settings.RETENTION_MAX_PER_RUN = 2
+    signals = [withdrawn_signal(meldpunt, weegploeg, coordinator, first_names=f"P{n}",
+                                surname=f"Achternaam{n}") for n in range(3)]
+    report = purge_due(due_day(signals[0]), synchronous=True)
+    assert report.due == 3
+    assert len(report.selected) == 2
+    assert Signal.objects.count() == 1
+    purge_due(due_day(signals[0]), synchronous=True)
+    assert Signal.objects.count() == 0
+
+
+def test_a_switched_off_purge_deletes_nothing_but_records_the_run(decided, settings):
+    settings.RETENTION_PURGE_ENABLED = False
+    report = nightly_purge(due_day(decided))
+    assert Signal.objects.filter(pk=decided.pk).exists()
+    assert report.run.enabled is False
+    assert report.run.due == 1
+    settings.RETENTION_PURGE_ENABLED = True
+    nightly_purge(due_day(decided))
+    assert not Signal.objects.filter(pk=decided.pk).exists()
+
+
+def test_the_nightly_task_hands_out_one_task_per_signal(decided, settings, monkeypatch):
+    from freezegun import freeze_time
+
+    from retention import tasks
+
+    handed_out = []
+    original = tasks.purge_signal_task.delay
+    monkeypatch.setattr(tasks.purge_signal_task, "delay",
+                        lambda *args: handed_out.append(args) or original(*args))
+    with freeze_time(due_day(decided)):
+        purge_expired_signals.delay()
+    assert [args[0] for args in handed_out] == [decided.pk]
+    assert not Signal.objects.filter(pk=decided.pk).exists()
+
+
+def test_a_failing_signal_is_recorded_and_the_run_goes_on(
+    meldpunt, weegploeg, coordinator, monkeypatch
+):
+    first = withdrawn_signal(meldpunt, weegploeg, coordinator, surname="Eerste")
+    second = withdrawn_signal(meldpunt, weegploeg, coordinator, surname="Tweede")
+    real = services.purge_signal
+
+    def fail_first(signal_id, **kwargs):
+        if signal_id == first.pk:
+            raise ValueError(f"Key (bsn)=({first.person.bsn}) geheim")
+        return real(signal_id, **kwargs)
+
+    monkeypatch.setattr(services, "purge_signal", fail_first)
+    report = purge_due(due_day(first, 30), synchronous=True)
+    failure = PurgeFailure.objects.get()
+    assert (failure.reference, failure.error) == (first.reference, "ValueError")
+    assert Signal.objects.filter(pk=first.pk).exists()
+    assert not Signal.objects.filter(pk=second.pk).exists()
+    run = services.runs_with_results().get(pk=report.run.pk)
+    assert (run.purged, run.failed) == (1, 1)
+
+
+def test_the_person_stays_while_another_of_their_signals_remains(
+    decided, meldpunt, weegploeg
+):
+    later = register(meldpunt, weegploeg=weegploeg, person=person_fields(
+        municipality=weegploeg.gemeente))
+    assert later.person_id == decided.person_id  # the same Jan Jansen (rule 9)
+    purge_due(due_day(decided), synchronous=True)
+    assert Person.objects.filter(pk=decided.person_id).exists()
+    assert Signal.objects.filter(pk=later.pk).exists()
+
+
+def test_permission_rows_attachments_and_contributions_go_with_the_signal(
+    meldpunt, weegploeg, coordinator, members
+):
+    signal = register(meldpunt, weegploeg=weegploeg,
+                      attachments=[(SimpleUploadedFile("a.txt", b"x"), "text/plain")])
+    add_contribution(members["om"], signal, {
+        "source": "OM", "content": "Inhoud", "information_date": datetime.date(2026, 1, 1),
+        "visibility": "weegploeg"})
+    decided = decide(signal, Outcome.NO_CASUSOVERLEG, coordinator=coordinator,
+                     members=members).signal
+    assert SignalGroupObjectPermission.objects.filter(content_object=decided).exists()
+    assert Attachment.objects.filter(signal=decided).exists()
+    purge_due(due_day(decided), synchronous=True)
+    assert not SignalGroupObjectPermission.objects.filter(content_object_id=decided.pk).exists()
+    assert not Attachment.objects.filter(signal_id=decided.pk).exists()
+    assert not Contribution.objects.filter(signal_id=decided.pk).exists()
+
+
+def test_the_delete_entries_the_purge_writes_carry_no_personal_values(decided):
+    person = decided.person
+    purge_due(due_day(decided), synchronous=True)
+    deletes = AuditEntry.objects.filter(action=AuditEntry.Action.DELETE)
+    person_delete = deletes.get(content_type=ContentType.objects.get_for_model(Person),
+                                object_pk=str(person.pk))
+    assert "surname" in person_delete.changes
+    assert all(value == [SCRUBBED, SCRUBBED] for value in person_delete.changes.values())
+    assert person_delete.purpose == "bewaartermijn"
+    text = " ".join(str(entry.changes) + entry.changes_text for entry in deletes)
+    assert person.surname not in text
+    assert "propaganda" not in text  # the description
+    assert decided.reporter_organisation not in text

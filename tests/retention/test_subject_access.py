@@ -1,0 +1,166 @@
+"""The person's rights: the functioneel beheerder or the FG finds the person (audited, with
+purpose, without the query in clear text) and exports everything held about them with who
+accessed it when, the reporter's identity withheld by default; rectification and erasure
+requests are recorded with their handling."""
+
+import io
+import json
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from pga.audit import acting_as, query_fingerprint
+from pga.models import AuditEntry
+from pga.services import RuleViolation
+from retention.models import SubjectRequest
+from retention.services import purge_due
+from retention.subject_access import handle_request, record_request, search_persons
+from signals.services import normalise_name
+from tests.retention.factories import due_day, withdrawn_signal
+from tests.signals.factories import person_fields, register
+
+REPORTER = "Petra Meldster"
+PURPOSE = {"purpose": "inzageverzoek", "case_number": "AVG-2026-0042"}
+
+
+@pytest.fixture
+def signal(meldpunt, weegploeg):
+    with acting_as(meldpunt):
+        return register(meldpunt, weegploeg=weegploeg, reporter_name=REPORTER,
+                        reporter_contact="p.meldster@school.example",
+                        person=person_fields(bsn="111222333", municipality=weegploeg.gemeente))
+
+
+def search(client, **fields):
+    return client.post(reverse("retention:subject_search"), {**PURPOSE, **fields})
+
+
+def test_the_search_is_audited_with_purpose_and_a_fingerprint_never_the_query(
+    signal, auditor, login
+):
+    client = login(auditor)
+    response = search(client, name="Jansen")
+    assert response.status_code == 200
+    assert "Jan Jansen" in response.content.decode()
+    entry = AuditEntry.objects.filter(actor=auditor, action=AuditEntry.Action.ACCESS,
+                                      content_type__model="person").latest("pk")
+    assert entry.purpose == "rechten_betrokkene"
+    assert entry.additional_data["doel"] == "inzageverzoek"
+    assert entry.additional_data["kenmerk"] == "AVG-2026-0042"
+    assert entry.additional_data["vingerafdruk"] == query_fingerprint(normalise_name("Jansen"))
+    assert "jansen" not in json.dumps(entry.additional_data).casefold()
+
+
+def test_a_search_needs_purpose_and_case_number(signal, beheerder):
+    with pytest.raises(RuleViolation, match="doel"):
+        search_persons(beheerder, purpose="", case_number="X", bsn="111222333")
+    with pytest.raises(RuleViolation, match="kenmerk"):
+        search_persons(beheerder, purpose="inzageverzoek", case_number=" ", bsn="111222333")
+    found = search_persons(beheerder, bsn="111222333", **PURPOSE)
+    assert [p.pk for p in found] == [signal.person_id]
+
+
+def test_the_person_page_needs_a_stated_purpose(signal, auditor, login):
+    client = login(auditor)
+    url = reverse("retention:subject_person", args=[signal.person_id])
+    assert client.get(url).status_code == 302
+    search(client, bsn="111222333")
+    response = client.get(url)
+    assert response.status_code == 200
+    assert signal.reference in response.content.decode()
+
+
+def test_the_export_withholds_the_reporter_unless_included(signal, members, auditor, login):
+    with acting_as(members["om"]):
+        from pga.audit import record_access
+
+        record_access(members["om"], signal)
+    client = login(auditor)
+    search(client, bsn="111222333")
+    url = reverse("retention:subject_export", args=[signal.person_id, "json"])
+    data = json.loads(client.get(url).content)
+    assert data["person"]["bsn"] == "111222333"
+    exported = data["signals"][0]
+    assert exported["description"] == signal.description
+    assert exported["reporter"]["withheld"] is True
+    assert REPORTER not in json.dumps(data)
+    assert "p.meldster" not in json.dumps(data)
+    # Who processed the data when: the registration and the OM member's read.
+    log = data["access_log"]
+    assert any(e["by"] == meldpunt_name(signal) and e["action"] == "aangemaakt" for e in log)
+    assert any(e["by"] == members["om"].full_name and e["action"] == "ingezien" for e in log)
+
+    included = json.loads(client.get(url, {"melder": "1"}).content)
+    assert included["signals"][0]["reporter"]["name"] == REPORTER
+    exports = AuditEntry.objects.filter(actor=auditor, content_type__model="person",
+                                        additional_data__export="json")
+    assert [e.additional_data["melder_opgenomen"] for e in exports.order_by("pk")] == [
+        False, True]
+
+
+def meldpunt_name(signal):
+    return signal.registered_by.full_name
+
+
+def test_the_pdf_export_holds_the_data_without_the_reporter(signal, beheerder, login):
+    client = login(beheerder)
+    search(client, bsn="111222333")
+    response = client.get(reverse("retention:subject_export", args=[signal.person_id, "pdf"]))
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Jansen" in text
+    assert signal.reference in text
+    assert REPORTER not in text
+    assert "niet opgenomen" in text
+
+
+def test_rectification_and_erasure_requests_are_recorded_with_their_handling(
+    signal, beheerder, login
+):
+    client = login(beheerder)
+    search(client, bsn="111222333")
+    url = reverse("retention:subject_person", args=[signal.person_id])
+    response = client.post(url, {"kind": "rectificatie", "case_number": "AVG-7",
+                                 "received_on": timezone.localdate().isoformat(),
+                                 "request_text": "Geboortedatum klopt niet."})
+    assert response.status_code == 302
+    request = SubjectRequest.objects.get()
+    assert (request.kind, request.status, request.recorded_by) == ("rectificatie", "open",
+                                                                    beheerder)
+    with pytest.raises(RuleViolation, match="afhandeling"):
+        handle_request(beheerder, request, status="toegewezen", handling=" ")
+    response = client.post(reverse("retention:subject_request",
+                                   args=[signal.person_id, request.pk]),
+                           {f"verzoek-{request.pk}-status": "toegewezen",
+                            f"verzoek-{request.pk}-handling": "Gecorrigeerd in het dossier."})
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert (request.status, request.handled_by) == ("toegewezen", beheerder)
+    assert request.handled_on == timezone.localdate()
+
+
+def test_requests_stay_without_their_texts_when_the_person_is_purged(
+    meldpunt, weegploeg, coordinator, beheerder
+):
+    signal = withdrawn_signal(meldpunt, weegploeg, coordinator)
+    request = record_request(beheerder, signal.person, kind="verwijdering", case_number="AVG-9",
+                             received_on=timezone.localdate(),
+                             request_text="Verwijder alles over Jan Jansen.")
+    handle_request(beheerder, request, status="toegewezen", handling="Jansen: termijn loopt.")
+    purge_due(due_day(signal, 30), synchronous=True)
+    request.refresh_from_db()
+    assert request.person is None
+    assert "Jansen" not in request.request_text + request.handling
+    assert (request.kind, request.status, request.case_number) == ("verwijdering",
+                                                                    "toegewezen", "AVG-9")
+
+
+def test_only_the_beheerder_and_the_fg_handle_the_persons_rights(signal, coordinator, members):
+    for user in (coordinator, members["om"]):
+        with pytest.raises(RuleViolation):
+            search_persons(user, bsn="111222333", **PURPOSE)
+        with pytest.raises(RuleViolation):
+            record_request(user, signal.person, kind="inzage", case_number="X",
+                           received_on=timezone.localdate())

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pga.audit import processing
+from pga.background import enqueue
 from pga.authz import can, has_role
 from pga.models import ProcessingActivity, Role, RoleGroup
 from pga.services import RuleViolation
@@ -285,7 +286,7 @@ def register_signal(user, *, signal_fields: dict, person_fields: dict, weegploeg
             record_event(user, signal, EventKind.ACUTE_DANGER)
             from signals.tasks import alert_acute_danger
 
-            transaction.on_commit(lambda: alert_acute_danger.delay(signal.pk))
+            enqueue(alert_acute_danger, signal.pk, run_inline_if_unreachable=True)
     return Registration(signal=signal, possible_repeat=known)
 
 

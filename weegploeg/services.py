@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pga.audit import processing
+from pga.background import enqueue
 from pga.authz import can, has_role, visible_signals
 from pga.models import Partner, ProcessingActivity, Role
 from pga.services import RuleViolation
@@ -183,7 +184,7 @@ def publish_agenda(user, session: Session) -> int:
     session.save(update_fields=["agenda_published_at"])
     from weegploeg.tasks import mail_agenda
 
-    transaction.on_commit(lambda: mail_agenda.delay(session.pk))
+    enqueue(mail_agenda, session.pk, run_inline_if_unreachable=True)
     return session.items.count()
 
 
@@ -331,8 +332,9 @@ def _take_decision(user, item: AgendaItem, votes) -> Decision:
 def _after_decision(decision: Decision) -> None:
     from weegploeg.tasks import generate_decision_record, mail_decision
 
-    transaction.on_commit(lambda: generate_decision_record.delay(decision.pk))
-    transaction.on_commit(lambda: mail_decision.delay(decision.pk))
+    # The record may wait for the periodic sweep when Redis is down; the e-mail may not.
+    enqueue(generate_decision_record, decision.pk)
+    enqueue(mail_decision, decision.pk, run_inline_if_unreachable=True)
 
 
 @transaction.atomic

@@ -115,3 +115,16 @@ def _remind(request, subject_template):
         (subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
         for user in _members_of([request.assigned_partner_id], [Role.MEMBER])
     ])
+
+
+@shared_task(**TASK_OPTIONS)
+def build_session_export_task(export_id):
+    """Build the ZIP of a session's decision records (rule 6). Idempotent: a finished export
+    is not rebuilt; an export left half-done by a lost worker is built again from the start."""
+    from weegploeg.models import SessionExport
+    from weegploeg.records import build_session_export
+
+    export = SessionExport.objects.filter(pk=export_id).first()
+    if export is None:
+        return None
+    return build_session_export(export).status

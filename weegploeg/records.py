@@ -1,0 +1,483 @@
+"""Decision records, session exports and the hand-over to the casusoverleg (DESIGN.md §3
+rule 6, §4 "PDFs"; issue 5).
+
+- Each decision produces a decision record: a PDF/A for archiving, rendered by WeasyPrint
+  from `templates/weegploeg/records/decision_record.html` with the fonts bundled in
+  `static/fonts/` and no network fetches (`BundledFontsFetcher`). It is stored in private
+  storage (outside the web root) with its SHA-256 and size, and never overwritten: a new
+  rendering is a new version.
+- A session export is a ZIP of the latest record of every current decision of a session,
+  built in the background with its progress stored on the row.
+- The hand-over gives the casusoverleg's file the signal, the assessment and the decision
+  (JSON and the record PDF) — without the reporter's identity, which the casusoverleg does
+  not need (data minimisation, AVG art. 5(1)(c)).
+
+Stored file names and log lines carry database ids only, never personal data.
+"""
+
+import dataclasses
+import datetime
+import hashlib
+import io
+import json
+import logging
+import uuid
+import zipfile
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from criteria.models import Assessment
+from criteria.services import latest_joint_assessment
+from pga.audit import processing
+from pga.background import enqueue
+from pga.models import ProcessingActivity
+from pga.services import RuleViolation
+from signals.models import Phenomenon, SourceCategory
+from weegploeg.models import (
+    CaseParty,
+    Decision,
+    DecisionRecord,
+    ExportStatus,
+    Outcome,
+    Referral,
+    Session,
+    SessionExport,
+)
+from weegploeg.services import _require_coordinator
+
+logger = logging.getLogger(__name__)
+
+FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
+FONT_TYPES = {".ttf": "font/ttf"}
+# PDF/A-2b: the archival profile (ISO 19005-2, level B) the Nationaal Archief accepts for
+# long-term keeping; WeasyPrint adds the XMP identification and the sRGB output intent.
+PDF_VARIANT = "pdf/a-2b"
+TEMPLATE = "weegploeg/records/decision_record.html"
+
+
+# -- no network fetches ------------------------------------------------------------------
+
+
+class ResourceRefused(ValueError):
+    """The decision record asked for a resource other than a bundled font."""
+
+
+class BundledFontsFetcher(URLFetcher):
+    """WeasyPrint's URL fetcher, locked down (DESIGN.md §4 "PDFs": fonts bundled, no network
+    fetches): it serves font files under `static/fonts/` and raises `ResourceRefused` for
+    everything else — http(s), data: URLs, and any other file path, including `..` tricks
+    and symlinks out of the font directory. Refusals are kept in `refused`, so rendering can
+    fail loudly instead of producing a record with a missing part."""
+
+    def __init__(self, root: Path | None = None):
+        super().__init__(allowed_protocols=("file",), allow_redirects=False)
+        self.root = Path(root or FONT_DIR).resolve()
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        try:
+            path = self._font_path(url)
+        except ResourceRefused:
+            self.refused.append(url)
+            raise
+        return URLFetcherResponse(
+            path.as_uri(), path.read_bytes(), {"Content-Type": FONT_TYPES[path.suffix.lower()]}
+        )
+
+    def _font_path(self, url: str) -> Path:
+        parts = urlsplit(url)
+        if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+            raise ResourceRefused(f"Alleen meegeleverde lettertypen: {url}")
+        path = Path(url2pathname(parts.path)).resolve()
+        if (
+            not path.is_relative_to(self.root)
+            or path.suffix.lower() not in FONT_TYPES
+            or not path.is_file()
+        ):
+            raise ResourceRefused(f"Alleen meegeleverde lettertypen: {url}")
+        return path
+
+
+# -- what a record shows ------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class RecordFacts:
+    """Everything the decision record and the hand-over show of one decision."""
+
+    decision: Decision
+    assessment: Assessment | None
+    criteria: list  # (criterion, judgement or None) per criterion of its framework version
+    votes: list
+    invited_parties: list[str]
+    deletion_due: datetime.date | None
+
+    @property
+    def signal(self):
+        return self.decision.signal
+
+    @property
+    def person(self):
+        return self.decision.signal.person
+
+
+def assessment_at_decision(decision: Decision) -> Assessment | None:
+    """The joint assessment the decision was taken on: the current one, or — when the signal
+    was re-assessed after the decision (e.g. after nadere duiding) — the one in force at the
+    time, found by following the chain of superseded assessments back. So a record rendered
+    again later still shows what the weegploeg weighed."""
+    assessment = latest_joint_assessment(decision.signal)
+    while assessment is not None and assessment.created_at > decision.taken_at:
+        assessment = assessment.supersedes
+    return assessment
+
+
+def record_facts(decision: Decision) -> RecordFacts:
+    """What the record shows, read fresh from the database (the caller's instance may be
+    stale), labels resolved in the active language."""
+    decision = Decision.objects.select_related(
+        "signal__person__municipality", "signal__weegploeg", "item__session", "corrects",
+        "recorded_by",
+    ).get(pk=decision.pk)
+    assessment = assessment_at_decision(decision)
+    parties = [str(CaseParty(code).label) for code in decision.invited_parties
+               if code != CaseParty.OTHER]
+    if CaseParty.OTHER in decision.invited_parties:
+        parties.append(decision.other_party or str(CaseParty.OTHER.label))
+    return RecordFacts(
+        decision=decision,
+        assessment=assessment,
+        criteria=assessment.judgement_rows() if assessment else [],
+        votes=list(
+            decision.item.votes.select_related("partner", "voter").order_by("cast_at", "pk")
+        ),
+        invited_parties=parties,
+        # Stored on the signal when the retention clock starts (rule 8); None before.
+        deletion_due=decision.signal.deletion_due,
+    )
+
+
+def _css_string(text: str) -> str:
+    """`text` as a CSS string literal that is safe inside a <style> element."""
+    escaped = "".join(
+        f"\\{ord(char):x} " if char in '"\\<>&' or ord(char) < 0x20 else char for char in text
+    )
+    return f'"{escaped}"'
+
+
+def _page_counter() -> str:
+    """The CSS `content` value for "pagina X van Y", from one translatable string."""
+    marker = "\x00"
+    text = _("pagina %(page)s van %(pages)s") % {"page": marker + "page" + marker,
+                                                  "pages": marker + "pages" + marker}
+    parts = []
+    for index, part in enumerate(text.split(marker)):
+        if index % 2:
+            parts.append(f"counter({part})")
+        elif part:
+            parts.append(_css_string(part))
+    return " ".join(parts)
+
+
+def render_decision_record(decision: Decision, *, version: int | None = None) -> bytes:
+    """The decision record as PDF/A bytes (rule 6): signal summary, the joint assessment per
+    criterion with its conclusion (no totals: rule 3), each partner's vote with name, time
+    and motivation, the outcome and its reasoning, the parties invited or the referral, a
+    correction note and the retention date. Always in Dutch, the language of the record."""
+    fetcher = BundledFontsFetcher()
+    with translation.override(settings.LANGUAGE_CODE):
+        facts = record_facts(decision)
+        context = {
+            "facts": facts,
+            "version": version,
+            "generated_at": timezone.now(),
+            "outcome": Outcome,
+            "referral_label": str(Referral(decision.referral).label) if decision.referral
+            else "",
+            "fonts": {
+                "regular": (FONT_DIR / "DejaVuSans.ttf").as_uri(),
+                "bold": (FONT_DIR / "DejaVuSans-Bold.ttf").as_uri(),
+            },
+            "css_header": mark_safe(  # noqa: S308 - a CSS string literal built by _css_string
+                _css_string(_("Vertrouwelijk — bevat bijzondere persoonsgegevens"))
+            ),
+            "css_footer": mark_safe(  # noqa: S308 - a CSS string literal built by _css_string
+                _css_string(_("Besluitverslag %(reference)s") % {
+                    "reference": facts.signal.reference})
+            ),
+            "css_page_counter": mark_safe(_page_counter()),  # noqa: S308 - built above
+        }
+        html = render_to_string(TEMPLATE, context)
+        pdf = HTML(string=html, base_url=FONT_DIR.as_uri() + "/", url_fetcher=fetcher).write_pdf(
+            pdf_variant=PDF_VARIANT
+        )
+    if fetcher.refused:
+        raise ResourceRefused(
+            f"Het besluitverslag verwijst naar niet-meegeleverde bronnen: {fetcher.refused}"
+        )
+    return pdf
+
+
+# -- storing records ----------------------------------------------------------------------
+
+
+def latest_record(decision: Decision) -> DecisionRecord | None:
+    return decision.records.order_by("-version").first()
+
+
+def read_record(record: DecisionRecord) -> bytes:
+    """The stored PDF, checked against the SHA-256 stored with it (rule 6)."""
+    with record.file.open("rb") as handle:
+        content = handle.read()
+    if hashlib.sha256(content).hexdigest() != record.sha256:
+        raise ValueError(f"Besluitverslag {record.pk}: de controlesom klopt niet.")
+    return content
+
+
+def _store_locked(decision: Decision, version: int, content: bytes, written: list[str]):
+    """Write the file, then insert its row; the caller holds the decision's row lock and
+    deletes the files in `written` when its transaction fails."""
+    name = default_storage.save(
+        f"besluitverslagen/{decision.pk}/v{version}-{uuid.uuid4().hex}.pdf", ContentFile(content)
+    )
+    written.append(name)
+    record = DecisionRecord.objects.create(
+        decision=decision, version=version, file=name,
+        sha256=hashlib.sha256(content).hexdigest(), size=len(content),
+    )
+    logger.info("Besluitverslag opgeslagen: besluit %s versie %s", decision.pk, version)
+    return record
+
+
+def _locked_insert(decision: Decision, make):
+    """Run `make(written)` in a transaction holding the decision's row lock (Decision rows
+    are locked, never updated: the table refuses UPDATE), so two workers never both insert;
+    a file written for a failed transaction is deleted again."""
+    written: list[str] = []
+    try:
+        with transaction.atomic(), processing(ProcessingActivity.DECISION):
+            Decision.objects.select_for_update().filter(pk=decision.pk).exists()
+            return make(written)
+    except BaseException:
+        for name in written:
+            default_storage.delete(name)
+        raise
+
+
+def create_decision_record(decision: Decision) -> DecisionRecord:
+    """Rule 6: the decision's record, made once. Idempotent — when a record exists the
+    latest is returned, so a task that runs twice (acks_late, a retry) stores one file.
+    Rendering happens before the lock; the file is written only once it is certain that the
+    row will be inserted."""
+    existing = latest_record(decision)
+    if existing is not None:
+        return existing
+    content = render_decision_record(decision, version=1)
+
+    def make(written):
+        return latest_record(decision) or _store_locked(decision, 1, content, written)
+
+    return _locked_insert(decision, make)
+
+
+def regenerate_decision_record(user, decision: Decision) -> DecisionRecord:
+    """A new version of the record, by the coordinator of the session's weegploeg (e.g.
+    after a template fix). Records are never overwritten (rule 6): earlier versions and
+    their files stay."""
+    decision = Decision.objects.select_related("item__session__weegploeg").get(pk=decision.pk)
+    _require_coordinator(user, decision.item.session.weegploeg)
+
+    def make(written):
+        version = (decision.records.aggregate(last=Max("version"))["last"] or 0) + 1
+        content = render_decision_record(decision, version=version)
+        return _store_locked(decision, version, content, written)
+
+    return _locked_insert(decision, make)
+
+
+# -- the session export -------------------------------------------------------------------
+
+
+def request_session_export(user, session: Session) -> SessionExport:
+    """The coordinator of the session's weegploeg asks for a ZIP of all decision records of
+    the session; it is built in the background once this transaction commits."""
+    from weegploeg.tasks import build_session_export_task
+
+    with transaction.atomic(), processing(ProcessingActivity.DECISION):
+        session = Session.objects.select_related("weegploeg").get(pk=session.pk)
+        _require_coordinator(user, session.weegploeg)
+        if not Decision.objects.filter(item__session=session).exists():
+            raise RuleViolation(_("In dit overleg zijn nog geen besluiten genomen."))
+        export = SessionExport.objects.create(session=session, requested_by=user)
+        # Sent on commit; with the broker down it is built in this request rather than
+        # left waiting for ever.
+        enqueue(build_session_export_task, export.pk, run_inline_if_unreachable=True)
+    return export
+
+
+def _current_decisions_of(session_id):
+    return (
+        Decision.objects.filter(item__session_id=session_id, correction__isnull=True)
+        .select_related("signal", "item")
+        .order_by("item__position", "taken_at", "pk")
+    )
+
+
+def build_session_export(export: SessionExport) -> SessionExport:
+    """Build the ZIP: the latest record of every current (not corrected) decision of the
+    session, generating missing records. Progress (`done_count` of `total`) is saved after
+    each record — outside a transaction each save commits, so a page can show it. A finished
+    export is not rebuilt."""
+    export = SessionExport.objects.get(pk=export.pk)
+    if export.status == ExportStatus.DONE:
+        return export
+    decisions = list(_current_decisions_of(export.session_id))
+    export.status, export.total, export.done_count = ExportStatus.RUNNING, len(decisions), 0
+    export.save(update_fields=["status", "total", "done_count"])
+    name = None
+    try:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for done, decision in enumerate(decisions, start=1):
+                record = create_decision_record(decision)
+                archive.writestr(
+                    f"{decision.item.position:02d}-{decision.signal.reference}"
+                    f"-besluit-{decision.pk}-v{record.version}.pdf",
+                    read_record(record),
+                )
+                export.done_count = done
+                export.save(update_fields=["done_count"])
+        content = buffer.getvalue()
+        name = default_storage.save(
+            f"exports/overleg-{export.session_id}/{uuid.uuid4().hex}.zip", ContentFile(content)
+        )
+        export.file, export.sha256 = name, hashlib.sha256(content).hexdigest()
+        export.status = ExportStatus.DONE
+        export.save(update_fields=["file", "sha256", "status"])
+    except Exception:
+        if name:
+            default_storage.delete(name)
+        export.status = ExportStatus.FAILED
+        export.save(update_fields=["status"])
+        # No traceback here: its messages may quote data; the task's failure is logged by
+        # Celery where the operators look.
+        logger.error("Export %s van overleg %s mislukt", export.pk, export.session_id)
+        raise
+    logger.info("Export %s van overleg %s klaar (%s besluiten)", export.pk,
+                export.session_id, export.total)
+    return export
+
+
+# -- hand-over to the casusoverleg --------------------------------------------------------
+
+
+def _choice(choices, code):
+    return {"code": code, "label": str(choices(code).label)} if code else None
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def handover_json(decision: Decision) -> dict:
+    """Issue 5: the export of signal, assessment and decision for the casusoverleg's file.
+    Only for a current casusoverleg decision. It holds the person's identity and what the
+    weegploeg weighed, never the reporter's identity (name, organisation, contact): the
+    casusoverleg does not need it and the reporter is protected (data minimisation)."""
+    facts = record_facts(decision)
+    decision, signal, person = facts.decision, facts.signal, facts.person
+    if decision.outcome != Outcome.CASUSOVERLEG:
+        raise RuleViolation(_("Een overdracht is er alleen bij een besluit tot casusoverleg."))
+    if not decision.is_current:
+        raise RuleViolation(_("Dit besluit is gecorrigeerd; maak de overdracht van het laatste "
+                              "besluit."))
+    assessment = facts.assessment
+    with translation.override(settings.LANGUAGE_CODE):
+        return {
+            "format": "weegploeg-overdracht",
+            "format_version": 1,
+            "created_at": timezone.now().isoformat(),
+            "signal": {
+                "reference": signal.reference,
+                "weegploeg": signal.weegploeg.name,
+                "received_on": _iso(signal.received_on),
+                "behaviour_from": _iso(signal.behaviour_from),
+                "behaviour_to": _iso(signal.behaviour_to),
+                "source_category": _choice(SourceCategory, signal.source_category),
+                "phenomenon": _choice(Phenomenon, signal.phenomenon),
+                "description": signal.description,
+            },
+            "person": {
+                "first_names": person.first_names,
+                "surname_prefix": person.surname_prefix,
+                "surname": person.surname,
+                "date_of_birth": _iso(person.date_of_birth),
+                "bsn": person.bsn,
+                "municipality": person.municipality.name if person.municipality else None,
+            },
+            "assessment": None if assessment is None else {
+                "framework_version": assessment.framework.version,
+                "recorded_at": _iso(assessment.created_at),
+                "criteria": [
+                    {
+                        "number": criterion.number,
+                        "title": criterion.title,
+                        "judgement": judgement.scale_value.label if judgement else None,
+                        "substantiation": judgement.substantiation if judgement else "",
+                        "source": judgement.source if judgement else "",
+                        "source_partner": judgement.source_partner.name
+                        if judgement and judgement.source_partner else None,
+                    }
+                    for criterion, judgement in facts.criteria
+                ],
+                "conclusion": assessment.conclusion,
+            },
+            "decision": {
+                "id": decision.pk,
+                "outcome": _choice(Outcome, decision.outcome),
+                "taken_at": _iso(decision.taken_at),
+                "reasoning": decision.reasoning,
+                "invited_parties": [_choice(CaseParty, code) for code in decision.invited_parties],
+                "other_party": decision.other_party,
+                "corrects": decision.corrects_id,
+                "correction_reason": decision.correction_reason,
+            },
+            "votes": [
+                {
+                    "partner": vote.partner.name,
+                    "voter": vote.voter.full_name,
+                    "outcome": _choice(Outcome, vote.outcome),
+                    "motivation": vote.motivation,
+                    "cast_at": _iso(vote.cast_at),
+                }
+                for vote in facts.votes
+            ],
+        }
+
+
+def handover_zip(decision: Decision) -> bytes:
+    """The hand-over as one ZIP: `overdracht.json` and the decision record PDF (made now if
+    the background task has not made it yet). Refused unless the decision is a current
+    casusoverleg decision (see `handover_json`)."""
+    data = handover_json(decision)
+    record = create_decision_record(decision)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "overdracht.json", json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        )
+        archive.writestr(f"besluitverslag-v{record.version}.pdf", read_record(record))
+    return buffer.getvalue()

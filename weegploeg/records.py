@@ -198,12 +198,15 @@ def render_decision_record(decision: Decision, *, version: int | None = None) ->
     and motivation, the outcome and its reasoning, the parties invited or the referral, a
     correction note and the retention date. Always in Dutch, the language of the record."""
     fetcher = BundledFontsFetcher()
+    generated_at = timezone.localtime().replace(microsecond=0)
     with translation.override(settings.LANGUAGE_CODE):
         facts = record_facts(decision)
         context = {
             "facts": facts,
             "version": version,
-            "generated_at": timezone.now(),
+            "generated_at": generated_at,
+            # W3C date for the PDF's creation date (Info and XMP, kept equal as PDF/A asks).
+            "created_w3c": generated_at.isoformat(),
             "outcome": Outcome,
             "referral_label": str(Referral(decision.referral).label) if decision.referral
             else "",

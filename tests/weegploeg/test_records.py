@@ -119,6 +119,7 @@ def test_decision_record_is_pdf_a_with_embedded_fonts(decision):
         xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
         assert b"pdfaid:part" in xmp
         assert b"pdfaid:conformance" in xmp
+        assert b"xmp:CreateDate" in xmp and "/CreationDate" in reader.metadata
         fonts = [
             font.get_object()
             for page in reader.pages
@@ -204,6 +205,22 @@ def test_record_fetcher_serves_only_the_bundled_fonts():
     ):
         with pytest.raises(ResourceRefused):
             fetcher.fetch(url)
+
+
+def test_record_referring_to_an_outside_resource_is_not_rendered(
+    decision, settings, tmp_path, monkeypatch
+):
+    from weegploeg import records
+
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "buiten.html").write_text(
+        '<html><body><img src="http://example.org/x.png">'
+        '<img src="file:///etc/passwd"></body></html>'
+    )
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path / "templates"]}]
+    monkeypatch.setattr(records, "TEMPLATE", "buiten.html")
+    with pytest.raises(ResourceRefused, match="example.org"):
+        records.render_decision_record(decision)
 
 
 def test_record_shows_the_assessment_per_criterion_and_its_conclusion(decision):

@@ -9,15 +9,41 @@ from pga.models import Role
 from tests.factories import UserFactory, WeegploegFactory
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_audit_for_database_restores():
+    """Transactional tests restore the migrations' seeded rows with raw saves; those restores
+    are test plumbing, not processing, and must not write audit entries (they would also
+    collide with the restored head of the audit hash chain)."""
+    from django.test import override_settings
+
+    override = override_settings(AUDITLOG_DISABLE_ON_RAW_SAVE=True)
+    override.enable()
+    yield
+    override.disable()
+
+
 @pytest.fixture(autouse=True)
-def _plain_http(settings):
+def _test_settings(settings):
     # The test client speaks plain HTTP; production redirects to HTTPS (SECURE_SSL_REDIRECT).
     settings.SECURE_SSL_REDIRECT = False
-    # Tests render templates without a `collectstatic` manifest.
+    # Many users per test; the production password hasher's cost buys nothing here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _private_storage(settings, tmp_path):
+    """Stored files (attachments, decision records, exports) go to a fresh private directory
+    per test, never into the checkout's var/. Tests that inspect storage use this path."""
     settings.STORAGES = {
         **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+        },
+        # Templates are rendered without a `collectstatic` manifest.
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    return tmp_path / "private"
 
 
 @pytest.fixture(autouse=True)
@@ -150,19 +176,41 @@ def item(coordinator, session, assessed):
     )
 
 
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return (
+        (marker is not None and marker.kwargs.get("transaction", False))
+        or "live_server" in fixtures
+        or "transactional_db" in fixtures
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends by emptying every table. Put the rows that migrations seed
+    back at once — not only at the start of the next transactional test — so that whatever
+    test runs next, in random order, finds the database as migrations left it."""
+    yield
+    if not _is_transactional(item):
+        return
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
+
+    serialized = getattr(connection, "_test_serialized_contents", None)
+    if serialized:
+        with item.config.stash[blocking_manager_key].unblock():
+            connection.creation.deserialize_db_from_string(serialized)
+            ContentType.objects.clear_cache()
+
+
 def pytest_collection_modifyitems(items):
     """Transactional tests (threads, live server, real workers) empty every table when they
     end. Rows that migrations seed — the published referentiekader, retention rules — must
     be back for the tests that follow, in whatever (random) order: restore them."""
     for item in items:
-        marker = item.get_closest_marker("django_db")
-        fixtures = getattr(item, "fixturenames", ())
-        transactional = (
-            (marker is not None and marker.kwargs.get("transaction", False))
-            or "live_server" in fixtures
-            or "transactional_db" in fixtures
-        )
-        if transactional:
+        if _is_transactional(item):
             item.add_marker(
                 pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False
             )

@@ -33,6 +33,17 @@ def generate_decision_record(decision_id):
 
 
 @shared_task(**TASK_OPTIONS)
+def generate_missing_records():
+    """Periodic sweep: decisions without a record (e.g. taken while Redis was down) get one."""
+    from weegploeg.models import Decision
+
+    missing = Decision.objects.filter(records__isnull=True).values_list("pk", flat=True)
+    for decision_id in missing:
+        generate_decision_record.delay(decision_id)
+    return len(missing)
+
+
+@shared_task(**TASK_OPTIONS)
 def mail_agenda(session_id):
     """Agenda published: the members of the three partners get the references (no names)."""
     from weegploeg.models import Session

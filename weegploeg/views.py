@@ -243,7 +243,16 @@ def decision_detail(request, pk):
                 partners, request.POST if "verzoek" in request.POST else None
             )
     if request.method == "POST":
+        if correction_form is None and request_form is None:
+            raise PermissionDenied
         try:
+            if "opnieuw_maken" in request.POST:
+                from weegploeg.records import regenerate_decision_record
+
+                record = regenerate_decision_record(user, decision)
+                messages.success(request, _("Versie %(n)d van het besluitverslag is gemaakt.")
+                                 % {"n": record.version})
+                return redirect("weegploeg:decision", pk=decision.pk)
             if "corrigeren" in request.POST and correction_form and correction_form.is_valid():
                 correction = services.correct_decision(
                     user, decision, reasoning=correction_form.cleaned_data["reasoning"],
@@ -260,11 +269,12 @@ def decision_detail(request, pk):
                 )
                 messages.success(request, _("Het informatieverzoek is uitgezet."))
                 return redirect("weegploeg:decision", pk=decision.pk)
-            if correction_form is None and request_form is None:
-                raise PermissionDenied
         except RuleViolation as error:
             target = correction_form if "corrigeren" in request.POST else request_form
-            _form_error(target, error)
+            if target is None:
+                messages.error(request, error.message)
+            else:
+                _form_error(target, error)
     return render(request, "weegploeg/decision.html", {
         "decision": decision,
         "signal": decision.signal,

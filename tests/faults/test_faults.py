@@ -37,15 +37,12 @@ def redis_down():
 
 @pytest.mark.django_db(transaction=True)
 def test_with_redis_down_registering_assessing_and_voting_work_and_the_pdf_comes_later(
-    client, login, meldpunt, weegploeg, members, coordinator, redis_down, settings, tmp_path
+    client, login, meldpunt, weegploeg, members, coordinator, redis_down
 ):
     from criteria.services import record_joint_assessment
     from tests.criteria.factories import judgements
     from weegploeg.services import add_to_agenda, plan_session, prepare_decision
 
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(tmp_path), "base_url": None}}}
     login(meldpunt)
     response = client.post(reverse("signals:register"), {
         "betrokkene-first_names": "Sara", "betrokkene-surname": "Visser",

@@ -20,11 +20,8 @@ def test_published_agenda_goes_to_the_members_of_the_three_partners(
 
 
 def test_decision_mail_to_the_registering_partner_holds_reference_and_outcome_only(
-    item, members, meldpunt, django_capture_on_commit_callbacks, settings, tmp_path
+    item, members, meldpunt, django_capture_on_commit_callbacks
 ):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(tmp_path), "base_url": None}}}
     with django_capture_on_commit_callbacks(execute=True):
         for member in members.values():
             cast_vote(member, item, Outcome.CASUSOVERLEG, "Bespreken in casusoverleg.")

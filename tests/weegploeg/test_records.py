@@ -48,18 +48,6 @@ REPORTER = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _private_storage(settings, tmp_path):
-    """Records and exports go to a fresh private directory per test."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
-        },
-    }
-    return tmp_path / "private"
-
 
 @pytest.fixture
 def signal(meldpunt, weegploeg):

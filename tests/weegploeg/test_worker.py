@@ -46,17 +46,9 @@ def redis_url():
 
 
 @pytest.fixture
-def worker_storage(settings, tmp_path):
+def worker_storage(_private_storage):
     """One private directory for the worker (which writes) and this test (which reads)."""
-    root = tmp_path / "private"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root), "base_url": None},
-        },
-    }
-    return root
+    return _private_storage
 
 
 def _test_database_url() -> str:

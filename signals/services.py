@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pga.audit import processing
-from pga.background import enqueue
 from pga.authz import can, has_role
+from pga.background import enqueue
 from pga.models import ProcessingActivity, Role, RoleGroup
 from pga.services import RuleViolation
 from signals import lifecycle

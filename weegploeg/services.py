@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pga.audit import processing
-from pga.background import enqueue
 from pga.authz import can, has_role, visible_signals
+from pga.background import enqueue
 from pga.models import Partner, ProcessingActivity, Role
 from pga.services import RuleViolation
 from signals import lifecycle

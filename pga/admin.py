@@ -118,7 +118,7 @@ class UserForm(SetPasswordMixin, forms.ModelForm):
         if data.get("password1") or data.get("password2") or self.instance.pk is None:
             self.validate_passwords()
             self.validate_password_for_user(self.instance)
-        if data.get("roles") and not data.get("partner"):
+        if data.get("roles") and not data.get("partner") and "partner" in self.fields:
             self.add_error("partner", _("Een gebruiker met rollen werkt voor een partner."))
         return data
 
@@ -153,10 +153,25 @@ class UserAdmin(BeheerModelAdmin):
             reset(username=user.email)
         self.message_user(request, _("De blokkades zijn opgeheven."))
 
+    def get_readonly_fields(self, request, obj=None):
+        # Four eyes: a beheerder does not change their own partner, roles or access.
+        return ["partner", "role_list", "is_active"] if self._is_self(request, obj) else []
+
+    def get_fieldsets(self, request, obj=None):
+        if self._is_self(request, obj):
+            return [(None, {"fields": ["email", "full_name", "partner", "role_list",
+                                       "is_active"]})]
+        return self.fieldsets
+
+    @staticmethod
+    def _is_self(request, obj):
+        return obj is not None and obj.pk == request.user.pk
+
     @admin.display(description=_("rollen"))
     def role_list(self, obj):
-        return ", ".join(Role(r).label for r in sorted(roles_of(obj)))
+        return ", ".join(str(Role(r).label) for r in sorted(roles_of(obj)))
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        set_roles(request.user, form.instance, form.cleaned_data.get("roles", []))
+        if not self._is_self(request, form.instance):
+            set_roles(request.user, form.instance, form.cleaned_data.get("roles", []))

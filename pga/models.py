@@ -269,6 +269,7 @@ class AuditChainHead(models.Model):
 
 
 def role_group_name(partner: Partner, role: str) -> str:
-    return f"{partner.name} — {Role(role).label}"
+    """Readable and unique (the partner's code is unique) within auth's 150 characters."""
+    return f"{partner.name[:70]} ({partner.code}) — {Role(role).label}"
 
 

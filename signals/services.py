@@ -56,13 +56,17 @@ REGISTRAR_GRANTS = {
 _CLOSED_REMOVES = {"change_signal", "contribute_signal", "manage_signal"}
 
 
+NORMALISED_NAME_LENGTH = 420  # Person.normalised_name's max_length
+
+
 def normalise_name(*parts: str) -> str:
     """Case- and diacritics-insensitive name key for repeat matching: "Çelik, Ömer" and
     "celik omer" give the same key."""
     text = " ".join(p for p in parts if p)
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(stripped.casefold().replace("-", " ").split())
+    # Decomposition can lengthen a name many times over; the key is a match key, not the name.
+    return " ".join(stripped.casefold().replace("-", " ").split())[:NORMALISED_NAME_LENGTH]
 
 
 @dataclasses.dataclass
@@ -429,6 +433,16 @@ def contributions_for(user, signal: Signal):
     ]
 
 
+def _refuse_while_on_agenda(signal: Signal) -> None:
+    """A signal on a session's agenda stays with that session until the session decides or
+    closes; only then can it be withdrawn or transferred."""
+    if signal.status == SignalStatus.ON_AGENDA:
+        raise RuleViolation(
+            _("Dit signaal staat op de agenda van een overleg. Laat de procesregisseur het eerst "
+              "van de agenda halen, of wacht tot het overleg is gesloten.")
+        )
+
+
 @transaction.atomic
 def withdraw_signal(user, signal: Signal, reason: str) -> Signal:
     """Rule 2: a signal leaves the queue by withdrawal only with a written reason, which all
@@ -443,6 +457,7 @@ def withdraw_signal(user, signal: Signal, reason: str) -> Signal:
     signal = Signal.objects.select_for_update().get(pk=signal.pk)
     if not can(user, "signals.manage_signal", signal) or signal.status not in OPEN_STATUSES:
         raise RuleViolation(_("Dit signaal kan niet (meer) worden ingetrokken."))
+    _refuse_while_on_agenda(signal)
     signal.status = SignalStatus.WITHDRAWN
     signal.withdrawal_reason = reason
     signal.withdrawn_at = timezone.now()
@@ -464,6 +479,7 @@ def transfer_signal(user, signal: Signal, to_weegploeg, reason: str, municipalit
     signal = Signal.objects.select_for_update().get(pk=signal.pk)
     if not can(user, "signals.manage_signal", signal) or signal.status not in OPEN_STATUSES:
         raise RuleViolation(_("Dit signaal kan niet (meer) worden overgedragen."))
+    _refuse_while_on_agenda(signal)
     if municipality is not None:
         to_weegploeg = municipality.weegploeg
     if to_weegploeg is None or to_weegploeg.pk == signal.weegploeg_id:

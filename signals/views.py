@@ -118,14 +118,12 @@ def queue(request):
     if filters.get("q"):
         # Searching persons is itself a processing of personal data: logged with its
         # purpose and a keyed fingerprint of the query, never the query in clear text.
-        record_access(
-            request.user,
-            model=Person,
-            purpose=ProcessingActivity.INTAKE,
-            detail={"zoekopdracht": "referentie of naam", "vingerafdruk": query_fingerprint(
-                filters["q"]
-            )},
-        )
+        detail = {"zoekopdracht": "referentie of naam",
+                  "vingerafdruk": query_fingerprint(filters["q"])}
+    else:
+        # The queue lists names: a read of personal data too, logged with the page shown.
+        detail = {"weergave": "wachtrij", "pagina": page.number}
+    record_access(request.user, model=Person, purpose=ProcessingActivity.INTAKE, detail=detail)
     query = request.GET.copy()
     query.pop("pagina", None)
     return render(
@@ -174,6 +172,8 @@ def edit(request, pk):
         )
         return redirect("signals:detail", pk=signal.pk)
     form = SignalForm(request.POST or None, instance=signal, prefix="signaal")
+    if request.method == "GET":
+        record_access(request.user, signal, purpose=ProcessingActivity.INTAKE)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:

@@ -192,8 +192,8 @@ def pytest_runtest_teardown(item, nextitem):
     back at once — not only at the start of the next transactional test — so that whatever
     test runs next, in random order, finds the database as migrations left it."""
     yield
-    if not _is_transactional(item):
-        return
+    if nextitem is None or not _is_transactional(item):
+        return  # after the last test the test database is already gone
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection
     from pytest_django.plugin import blocking_manager_key

@@ -216,6 +216,8 @@ def close_session(user, session: Session) -> list[AgendaItem]:
         item.escalate = item.round >= settings.ESCALATION_ROUNDS
         item.save(update_fields=["status", "escalate"])
         signal = item.signal
+        if signal.status != SignalStatus.ON_AGENDA or signal.weegploeg_id != session.weegploeg_id:
+            continue  # left the agenda another way meanwhile; not this session's to change
         signal.status = SignalStatus.IN_PREPARATION
         signal.save(update_fields=["status", "updated_at"])
         note = _("Geen eensluidend oordeel (ronde %(n)d)") % {"n": item.round}

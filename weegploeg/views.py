@@ -351,6 +351,8 @@ def answer_request(request, pk):
     if info_request.assigned_partner_id != user.partner_id:
         raise PermissionDenied
     form = AnswerForm(request.POST or None)
+    if request.method == "GET":
+        record_access(user, info_request, purpose=ProcessingActivity.DECISION)
     if request.method == "POST" and form.is_valid():
         try:
             services.answer_information_request(user, info_request, **form.cleaned_data)

@@ -119,3 +119,34 @@ def test_beheerder_lifts_a_lockout(client, login, beheerder, make_user):
     )
     assert response.status_code == 302
     assert not AccessAttempt.objects.filter(username=locked.email).exists()
+
+
+def test_beheerder_cannot_change_their_own_roles(client, login, beheerder, weegploeg):
+    from pga.authz import roles_of as current_roles
+
+    login(beheerder)
+    response = client.post(
+        reverse("beheer:pga_user_change", args=[beheerder.pk]),
+        {"email": beheerder.email, "full_name": "Nieuwe naam", "partner": weegploeg.politie.pk,
+         "roles": [Role.MEMBER, Role.ADMIN], "is_active": "on"},
+    )
+    assert response.status_code == 302
+    beheerder.refresh_from_db()
+    assert beheerder.full_name == "Nieuwe naam"
+    assert beheerder.partner == weegploeg.gemeente
+    assert current_roles(User.objects.get(pk=beheerder.pk)) == {Role.ADMIN}
+
+
+def test_user_list_shows_roles(client, login, beheerder):
+    login(beheerder)
+    response = client.get(reverse("beheer:pga_user_changelist"))
+    assert response.status_code == 200
+    assert "Functioneel beheerder" in response.content.decode()
+
+
+def test_partner_with_a_long_name_gets_role_groups(client, login, beheerder):
+    login(beheerder)
+    response = client.post(reverse("beheer:pga_partner_add"), {
+        "kind": "gemeente", "name": "Gemeente " + "Lang" * 45, "code": "lang", "weegploeg": "",
+    })
+    assert response.status_code == 302

@@ -21,7 +21,7 @@ PUBLIC_URL_NAMES = {
     "criteria:public_framework",
     "criteria:framework_version",
 }
-SAMPLE_VALUES = ["1", "x", "pga", "partner"]
+SAMPLE_VALUES = ["1", "x", "pga", "partner", "json"]
 LOGIN_PATH = "/account/login/"
 
 
@@ -36,9 +36,17 @@ def _patterns(patterns, prefix="", namespace=""):
 
 def _sample_path(route, pattern):
     """A concrete path that resolves to `pattern`, with sample values for its parameters."""
-    route = route.replace("^", "").replace("$", "").replace("\\Z", "")
+    route = route.replace("^", "").replace("$", "").replace("\\Z", "").replace("\\.", ".")
     for sample in SAMPLE_VALUES:
-        path = "/" + re.sub(r"<(?:\w+:)?\w+>|\(\?P<\w+>[^)]*\)", sample, route)
+
+        def fill(match, sample=sample):
+            # A regex group takes the first sample it accepts; a converter takes `sample`.
+            group = match.group("regex")
+            if group is None:
+                return sample
+            return next((v for v in [sample, *SAMPLE_VALUES] if re.fullmatch(group, v)), sample)
+
+        path = "/" + re.sub(r"<(?:\w+:)?\w+>|\(\?P<\w+>(?P<regex>[^)]*)\)", fill, route)
         try:
             match = resolve(path)
         except Exception:  # noqa: BLE001, S112 - try the next sample

@@ -126,3 +126,16 @@ def test_members_cannot_manage_the_agenda(client, login, item, members):
 def test_meldpunt_has_no_sessions(client, login, request, role_fixture):
     login(request.getfixturevalue(role_fixture))
     assert client.get(reverse("weegploeg:sessions")).status_code == 403
+
+
+def test_a_signal_on_the_agenda_is_not_transferred_or_withdrawn(item, coordinator,
+                                                                other_weegploeg):
+    from pga.services import RuleViolation
+    from signals.services import transfer_signal, withdraw_signal
+
+    with pytest.raises(RuleViolation, match="agenda"):
+        transfer_signal(coordinator, item.signal, other_weegploeg, "Verhuisd naar elders.")
+    with pytest.raises(RuleViolation, match="agenda"):
+        withdraw_signal(coordinator, item.signal, "Onterecht geregistreerd signaal.")
+    item.signal.refresh_from_db()
+    assert item.signal.weegploeg_id == item.session.weegploeg_id

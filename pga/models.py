@@ -223,7 +223,7 @@ class AuditEntry(AbstractLogEntry):
     purpose = models.CharField(
         _("verwerkingsactiviteit"), max_length=30, choices=ProcessingActivity.choices
     )
-    # The hash chain (set by the database trigger on insert; see migration 0002 and
+    # The hash chain (set by the database trigger on insert; see migration 0003 and
     # `pga.audit.verify_audit_chain`): each entry's hash covers the previous entry's hash and
     # its own non-personal fields, so scrubbing personal values keeps the chain intact.
     chain_seq = models.BigIntegerField(null=True, unique=True, editable=False)

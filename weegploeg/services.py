@@ -108,7 +108,7 @@ def add_to_agenda(user, session: Session, signal: Signal) -> AgendaItem:
     position = (session.items.aggregate(m=Max("position"))["m"] or 0) + 1
     item = AgendaItem.objects.create(
         session=session, signal=signal, position=position, round=last + 1,
-        escalate=last + 1 > settings.ESCALATION_ROUNDS,
+        escalate=_rounds_without_unanimity(signal) >= settings.ESCALATION_ROUNDS,
     )
     signal.status = SignalStatus.ON_AGENDA
     signal.save(update_fields=["status", "updated_at"])
@@ -213,8 +213,9 @@ def close_session(user, session: Session) -> list[AgendaItem]:
     )
     for item in unresolved:
         item.status = ItemStatus.NO_CONSENSUS
-        item.escalate = item.round >= settings.ESCALATION_ROUNDS
-        item.save(update_fields=["status", "escalate"])
+        item.save(update_fields=["status"])
+        item.escalate = _rounds_without_unanimity(item.signal) >= settings.ESCALATION_ROUNDS
+        item.save(update_fields=["escalate"])
         signal = item.signal
         if signal.status != SignalStatus.ON_AGENDA or signal.weegploeg_id != session.weegploeg_id:
             continue  # left the agenda another way meanwhile; not this session's to change
@@ -229,6 +230,12 @@ def close_session(user, session: Session) -> list[AgendaItem]:
     session.closed_at = timezone.now()
     session.save(update_fields=["status", "closed_at"])
     return unresolved
+
+
+def _rounds_without_unanimity(signal: Signal) -> int:
+    """Rule 4: the rounds that ended without three equal votes ("geen eensluidend oordeel");
+    a unanimous "nadere duiding" is a decision, not such a round."""
+    return signal.agenda_items.filter(status=ItemStatus.NO_CONSENSUS).count()
 
 
 # -- votes and the unanimity rule ------------------------------------------------------------

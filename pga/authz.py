@@ -94,24 +94,86 @@ def visible_signals(user, perm: str = "signals.view_signal"):
     )
 
 
+def _held_on_signal(user):
+    """The permission codenames `user` holds on the signal `OuterRef("pk")`, through their
+    groups and directly, as two array subqueries over the direct-FK tables. Each is an index
+    probe on that signal's rows (`content_object_id`), where `visible_signals` hashes the
+    user's whole permission set: right for lists, wasteful for one signal."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.contrib.postgres.expressions import ArraySubquery
+    from django.db.models import OuterRef
+
+    from signals.models import Signal, SignalGroupObjectPermission, SignalUserObjectPermission
+
+    content_type = ContentType.objects.get_for_model(Signal)
+    return {
+        "authz_via_groups": ArraySubquery(
+            SignalGroupObjectPermission.objects.filter(
+                content_object=OuterRef("pk"), group__user=user,
+                permission__content_type=content_type,
+            ).values("permission__codename")
+        ),
+        "authz_directly": ArraySubquery(
+            SignalUserObjectPermission.objects.filter(
+                content_object=OuterRef("pk"), user=user, permission__content_type=content_type,
+            ).values("permission__codename")
+        ),
+    }
+
+
+def _codename(perm: str) -> str:
+    app_label, _dot, codename = perm.rpartition(".")
+    if app_label not in ("", "signals"):
+        raise ValueError(f"Geen permissie op signalen: {perm}")
+    return codename
+
+
 def can(user, perm: str, signal) -> bool:
-    """Whether `user` holds `perm` on `signal` (object permissions only)."""
-    return visible_signals(user, perm).filter(pk=signal.pk).exists()
+    """Whether `user` holds `perm` on `signal` (object permissions only). For a signal read
+    by `get_visible_signal` the answer comes from the permissions read with the signal row,
+    in the same query (so no staler than the row itself); otherwise from one index probe on
+    the signal's permission rows."""
+    from signals.models import Signal
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    held = getattr(signal, "_authz_held", None)
+    if held is None or held[0] != user.pk:
+        row = (
+            Signal.objects.filter(pk=signal.pk)
+            .annotate(**_held_on_signal(user))
+            .values("authz_via_groups", "authz_directly")
+            .first()
+        )
+        held = (user.pk, frozenset(row["authz_via_groups"] + row["authz_directly"]) if row
+                else frozenset())
+    return _codename(perm) in held[1]
 
 
 def get_visible_signal(user, pk, perm: str = "signals.view_signal"):
     """The one check of every detail view: the signal if visible, else 404 — the same answer
-    whether it exists or not, so nothing leaks about other partners' signals."""
+    whether it exists or not, so nothing leaks about other partners' signals. The user's
+    permissions on it are read in the same query and kept on the instance for `can`."""
     from django.http import Http404
 
+    from signals.models import Signal
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        raise Http404
     signal = (
-        visible_signals(user, perm)
-        .select_related("person", "weegploeg", "receiving_partner", "registered_by")
+        Signal.objects.select_related(
+            "person", "person__municipality", "weegploeg", "receiving_partner", "registered_by"
+        )
+        .annotate(**_held_on_signal(user))
         .filter(pk=pk)
         .first()
     )
     if signal is None:
         raise Http404
+    held = frozenset(signal.authz_via_groups + signal.authz_directly)
+    if _codename(perm) not in held:
+        raise Http404
+    signal._authz_held = (user.pk, held)
     return signal
 
 

@@ -1,0 +1,35 @@
+from django.contrib.postgres.operations import TrigramExtension
+from django.db import migrations
+
+# Indexes for the queue at national scale (issue 8, `make bench`; EXPLAIN in the bench notes):
+# - the default queue (open signals, newest first): an index in exactly that order over the
+#   open signals only, so the first pages read a few hundred index entries and stop, where
+#   Postgres otherwise scanned and sorted every signal;
+# - the search by name or label ("contains", case-insensitive): trigram GIN indexes, so the
+#   matching persons are found without reading every person;
+# - the search by reference (`reference__iexact` is `UPPER(reference) = UPPER(%s)`).
+# Created CONCURRENTLY (hence not atomic): no write lock on a live table. They live in this
+# migration only (RunSQL), not in the models' Meta.
+OPEN = "('registered', 'in_preparation', 'on_agenda', 'more_information')"
+
+INDEXES = [
+    ("signal_open_received_idx",
+     f"signals_signal (received_on DESC, id DESC) WHERE status IN {OPEN}"),
+    ("person_name_trgm_idx", "signals_person USING gin (normalised_name gin_trgm_ops)"),
+    ("person_label_trgm_idx", "signals_person USING gin (upper(label) gin_trgm_ops)"),
+    ("signal_reference_upper_idx", "signals_signal (upper(reference))"),
+]
+
+
+class Migration(migrations.Migration):
+    atomic = False
+
+    dependencies = [("signals", "0004_signal_retention_clock")]
+
+    operations = [TrigramExtension()] + [
+        migrations.RunSQL(
+            f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {definition}",
+            f"DROP INDEX CONCURRENTLY IF EXISTS {name}",
+        )
+        for name, definition in INDEXES
+    ]

@@ -34,6 +34,9 @@ class PeriodUnit(models.TextChoices):
     YEARS = "years", _("jaren")
 
 
+MAX_PERIOD = {PeriodUnit.DAYS: 36525, PeriodUnit.MONTHS: 1200, PeriodUnit.YEARS: 100}
+
+
 class ClockAnchor(models.TextChoices):
     """From when the period runs. "After the last processing" restarts the clock on each
     later processing for the casus (see `retention.services.start_clock`)."""
@@ -80,6 +83,14 @@ class RetentionRule(models.Model):
         constraints = [
             models.CheckConstraint(name="retention_rule_period_positive",
                                    condition=Q(period__gte=1)),
+            # A deletion date must stay computable (and a retention period is no eternity).
+            models.CheckConstraint(
+                name="retention_rule_period_at_most_100_years",
+                condition=Q(unit=PeriodUnit.DAYS, period__lte=MAX_PERIOD[PeriodUnit.DAYS])
+                | Q(unit=PeriodUnit.MONTHS, period__lte=MAX_PERIOD[PeriodUnit.MONTHS])
+                | Q(unit=PeriodUnit.YEARS, period__lte=MAX_PERIOD[PeriodUnit.YEARS]),
+                violation_error_message=_("Een bewaartermijn is ten hoogste 100 jaar."),
+            ),
         ]
 
     def __str__(self):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from pga.audit import processing
 from pga.authz import can, has_role, visible_signals, weegploegen_of
-from pga.models import ProcessingActivity, Role, User
+from pga.models import ProcessingActivity, Role
 from pga.services import RuleViolation
 from retention import services
 from retention.models import (
@@ -27,6 +27,7 @@ from retention.models import (
     PostponementGround,
 )
 from weegploeg.models import Decision, Outcome
+from weegploeg.tasks import _members_of
 
 
 def casusoverleg_decisions():
@@ -138,13 +139,6 @@ def record_notification(user, decision: Decision, *, status: str, notified_on=No
     return notification
 
 
-def _coordinators_of(weegploeg):
-    return User.objects.filter(
-        is_active=True, partner__in=weegploeg.partners(),
-        groups__role_group__role=Role.COORDINATOR,
-    ).distinct()
-
-
 def send_recheck_reminders(today: datetime.date | None = None) -> int:
     """Daily: tell the coordinators of the weegploeg that a postponed notification is due
     for re-check — once per re-check date (the date sent is stored). References only."""
@@ -166,7 +160,8 @@ def send_recheck_reminders(today: datetime.date | None = None) -> int:
         with transaction.atomic(), processing(ProcessingActivity.SUBJECT_RIGHTS):
             sent += send_mass_mail([
                 (subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-                for user in _coordinators_of(signal.weegploeg)
+                for user in _members_of(signal.weegploeg.partners().values_list("pk", flat=True),
+                                        [Role.COORDINATOR])
             ])
             notification.recheck_reminder_sent_on = today
             notification.save(update_fields=["recheck_reminder_sent_on"])

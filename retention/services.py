@@ -15,11 +15,12 @@
   only through `recompute_deletion_dates`, an explicit and audited action of the
   functioneel beheerder.
 - **The purge** deletes, per signal and in one transaction, the signal and everything
-  personal attached to it, leaves a tombstone (`DeletedSignal`) and scrubs the personal
-  values from the audit entries of every deleted object (`pga.audit.scrub_personal_values`),
-  keeping who did what when. Files go after the commit; a run killed before that leaves
-  their names on the tombstone for the next run. Nothing is purged under a legal hold, or
-  sooner than RETENTION_MIN_AGE_DAYS after its clock started, whatever the rules say.
+  personal attached to it, leaves a tombstone (`DeletedSignal`), logs each deletion without
+  values, and scrubs the personal values from the audit entries of every deleted object
+  (`pga.audit.scrub_personal_values`), keeping who did what when. Files go after the
+  commit; a run killed before that leaves their names on the tombstone for the next run.
+  Nothing is purged under a legal hold, or sooner than RETENTION_MIN_AGE_DAYS after its
+  clock started, whatever the rules say.
 """
 
 import calendar
@@ -29,7 +30,10 @@ import functools
 import logging
 from collections import defaultdict
 
+from auditlog.context import disable_auditlog
+from auditlog.registry import auditlog
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
 from django.db import models, router, transaction
 from django.db.models import Count, Exists, OuterRef
@@ -38,11 +42,12 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pga.audit import SCRUBBED, processing, scrub_personal_values
+from pga.audit import SCRUBBED, current_actor, processing, scrub_personal_values
 from pga.authz import has_role, visible_signals
-from pga.models import ProcessingActivity, Role
+from pga.models import AuditEntry, ProcessingActivity, Role
 from pga.services import RuleViolation
 from retention.models import (
+    MAX_PERIOD,
     ClockAnchor,
     DeletedSignal,
     LegalHold,
@@ -55,7 +60,7 @@ from retention.models import (
     SubjectRequest,
 )
 from signals.models import OPEN_STATUSES, Person, Signal, SignalStatus
-from weegploeg.models import SessionExport
+from weegploeg.models import AgendaItem, Decision, SessionExport
 
 logger = logging.getLogger(__name__)
 
@@ -165,8 +170,9 @@ def update_rule(user, rule: RetentionRule, *, period: int, unit: str, anchor: st
     if not legal_source:
         raise RuleViolation(_("Noem de wettelijke grondslag of het convenant."),
                             field="legal_source")
-    if period < 1:
-        raise RuleViolation(_("De termijn is minstens 1."), field="period")
+    if unit not in MAX_PERIOD or not 1 <= period <= MAX_PERIOD[unit]:
+        raise RuleViolation(_("Een bewaartermijn is minstens 1 dag en ten hoogste 100 jaar."),
+                            field="period")
     with processing(ProcessingActivity.RETENTION):
         rule = RetentionRule.objects.select_for_update().get(pk=rule.pk)
         rule.period, rule.unit, rule.anchor = period, unit, anchor
@@ -464,40 +470,44 @@ def purge_signal(signal_id: int, *, run_id: int | None = None,
     observations, agenda items, votes and their motivations, decisions and their texts,
     decision records, information requests, notification, ended holds, the timeline,
     transfers, permission rows, the session exports that hold its record, and the person
-    when no other signal of theirs remains. Leaves a tombstone and scrubs the audit entries
-    of every deleted object (the DELETE entries written now included). Files are removed
-    after the commit. Returns the tombstone, or None when there was nothing (left) to do."""
+    when no other signal of theirs remains. Leaves a tombstone, logs each deletion, and
+    scrubs the personal values from the audit entries of every deleted object. Files are
+    removed after the commit. Returns the tombstone, or None when there was nothing (left)
+    to do."""
     today = today or timezone.localdate()
     with transaction.atomic(), processing(ProcessingActivity.RETENTION):
-        signal = Signal.objects.select_for_update().filter(pk=signal_id).first()
+        # Locks the signal and its person: a hold placed or a signal registered for this
+        # person at the same moment waits for this transaction, or this one sees it.
+        signal = (Signal.objects.select_for_update().select_related("person")
+                  .filter(pk=signal_id).first())
         if signal is None or not _still_purgeable(signal, today):
             return None
-        person = Person.objects.select_for_update().get(pk=signal.person_id)
-        facts = _tombstone_facts(signal)
-        deleted: dict[type, list] = defaultdict(list)
-        files: list[str] = []
-        _delete(LegalHold.objects.filter(signal=signal), deleted, files)
-        _delete(SessionExport.objects.filter(session__items__signal=signal).distinct(),
-                deleted, files)
-        _delete([signal], deleted, files)
+        person = signal.person
+        gone = _Deletion()
+        gone.delete(LegalHold.objects.filter(signal=signal))  # ended holds
+        collector = gone.collect([signal])
+        facts = _tombstone_facts(signal, collector.data)
+        sessions = {item.session_id for item in collector.data.get(AgendaItem, ())}
+        gone.delete_collected(collector)
+        if sessions:
+            gone.delete(SessionExport.objects.filter(session_id__in=sessions))
         if not Signal.objects.filter(person_id=person.pk).exists():
-            _anonymise_requests(person, deleted)
-            _delete(LegalHold.objects.filter(person=person), deleted, files)
-            _delete([person], deleted, files)
-        for model, pks in deleted.items():
-            scrub_personal_values(model, pks)
-        tombstone, _created = DeletedSignal.objects.update_or_create(
-            signal_id=signal_id,
-            defaults={**facts, "purge_run_id": run_id, "pending_files": files},
+            gone.scrub.update(_anonymise_requests(person))
+            gone.delete(LegalHold.objects.filter(person=person))
+            gone.delete([person])
+        gone.log_and_scrub()
+        tombstone = DeletedSignal.objects.create(
+            signal_id=signal_id, purge_run_id=run_id, pending_files=gone.files, **facts
         )
         transaction.on_commit(functools.partial(remove_pending_files, tombstone.pk),
                               robust=True)
     return tombstone
 
 
-def _tombstone_facts(signal: Signal) -> dict:
+def _tombstone_facts(signal: Signal, collected: dict) -> dict:
     """What the tombstone keeps: no person data, no texts."""
-    decision = signal.decisions.filter(corrects__isnull=True).order_by("-taken_at", "-pk").first()
+    decisions = [d for d in collected.get(Decision, ()) if d.corrects_id is None]
+    decision = max(decisions, key=lambda d: (d.taken_at, d.pk), default=None)
     return {
         "reference": signal.reference,
         "weegploeg_id": signal.weegploeg_id,
@@ -510,47 +520,91 @@ def _tombstone_facts(signal: Signal) -> dict:
         "phenomenon": signal.phenomenon,
         "source_category": signal.source_category,
         "is_repeat": signal.is_repeat,
-        "voting_rounds": signal.agenda_items.count(),
+        "voting_rounds": len(collected.get(AgendaItem, ())),
         "deletion_due": signal.deletion_due,
     }
 
 
-def _delete(objects, deleted: dict, files: list) -> None:
-    """Delete `objects` with everything that cascades from them (Django's collector, so a
-    model added later that hangs off a signal is covered too), noting each deleted object
-    for the audit scrub and each stored file for removal after the commit."""
-    objects = list(objects)
-    if not objects:
-        return
-    collector = Collector(using=router.db_for_write(type(objects[0])), origin=objects[0])
-    collector.collect(objects)
-    for model, instances in collector.data.items():
-        file_fields = _file_fields(model)
-        for instance in instances:
-            deleted[model].append(instance.pk)
-            files.extend(getattr(instance, f).name for f in file_fields
-                         if getattr(instance, f))
-    for queryset in collector.fast_deletes:
-        file_fields = _file_fields(queryset.model)
-        for row in queryset.values("pk", *file_fields):
-            deleted[queryset.model].append(row["pk"])
-            files.extend(row[f] for f in file_fields if row[f])
-    collector.delete()
+class _Deletion:
+    """What one purge deletes: objects with everything that cascades from them (Django's
+    collector, so a model added later that hangs off a signal is covered too), the stored
+    files to remove after the commit, and the objects whose audit entries are scrubbed.
+
+    Deletions are logged here, one DELETE entry per deleted object of an audited model
+    (purpose "bewaartermijn", no values), in one insert — instead of django-auditlog's
+    entry per object with every old value, which would only be scrubbed again."""
+
+    def __init__(self):
+        self.deleted: dict[type, list] = defaultdict(list)  # model: [(pk, str)]
+        self.scrub: dict[type, list] = defaultdict(list)
+        self.files: list[str] = []
+
+    def collect(self, objects) -> Collector:
+        objects = list(objects)
+        collector = Collector(using=router.db_for_write(type(objects[0])), origin=objects[0])
+        collector.collect(objects)
+        return collector
+
+    def delete(self, objects) -> None:
+        objects = list(objects)
+        if objects:
+            self.delete_collected(self.collect(objects))
+
+    def delete_collected(self, collector: Collector) -> None:
+        for model, instances in collector.data.items():
+            file_fields = _file_fields(model)
+            for instance in instances:
+                # Noted before the delete, which sets the instances' pk to None.
+                self.deleted[model].append((instance.pk, str(instance)))
+                self.files.extend(getattr(instance, f).name for f in file_fields
+                                  if getattr(instance, f))
+        for queryset in collector.fast_deletes:
+            # Models without delete signals: not audited, but maybe holding files.
+            file_fields = _file_fields(queryset.model)
+            if file_fields:
+                for row in queryset.values(*file_fields):
+                    self.files.extend(row[f] for f in file_fields if row[f])
+        with disable_auditlog():
+            collector.delete()
+
+    def log_and_scrub(self) -> None:
+        actor = current_actor()
+        entries = []
+        for model, instances in self.deleted.items():
+            if not auditlog.contains(model):
+                continue
+            content_type = ContentType.objects.get_for_model(model)
+            for pk, text in instances:
+                entries.append(AuditEntry(
+                    content_type=content_type, object_pk=str(pk),
+                    object_id=pk if isinstance(pk, int) else None,
+                    object_repr=text, action=AuditEntry.Action.DELETE,
+                    actor=actor, actor_email=getattr(actor, "email", None),
+                    partner_id=getattr(actor, "partner_id", None),
+                    purpose=ProcessingActivity.RETENTION,
+                ))
+            self.scrub[model].extend(pk for pk, _text in instances)
+        AuditEntry.objects.bulk_create(entries)
+        # Entries are written for audited models only (django-auditlog's, and
+        # `record_access`'s for what the screens show), so only theirs need scrubbing.
+        for model, pks in self.scrub.items():
+            scrub_personal_values(model, pks)
 
 
 def _file_fields(model) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
 
 
-def _anonymise_requests(person: Person, deleted: dict) -> None:
+def _anonymise_requests(person: Person) -> dict:
     """The person's AVG requests stay as a record that they were made and handled, without
-    their texts and without the link to the person."""
-    for request in SubjectRequest.objects.select_for_update().filter(person=person):
+    their texts and without the link to the person. Returns them for the audit scrub."""
+    requests = list(SubjectRequest.objects.select_for_update().filter(person=person))
+    for request in requests:
         request.person = None
         request.request_text = SCRUBBED if request.request_text else ""
         request.handling = SCRUBBED if request.handling else ""
         request.save()
-        deleted[SubjectRequest].append(request.pk)
+    return {SubjectRequest: [request.pk for request in requests]} if requests else {}
 
 
 def remove_pending_files(tombstone_id: int) -> int:

@@ -398,12 +398,16 @@ def handle_request(user, request: SubjectRequest, *, status: str, handling: str,
         raise RuleViolation(_("Kies de uitkomst van het verzoek."), field="status")
     if not handling:
         raise RuleViolation(_("Beschrijf de afhandeling."), field="handling")
+    handled_on = handled_on or timezone.localdate()
     with processing(ProcessingActivity.SUBJECT_RIGHTS):
         request = SubjectRequest.objects.select_for_update().get(pk=request.pk)
         if request.status != SubjectRequestStatus.OPEN:
             raise RuleViolation(_("Dit verzoek is al afgehandeld."))
+        if not request.received_on <= handled_on <= timezone.localdate():
+            raise RuleViolation(_("De datum van afhandeling ligt tussen de ontvangst en "
+                                  "vandaag."), field="handled_on")
         request.status, request.handling = status, handling
-        request.handled_on = handled_on or timezone.localdate()
+        request.handled_on = handled_on
         request.handled_by = user
         request.save()
     return request

@@ -106,10 +106,12 @@ def rule_edit(request, basis):
 @require_http_methods(["GET", "POST"])
 def hold_create(request):
     person = None
-    if request.GET.get("betrokkene"):
-        purpose = request.session.get(SUBJECT_SESSION_KEY)
-        if not purpose:
+    if "betrokkene" in request.GET:
+        # A hold on a person is placed from their page, reached by an audited search.
+        if not request.session.get(SUBJECT_SESSION_KEY):
             return redirect("retention:subject_search")
+        if not request.GET["betrokkene"].isdigit():
+            raise Http404
         person = get_object_or_404(Person, pk=request.GET["betrokkene"])
     form = HoldForm(request.POST or None, for_person=person is not None)
     if request.method == "POST" and form.is_valid():

@@ -155,7 +155,7 @@ def test_a_decided_signal_is_purged_after_a_year_leaving_only_a_tombstone_and_wh
     assert not Signal.objects.filter(pk=signal.pk).exists()
     assert not Person.objects.filter(pk=signal.person_id).exists()
     # No table holds the name, the BSN or the description; nor does the storage.
-    assert found(sql_dump()) == []
+    assert [line[:300] for line in sql_dump().splitlines() if found(line)] == []
     dump = pg_dump()
     if dump is not None:
         assert found(dump) == []

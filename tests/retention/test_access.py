@@ -105,3 +105,20 @@ def test_the_signal_page_says_when_the_signal_is_deleted(
     page = login(coordinator).get(reverse("signals:detail", args=[signal.pk])).content.decode()
     assert "Bewaartermijn" in page
     assert signal.deletion_due.strftime("%d-%m-%Y") in page
+
+
+def test_a_hold_on_a_person_is_placed_from_their_page_after_an_audited_search(
+    meldpunt, weegploeg, coordinator, beheerder, login
+):
+    signal = withdrawn_signal(meldpunt, weegploeg, coordinator)
+    client = login(beheerder)
+    url = reverse("retention:hold_create") + f"?betrokkene={signal.person_id}"
+    assert client.get(url).status_code == 302  # no stated purpose yet: to the search
+    client.post(reverse("retention:subject_search"),
+                {"purpose": "juridische_blokkade", "case_number": "RB-2026-3",
+                 "name": "Jansen"})
+    assert client.get(reverse("retention:hold_create") + "?betrokkene=x").status_code == 404
+    until = (timezone.localdate() + datetime.timedelta(days=60)).isoformat()
+    response = client.post(url, {"reason": "Procedure RB-2026-3", "until": until})
+    assert response.status_code == 302
+    assert LegalHold.objects.get().person_id == signal.person_id

@@ -190,3 +190,20 @@ def test_the_rule_edit_screen_saves_with_the_acting_user(beheerder, login):
 ])
 def test_periods_are_calendar_periods(start, period, unit, expected):
     assert add_period(start, period, unit) == expected
+
+
+@pytest.mark.parametrize(("period", "unit"), [(101, "years"), (1201, "months"),
+                                              (36526, "days"), (0, "days")])
+def test_a_period_is_at_least_a_day_and_at_most_100_years(beheerder, period, unit):
+    """So every deletion date stays computable: a decision never fails on its clock."""
+    with pytest.raises(RuleViolation, match="100 jaar") as refused:
+        change(beheerder, RetentionBasis.CASUSOVERLEG, period=period, unit=unit)
+    assert refused.value.field == "period"
+
+
+def test_the_database_refuses_an_endless_period(db):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RetentionRule.objects.filter(basis=RetentionBasis.WITHDRAWN).update(period=8000,
+                                                                             unit="years")

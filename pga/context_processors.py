@@ -15,6 +15,7 @@ NAVIGATION = [
     ("beheer:index", _("Beheer"), (Role.ADMIN,)),
     ("criteria:manage", _("Referentiekader"), (Role.ADMIN,)),
     ("audit:log", _("Auditlog"), (Role.AUDITOR,)),
+    ("statistics:dashboard", _("Statistieken"), (Role.MEMBER, Role.COORDINATOR, Role.ADMIN)),
     ("retention:notifications", _("Notificaties"), (Role.COORDINATOR,)),
     ("retention:stale", _("Zonder besluit"), (Role.COORDINATOR,)),
     ("retention:overview", _("Bewaartermijnen"), (Role.ADMIN, Role.AUDITOR)),

@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("criteria.urls")),
     path("", include("weegploeg.urls")),
     path("", include("retention.urls")),
+    path("", include("retention.statistics_urls")),
 ]

@@ -43,7 +43,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pga.audit import SCRUBBED, current_actor, processing, scrub_personal_values
-from pga.authz import has_role, visible_signals
+from pga.authz import has_role, visible_signals, weegploegen_of
 from pga.models import AuditEntry, ProcessingActivity, Role
 from pga.services import RuleViolation
 from retention.models import (
@@ -239,8 +239,12 @@ def expired_holds(today: datetime.date):
     return active_holds().filter(until__lt=today)
 
 
-def find_signal(reference: str) -> Signal | None:
-    return Signal.objects.filter(reference__iexact=(reference or "").strip()).first()
+def find_signal(user, reference: str) -> Signal | None:
+    """A signal by reference, among those of the weegploegen of the user's partner: another
+    weegploeg's signal does not exist here either (DESIGN.md §4)."""
+    return Signal.objects.filter(
+        weegploeg__in=weegploegen_of(user), reference__iexact=(reference or "").strip()
+    ).first()
 
 
 @transaction.atomic

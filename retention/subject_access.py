@@ -4,12 +4,16 @@ rectification and erasure requests with their handling (art. 16, 17).
 - The functioneel beheerder or the functionaris gegevensbescherming finds the person. The
   search states its purpose and the request's case number, and is audited with a keyed
   fingerprint of the query, never the query itself (as `signals.views.queue` does).
-- The export holds everything the system keeps about the person — signals, contributions,
-  assessments, votes, decisions, the notification, requests — and who processed their data
-  when (from the audit log), as JSON and as PDF/A. The reporter's identity is withheld
-  unless explicitly included: the melder is protected (AVG art. 15(4), art. 23(1)(i)).
-  Contributions marked "own organisation only" are included but flagged, so the officer
-  weighs a restriction (e.g. a running criminal investigation) before sending.
+- Partner isolation (DESIGN.md §4) holds here too: the officer of a partner sees the persons
+  with a signal in the weegploegen that partner takes part in, and of them only those
+  signals; any other person does not exist for them (404).
+- The export holds everything the system keeps about the person there — signals,
+  contributions, assessments, votes, decisions, the notification, requests — and who
+  processed their data when (from the audit log), as JSON and as PDF/A. The reporter's
+  identity is withheld unless explicitly included: the melder is protected (AVG art. 15(4),
+  art. 23(1)(i)). Information a partner marked "own organisation only" (e.g. a running
+  criminal investigation) keeps its content with that partner: the export says that it
+  exists and whose it is, so the request can be passed on to that partner to weigh.
 """
 
 import datetime
@@ -17,7 +21,7 @@ import datetime
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
@@ -26,7 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from criteria.models import Assessment, AssessmentKind
 from pga.audit import processing, query_fingerprint, record_access
-from pga.authz import has_role
+from pga.authz import has_role, weegploegen_of
 from pga.models import AuditEntry, ProcessingActivity, Role
 from pga.services import RuleViolation
 from retention.models import (
@@ -61,6 +65,17 @@ def _require_rights_role(user):
                               "gegevensbescherming behandelen verzoeken van betrokkenen."))
 
 
+def _signals_in_scope(user):
+    return Signal.objects.filter(weegploeg__in=weegploegen_of(user))
+
+
+def persons_in_scope(user):
+    """The persons with a signal in the weegploegen of the user's partner."""
+    return Person.objects.filter(
+        Exists(_signals_in_scope(user).filter(person_id=OuterRef("pk")))
+    )
+
+
 def search_persons(user, *, purpose: str, case_number: str, bsn: str = "", name: str = "",
                    date_of_birth: datetime.date | None = None):
     """Find a person by BSN, or by name (with date of birth, if known). The search itself
@@ -73,7 +88,7 @@ def search_persons(user, *, purpose: str, case_number: str, bsn: str = "", name:
     if not case_number:
         raise RuleViolation(_("Vul het kenmerk van het verzoek in."), field="case_number")
     bsn, name = (bsn or "").strip(), (name or "").strip()
-    persons = Person.objects.all()
+    persons = persons_in_scope(user)
     if bsn:
         persons, kind, query = persons.filter(bsn=bsn), "bsn", bsn
     elif name:
@@ -89,22 +104,30 @@ def search_persons(user, *, purpose: str, case_number: str, bsn: str = "", name:
         "zoekopdracht": kind, "vingerafdruk": query_fingerprint(query), "doel": purpose,
         "kenmerk": case_number,
     })
-    return persons.annotate(signal_count=Count("signals")).order_by(
+    in_scope = Q(signals__weegploeg__in=weegploegen_of(user))
+    return persons.annotate(signal_count=Count("signals", filter=in_scope)).order_by(
         "normalised_name", "date_of_birth", "pk")[:SEARCH_LIMIT]
+
+
+def person_in_scope(user, pk) -> Person | None:
+    """The person, when they have a signal in the user's weegploegen; else None (404)."""
+    _require_rights_role(user)
+    return persons_in_scope(user).select_related("municipality").filter(pk=pk).first()
 
 
 def view_person(user, pk, *, purpose: str, case_number: str) -> Person | None:
     """The person, read for `purpose` (audited), or None."""
-    _require_rights_role(user)
-    person = Person.objects.select_related("municipality").filter(pk=pk).first()
+    person = person_in_scope(user, pk)
     if person is not None:
         record_access(user, person, purpose=ProcessingActivity.SUBJECT_RIGHTS,
                       detail={"weergave": "betrokkene", "doel": purpose, "kenmerk": case_number})
     return person
 
 
-def person_signals(person: Person):
-    return person.signals.select_related("weegploeg").order_by("received_on", "pk")
+def person_signals(user, person: Person):
+    """The person's signals in the user's weegploegen."""
+    return (_signals_in_scope(user).filter(person=person).select_related("weegploeg")
+            .order_by("received_on", "pk"))
 
 
 # -- the export -----------------------------------------------------------------------------
@@ -172,13 +195,27 @@ def _reporter(signal: Signal, include: bool):
             "contact": signal.reporter_contact}
 
 
-def _assessment(assessment: Assessment) -> dict:
+def _shielded(item, partner_id) -> dict | None:
+    """For information another partner marked "own organisation only": that it exists and
+    whose it is, not what it says."""
+    if not item.is_shielded_for(partner_id):
+        return None
+    return {"shielded": True, "partner": item.partner.name,
+            "note": _("Afgeschermd door %(partner)s; de inhoud is niet opgenomen. Leg het "
+                      "verzoek voor aan deze partner.") % {"partner": item.partner.name}}
+
+
+def _assessment(assessment: Assessment, partner_id) -> dict:
+    shielded = _shielded(assessment, partner_id)
+    if shielded:
+        return {"kind": _label(AssessmentKind, assessment.kind), **shielded,
+                "recorded_at": _iso(assessment.created_at)}
     return {
         "kind": _label(AssessmentKind, assessment.kind),
         "partner": assessment.partner.name if assessment.partner else None,
         "framework_version": assessment.framework.version,
         "recorded_at": _iso(assessment.created_at),
-        "shielded": assessment.visibility == "own_partner",
+        "shielded": False,
         "judgements": [
             {"criterion": f"{j.criterion.number}. {j.criterion.title}",
              "judgement": j.scale_value.label, "substantiation": j.substantiation,
@@ -196,7 +233,17 @@ def _assessment(assessment: Assessment) -> dict:
     }
 
 
-def _signal(signal: Signal, include_reporter: bool) -> dict:
+def _contribution(contribution: Contribution, partner_id) -> dict:
+    shielded = _shielded(contribution, partner_id)
+    if shielded:
+        return {**shielded, "created_at": _iso(contribution.created_at)}
+    return {"partner": contribution.partner.name, "source": contribution.source,
+            "information_date": _iso(contribution.information_date),
+            "content": contribution.content, "shielded": False,
+            "created_at": _iso(contribution.created_at)}
+
+
+def _signal(signal: Signal, include_reporter: bool, partner_id) -> dict:
     from signals.models import Phenomenon, SignalStatus, SourceCategory
     from weegploeg.models import CaseParty, Outcome, Referral
 
@@ -228,13 +275,11 @@ def _signal(signal: Signal, include_reporter: bool) -> dict:
             for a in signal.attachments.all()
         ],
         "contributions": [
-            {"partner": c.partner.name, "source": c.source,
-             "information_date": _iso(c.information_date), "content": c.content,
-             "shielded": c.visibility == "own_partner", "created_at": _iso(c.created_at)}
-            for c in signal.contributions.select_related("partner")
+            _contribution(c, partner_id) for c in signal.contributions.select_related("partner")
         ],
         "assessments": [
-            _assessment(a) for a in signal.assessments.select_related("framework", "partner")
+            _assessment(a, partner_id)
+            for a in signal.assessments.select_related("framework", "partner")
             .order_by("created_at", "pk")
         ],
         "agenda": [
@@ -284,7 +329,7 @@ def subject_access_data(user, person: Person, *, purpose: str, case_number: str,
         "export": export_format, "doel": purpose, "kenmerk": case_number,
         "melder_opgenomen": include_reporter,
     })
-    signals = list(person_signals(person))
+    signals = list(person_signals(user, person))
     entries = access_log(person, [s.pk for s in signals])
     with translation.override(settings.LANGUAGE_CODE):
         return {
@@ -305,7 +350,8 @@ def subject_access_data(user, person: Person, *, purpose: str, case_number: str,
                 "municipality": person.municipality.name if person.municipality else None,
                 "registered_at": _iso(person.created_at),
             },
-            "signals": [_signal(signal, include_reporter) for signal in signals],
+            "signals": [_signal(signal, include_reporter, user.partner_id)
+                        for signal in signals],
             "legal_holds": [
                 {"scope": _("betrokkene") if hold.person_id else hold.signal.reference,
                  "until": _iso(hold.until), "active": hold.ended_at is None}
@@ -380,6 +426,8 @@ def record_request(user, person: Person, *, kind: str, case_number: str,
     if received_on is None or received_on > timezone.localdate():
         raise RuleViolation(_("De datum van ontvangst ligt niet in de toekomst."),
                             field="received_on")
+    if person_in_scope(user, person.pk) is None:
+        raise RuleViolation(_("Deze betrokkene hoort niet bij uw weegploeg."))
     with processing(ProcessingActivity.SUBJECT_RIGHTS):
         return SubjectRequest.objects.create(
             kind=kind, person=person, case_number=case_number, received_on=received_on,
@@ -401,6 +449,8 @@ def handle_request(user, request: SubjectRequest, *, status: str, handling: str,
     handled_on = handled_on or timezone.localdate()
     with processing(ProcessingActivity.SUBJECT_RIGHTS):
         request = SubjectRequest.objects.select_for_update().get(pk=request.pk)
+        if request.person_id is None or person_in_scope(user, request.person_id) is None:
+            raise RuleViolation(_("Deze betrokkene hoort niet bij uw weegploeg."))
         if request.status != SubjectRequestStatus.OPEN:
             raise RuleViolation(_("Dit verzoek is al afgehandeld."))
         if not request.received_on <= handled_on <= timezone.localdate():

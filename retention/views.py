@@ -28,7 +28,7 @@ from retention.forms import (
     SubjectSearchForm,
 )
 from retention.models import DeletedSignal, LegalHold, RetentionRule, SubjectRequest
-from signals.models import Person, Signal
+from signals.models import Signal
 
 OVERVIEW_ROLES = (Role.ADMIN, Role.AUDITOR)
 # The purpose and case number stated at the search, carried to the person's page and
@@ -112,13 +112,15 @@ def hold_create(request):
             return redirect("retention:subject_search")
         if not request.GET["betrokkene"].isdigit():
             raise Http404
-        person = get_object_or_404(Person, pk=request.GET["betrokkene"])
+        person = subject_access.person_in_scope(request.user, request.GET["betrokkene"])
+        if person is None:
+            raise Http404
     form = HoldForm(request.POST or None, for_person=person is not None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         signal = None
         if person is None:
-            signal = services.find_signal(data["reference"])
+            signal = services.find_signal(request.user, data["reference"])
             if signal is None:
                 form.add_error("reference", _("Er is geen signaal met dit referentienummer."))
         if not form.errors:
@@ -255,7 +257,7 @@ def subject_person(request, pk):
     requests = SubjectRequest.objects.filter(person=person).select_related("handled_by")
     return render(request, "retention/subject_person.html", {
         "person": person, "stated": stated, "form": form, "forms": [form],
-        "signals": subject_access.person_signals(person),
+        "signals": subject_access.person_signals(request.user, person),
         "holds": LegalHold.objects.filter(person=person).select_related("placed_by"),
         "requests": [(r, HandleRequestForm(prefix=f"verzoek-{r.pk}")) for r in requests],
         "is_admin": has_role(request.user, Role.ADMIN),
@@ -266,6 +268,8 @@ def subject_person(request, pk):
 @require_role(*OVERVIEW_ROLES)
 @require_POST
 def subject_request_handle(request, pk, request_pk):
+    if subject_access.person_in_scope(request.user, pk) is None:
+        raise Http404
     subject_request = get_object_or_404(SubjectRequest, pk=request_pk, person_id=pk)
     form = HandleRequestForm(request.POST, prefix=f"verzoek-{subject_request.pk}")
     if form.is_valid():
@@ -288,7 +292,9 @@ def subject_export(request, pk, export_format):
     stated = _stated_purpose(request)
     if not stated:
         return redirect("retention:subject_search")
-    person = get_object_or_404(Person, pk=pk)
+    person = subject_access.person_in_scope(request.user, pk)
+    if person is None:
+        raise Http404
     data = subject_access.subject_access_data(
         request.user, person, include_reporter=request.GET.get("melder") == "1",
         export_format=export_format, **stated,

@@ -164,3 +164,47 @@ def test_only_the_beheerder_and_the_fg_handle_the_persons_rights(signal, coordin
         with pytest.raises(RuleViolation):
             record_request(user, signal.person, kind="inzage", case_number="X",
                            received_on=timezone.localdate())
+
+
+def test_the_officer_of_another_weegploeg_finds_nobody_of_this_one(
+    signal, weegploeg, other_weegploeg, make_user, login
+):
+    from pga.models import Role
+
+    stranger = make_user(other_weegploeg.gemeente, Role.AUDITOR)
+    client = login(stranger)
+    response = search(client, bsn="111222333")
+    assert "Jan Jansen" not in response.content.decode()
+    assert client.get(reverse("retention:subject_person",
+                              args=[signal.person_id])).status_code == 404
+    assert client.get(reverse("retention:subject_export",
+                              args=[signal.person_id, "json"])).status_code == 404
+    with pytest.raises(RuleViolation, match="weegploeg"):
+        record_request(stranger, signal.person, kind="inzage", case_number="X",
+                       received_on=timezone.localdate())
+
+
+def test_shielded_information_stays_with_its_partner_in_the_export(
+    signal, members, weegploeg, make_user, login
+):
+    from pga.models import Role
+    from signals.services import add_contribution
+
+    add_contribution(members["politie"], signal, {
+        "source": "BVH", "information_date": timezone.localdate(),
+        "content": "Lopend opsporingsonderzoek naar wapenbezit.", "visibility": "own_partner"})
+    exports = {}
+    for partner in ("gemeente", "politie"):
+        officer = make_user(getattr(weegploeg, partner), Role.AUDITOR)
+        from django.test import Client
+
+        client = login(officer, Client())
+        search(client, bsn="111222333")
+        exports[partner] = client.get(reverse("retention:subject_export",
+                                              args=[signal.person_id, "json"])).content.decode()
+    assert "wapenbezit" not in exports["gemeente"]
+    shielded = json.loads(exports["gemeente"])["signals"][0]["contributions"][0]
+    assert shielded["shielded"] is True
+    assert shielded["partner"] == weegploeg.politie.name
+    # The partner that shielded it answers for its own information.
+    assert "wapenbezit" in exports["politie"]

@@ -27,7 +27,7 @@ from retention.models import (
     PostponementGround,
 )
 from weegploeg.models import Decision, Outcome
-from weegploeg.tasks import _members_of
+from weegploeg.tasks import members_of
 
 
 def casusoverleg_decisions():
@@ -160,7 +160,7 @@ def send_recheck_reminders(today: datetime.date | None = None) -> int:
         with transaction.atomic(), processing(ProcessingActivity.SUBJECT_RIGHTS):
             sent += send_mass_mail([
                 (subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-                for user in _members_of(signal.weegploeg.partners().values_list("pk", flat=True),
+                for user in members_of(signal.weegploeg.partners().values_list("pk", flat=True),
                                         [Role.COORDINATOR])
             ])
             notification.recheck_reminder_sent_on = today

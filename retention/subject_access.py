@@ -387,8 +387,8 @@ def subject_access_pdf(data: dict) -> bytes:
         PDF_VARIANT,
         BundledFontsFetcher,
         ResourceRefused,
-        _css_string,
-        _page_counter,
+        css_string,
+        page_counter,
     )
 
     fetcher = BundledFontsFetcher()
@@ -397,11 +397,11 @@ def subject_access_pdf(data: dict) -> bytes:
             "data": data,
             "fonts": {"regular": (FONT_DIR / "DejaVuSans.ttf").as_uri(),
                       "bold": (FONT_DIR / "DejaVuSans-Bold.ttf").as_uri()},
-            "css_header": mark_safe(  # noqa: S308 - a CSS string literal built by _css_string
-                _css_string(_("Vertrouwelijk — bevat bijzondere persoonsgegevens"))),
-            "css_footer": mark_safe(  # noqa: S308 - a CSS string literal built by _css_string
-                _css_string(_("Inzageverzoek %(case)s") % {"case": data["case_number"]})),
-            "css_page_counter": mark_safe(_page_counter()),  # noqa: S308 - built by records
+            "css_header": mark_safe(  # noqa: S308 - a CSS string literal built by css_string
+                css_string(_("Vertrouwelijk — bevat bijzondere persoonsgegevens"))),
+            "css_footer": mark_safe(  # noqa: S308 - a CSS string literal built by css_string
+                css_string(_("Inzageverzoek %(case)s") % {"case": data["case_number"]})),
+            "css_page_counter": mark_safe(page_counter()),  # noqa: S308 - built by records
         })
         pdf = HTML(string=html, base_url=FONT_DIR.as_uri() + "/", url_fetcher=fetcher
                    ).write_pdf(pdf_variant=PDF_VARIANT)

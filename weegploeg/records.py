@@ -170,7 +170,7 @@ def record_facts(decision: Decision) -> RecordFacts:
     )
 
 
-def _css_string(text: str) -> str:
+def css_string(text: str) -> str:
     """`text` as a CSS string literal that is safe inside a <style> element."""
     escaped = "".join(
         f"\\{ord(char):x} " if char in '"\\<>&' or ord(char) < 0x20 else char for char in text
@@ -178,7 +178,7 @@ def _css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def _page_counter() -> str:
+def page_counter() -> str:
     """The CSS `content` value for "pagina X van Y", from one translatable string."""
     marker = "\x00"
     text = _("pagina %(page)s van %(pages)s") % {"page": marker + "page" + marker,
@@ -188,7 +188,7 @@ def _page_counter() -> str:
         if index % 2:
             parts.append(f"counter({part})")
         elif part:
-            parts.append(_css_string(part))
+            parts.append(css_string(part))
     return " ".join(parts)
 
 
@@ -214,14 +214,14 @@ def render_decision_record(decision: Decision, *, version: int | None = None) ->
                 "regular": (FONT_DIR / "DejaVuSans.ttf").as_uri(),
                 "bold": (FONT_DIR / "DejaVuSans-Bold.ttf").as_uri(),
             },
-            "css_header": mark_safe(  # noqa: S308 - a CSS string literal built by _css_string
-                _css_string(_("Vertrouwelijk — bevat bijzondere persoonsgegevens"))
+            "css_header": mark_safe(  # noqa: S308 - a CSS string literal built by css_string
+                css_string(_("Vertrouwelijk — bevat bijzondere persoonsgegevens"))
             ),
-            "css_footer": mark_safe(  # noqa: S308 - a CSS string literal built by _css_string
-                _css_string(_("Besluitverslag %(reference)s") % {
+            "css_footer": mark_safe(  # noqa: S308 - a CSS string literal built by css_string
+                css_string(_("Besluitverslag %(reference)s") % {
                     "reference": facts.signal.reference})
             ),
-            "css_page_counter": mark_safe(_page_counter()),  # noqa: S308 - built above
+            "css_page_counter": mark_safe(page_counter()),  # noqa: S308 - built above
         }
         html = render_to_string(TEMPLATE, context)
         pdf = HTML(string=html, base_url=FONT_DIR.as_uri() + "/", url_fetcher=fetcher).write_pdf(

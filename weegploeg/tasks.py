@@ -14,7 +14,7 @@ from pga.models import Role, User
 TASK_OPTIONS = {"acks_late": True, "time_limit": 300, "soft_time_limit": 240}
 
 
-def _members_of(partner_ids, roles):
+def members_of(partner_ids, roles):
     return User.objects.filter(
         is_active=True, partner_id__in=partner_ids, groups__role_group__role__in=roles
     ).distinct()
@@ -59,7 +59,7 @@ def mail_agenda(session_id):
     partners = session.weegploeg.partners().values_list("pk", flat=True)
     messages = [
         (subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-        for user in _members_of(partners, [Role.MEMBER, Role.COORDINATOR])
+        for user in members_of(partners, [Role.MEMBER, Role.COORDINATOR])
     ]
     return send_mass_mail(messages)
 
@@ -78,7 +78,7 @@ def mail_decision(decision_id):
         "ref": signal.reference, "outcome": decision.get_outcome_display(),
     }
     recipients = {signal.registered_by.email} | set(
-        _members_of([signal.receiving_partner_id], [Role.MELDPUNT]).values_list("email", flat=True)
+        members_of([signal.receiving_partner_id], [Role.MELDPUNT]).values_list("email", flat=True)
     )
     return send_mass_mail(
         [(subject, body, settings.DEFAULT_FROM_EMAIL, [email]) for email in sorted(recipients)]
@@ -124,7 +124,7 @@ def _remind(request, subject_template):
     body = subject + "\n\n" + _("Beantwoord het verzoek in Weegploeg.")
     return send_mass_mail([
         (subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-        for user in _members_of([request.assigned_partner_id], [Role.MEMBER])
+        for user in members_of([request.assigned_partner_id], [Role.MEMBER])
     ])
 
 

@@ -191,6 +191,9 @@ NO_PERSONAL_DATA = {
     "weegploeg:session_action": "POST; redirects to the session",
     "weegploeg:item_action": "POST; redirects to the session",
     "weegploeg:export_status": "progress counts of an export",
+    "statistics:dashboard": "counts per month, phenomenon, source and outcome; no persons",
+    "statistics:trend_export": "anonymised counts, cells below 5 suppressed (the export is "
+                               "recorded with record_access all the same)",
     "retention:overview": "rules, holds (by reference, reason without personal data), counts",
     "retention:run": "a purge run's counts and tombstones (references only)",
     "retention:rule": "a retention rule",

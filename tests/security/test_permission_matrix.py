@@ -159,6 +159,10 @@ MATRIX = {
     # -- retention ---------------------------------------------------------------------------
     # Retention rules, holds and purge runs concern no single partner: the functioneel
     # beheerder manages them, the FG reads along.
+    # Statistics of one's own weegploegen (counts only); the national trend export is for
+    # the functioneel beheerder.
+    "statistics:dashboard": only({MEMBER, COORDINATOR, Role.ADMIN}),
+    "statistics:trend_export": only({Role.ADMIN}),
     "retention:overview": only({Role.ADMIN, Role.AUDITOR}),
     "retention:run": only({Role.ADMIN, Role.AUDITOR}),
     "retention:rule": only({Role.ADMIN}),

@@ -12,6 +12,7 @@ help:
 	@echo "make run    - installeer, migreer, laad demodata en start http://127.0.0.1:8000"
 	@echo "make test   - installeer en draai de volledige testsuite"
 	@echo "make lint   - ruff en de migratiecontrole"
+	@echo "make bench  - prestatiemeting op een landelijke synthetische dataset (max. 25 min.)"
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +40,12 @@ test: venv
 load: venv
 	$(BIN)/python -m pip install --quiet ".[load]"
 	$(BIN)/python -m tests.load.run
+
+# Benchmark (issue 8): a synthetic national data set in its own database (weegploeg_bench,
+# dropped and built fresh) on DATABASE_URL's server or the embedded PostgreSQL; one line per
+# figure, the targets and a summary line. See tests/bench/run.py.
+bench: venv
+	$(BIN)/python -m tests.bench.run
 
 lint: venv
 	$(BIN)/ruff check .

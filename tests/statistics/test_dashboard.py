@@ -197,3 +197,11 @@ def test_the_default_period_is_the_last_twelve_months():
     assert statistics.default_period(TODAY) == (datetime.date(2025, 6, 1), TODAY)
     assert statistics.default_period(datetime.date(2026, 12, 31)) == (
         datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
+
+
+def test_a_partner_without_a_weegploeg_sees_empty_statistics(make_user):
+    from tests.factories import PartnerFactory
+
+    loose = make_user(PartnerFactory(), Role.ADMIN)
+    figures = statistics.dashboard(loose, **PERIOD)
+    assert (figures.weegploegen, figures.total, figures.stale) == ([], 0, 0)

@@ -17,26 +17,39 @@ from signals.services import normalise_name
 
 PAGE_SIZE = 25
 
+# The user holds `view_dossier` on the signal `s`: through a group or directly (the two
+# guardian direct-FK tables), as `pga.authz.visible_signals` has it.
+VISIBLE = """(s.id IN (SELECT g.content_object_id FROM signals_signalgroupobjectpermission g
+                     JOIN auth_permission ap ON ap.id = g.permission_id
+                    WHERE ap.codename = 'view_dossier'
+                      AND g.group_id IN (SELECT group_id FROM pga_user_groups
+                                          WHERE user_id = %(user)s))
+           OR s.id IN (SELECT u.content_object_id FROM signals_signaluserobjectpermission u
+                         JOIN auth_permission ap ON ap.id = u.permission_id
+                        WHERE ap.codename = 'view_dossier' AND u.user_id = %(user)s))"""
+
+# One pass over the visible open signals (materialised once), counted and paged from there;
+# only the rows shown are joined to their person.
 QUEUE_SQL = """
+WITH visible AS MATERIALIZED (
+    SELECT s.id, s.received_on FROM signals_signal s
+     WHERE s.status = ANY(%(statuses)s) AND {visible} {search}
+), shown AS (
+    SELECT id FROM visible ORDER BY received_on DESC, id DESC LIMIT %(limit)s OFFSET %(offset)s
+)
 SELECT s.id, s.reference, s.acute_danger, s.is_repeat, p.first_names, p.surname_prefix,
        p.surname, p.label, s.received_on, s.phenomenon, s.source_category, s.status,
-       count(*) OVER () AS total
-  FROM signals_signal s
+       (SELECT count(*) FROM visible) AS total
+  FROM shown
+  JOIN signals_signal s ON s.id = shown.id
   JOIN signals_person p ON p.id = s.person_id
- WHERE s.status = ANY(%(statuses)s)
-   AND s.id IN (SELECT g.content_object_id
-                  FROM signals_signalgroupobjectpermission g
-                  JOIN auth_permission ap ON ap.id = g.permission_id
-                 WHERE ap.codename = 'view_dossier'
-                   AND g.group_id IN (SELECT group_id FROM pga_user_groups
-                                       WHERE user_id = %(user)s))
-   {search}
  ORDER BY s.received_on DESC, s.id DESC
- LIMIT %(limit)s OFFSET %(offset)s
 """
 SEARCH_SQL = """
-   AND (upper(s.reference) = upper(%(q)s) OR p.normalised_name LIKE %(name)s
-        OR upper(p.label) LIKE upper(%(label)s))
+   AND (upper(s.reference) = upper(%(q)s)
+        OR s.person_id IN (SELECT p.id FROM signals_person p
+                            WHERE p.normalised_name LIKE %(name)s
+                               OR upper(p.label) LIKE upper(%(label)s)))
 """
 
 QUEUE_TEMPLATE = engines["django"].from_string("""<!DOCTYPE html><html lang="nl"><body>
@@ -56,7 +69,7 @@ def queue_rows(user_id: int, page: int = 1, q: str = ""):
         search = SEARCH_SQL
         params.update(q=q.strip(), name=f"%{normalise_name(q)}%", label=f"%{q.strip()}%")
     with connection.cursor() as cursor:
-        cursor.execute(QUEUE_SQL.format(search=search), params)
+        cursor.execute(QUEUE_SQL.format(visible=VISIBLE, search=search), params)
         return cursor.fetchall()
 
 
@@ -75,6 +88,9 @@ WITH mine AS (
     SELECT g.permission_id FROM signals_signalgroupobjectpermission g
      WHERE g.content_object_id = %(signal)s
        AND g.group_id IN (SELECT group_id FROM pga_user_groups WHERE user_id = %(user)s)
+    UNION ALL
+    SELECT u.permission_id FROM signals_signaluserobjectpermission u
+     WHERE u.content_object_id = %(signal)s AND u.user_id = %(user)s
 )
 SELECT s.id, s.reference, s.status, s.acute_danger, s.received_on, s.source_category,
        s.source_sector, s.reporter_name, s.reporter_organisation, s.phenomenon,
@@ -90,11 +106,16 @@ SELECT s.id, s.reference, s.status, s.acute_danger, s.received_on, s.source_cate
                         ORDER BY e.received_on DESC)
           FROM signals_signal e
          WHERE e.person_id = s.person_id AND e.id <> s.id
-           AND e.id IN (SELECT g.content_object_id FROM signals_signalgroupobjectpermission g
-                          JOIN auth_permission ap ON ap.id = g.permission_id
-                         WHERE ap.codename = 'view_dossier'
-                           AND g.group_id IN (SELECT group_id FROM pga_user_groups
-                                               WHERE user_id = %(user)s))) AS earlier,
+           AND EXISTS (SELECT 1 FROM signals_signalgroupobjectpermission g
+                         JOIN auth_permission ap ON ap.id = g.permission_id
+                        WHERE g.content_object_id = e.id AND ap.codename = 'view_dossier'
+                          AND g.group_id IN (SELECT group_id FROM pga_user_groups
+                                              WHERE user_id = %(user)s)
+                       UNION ALL
+                       SELECT 1 FROM signals_signaluserobjectpermission u
+                         JOIN auth_permission ap ON ap.id = u.permission_id
+                        WHERE u.content_object_id = e.id AND ap.codename = 'view_dossier'
+                          AND u.user_id = %(user)s)) AS earlier,
        (SELECT json_agg(json_build_object('id', a.id, 'name', a.original_name,
                                           'size', a.size))
           FROM signals_attachment a WHERE a.signal_id = s.id) AS attachments,

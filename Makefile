@@ -13,7 +13,6 @@ help:
 	@echo "make test   - installeer en draai de volledige testsuite"
 	@echo "make lint   - ruff en de migratiecontrole"
 	@echo "make load   - begrensde belastingtest op 127.0.0.1 (gunicorn, 50 gebruikers, 2 minuten)"
-	@echo "make bench  - benchmark op een synthetische landelijke dataset (eigen database)"
 	@echo "make bench  - prestatiemeting op een landelijke synthetische dataset (max. 25 min.)"
 
 $(STAMP): pyproject.toml

@@ -25,7 +25,7 @@ import subprocess
 import sys
 import time
 
-import psycopg
+from tests.load.run import fresh_database_url
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 WORK = ROOT / "var" / "bench"
@@ -34,23 +34,6 @@ BUDGET = int(os.environ.get("BENCH_BUDGET_SECONDS", str(24 * 60)))
 
 TARGET_RATIO, TARGET_P95_MS, TARGET_QUERIES = 2.0, 100.0, 12
 TARGET_PDF_S, TARGET_PURGE_RATE, TARGET_PURGE_MB = 2.0, 200.0, 500
-
-
-def bench_database_url() -> str:
-    """A fresh, empty `weegploeg_bench` next to the configured database."""
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        sys.path.insert(0, str(ROOT))
-        from pga.embedded import embedded_database_url
-
-        url = embedded_database_url(ROOT / "var" / "pgdata")
-    base, _, query = url.partition("?")
-    server = base.rsplit("/", 1)[0]
-    suffix = f"?{query}" if query else ""
-    with psycopg.connect(f"{server}/postgres{suffix}", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DATABASE}")
-    return f"{server}/{DATABASE}{suffix}"
 
 
 def step(*args, env):
@@ -93,7 +76,7 @@ def main():
     WORK.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
-        "DATABASE_URL": bench_database_url(),
+        "DATABASE_URL": fresh_database_url(DATABASE),
         "REDIS_URL": "",
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),

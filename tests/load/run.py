@@ -23,7 +23,9 @@ PORT = 8443
 USERS, SPAWN_RATE, RUN_TIME = 50, 10, os.environ.get("LOAD_RUN_TIME", "2m")
 
 
-def load_database_url() -> str:
+def fresh_database_url(name: str) -> str:
+    """A fresh, empty database `name` (dropped if it exists) on the configured server
+    (DATABASE_URL, or the embedded PostgreSQL); also used by `make bench`."""
     url = os.environ.get("DATABASE_URL")
     if not url:
         sys.path.insert(0, str(ROOT))
@@ -32,11 +34,11 @@ def load_database_url() -> str:
         url = embedded_database_url(ROOT / "var" / "pgdata")
     base, _, query = url.partition("?")
     server = base.rsplit("/", 1)[0]
-    admin = f"{server}/postgres" + (f"?{query}" if query else "")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS weegploeg_load WITH (FORCE)")
-        conn.execute("CREATE DATABASE weegploeg_load")
-    return f"{server}/weegploeg_load" + (f"?{query}" if query else "")
+    suffix = f"?{query}" if query else ""
+    with psycopg.connect(f"{server}/postgres{suffix}", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    return f"{server}/{name}{suffix}"
 
 
 def run(*args, env):
@@ -47,7 +49,7 @@ def main():
     WORK.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
-        "DATABASE_URL": load_database_url(),
+        "DATABASE_URL": fresh_database_url("weegploeg_load"),
         "REDIS_URL": "",
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),

@@ -10,10 +10,12 @@ class CriteriaConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from criteria import models
-        from criteria.services import signal_page_context
+        from criteria.services import page_rows, signal_page_context
         from signals import sections
 
-        sections.register("criteria/_signal_assessments.html", signal_page_context)
+        sections.register(
+            "criteria/_signal_assessments.html", signal_page_context, page_rows
+        )
 
         for model in (
             models.Framework,

@@ -19,7 +19,8 @@ Each function takes the acting user, runs in one transaction and raises `RuleVio
 
 import dataclasses
 
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import OuterRef, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,9 +36,11 @@ from criteria.models import (
     Judgement,
     ScaleValue,
 )
+from pga import nested
 from pga.audit import processing
 from pga.authz import can, has_role
 from pga.models import ProcessingActivity, Role
+from pga.nested import Rows
 from pga.services import RuleViolation
 from signals.models import ContributionVisibility, EventKind, Signal
 from signals.services import record_preparation
@@ -316,7 +319,7 @@ def _takes_part(user, signal: Signal) -> bool:
     (the grant follows DESIGN.md rule 1 and the signal's state)."""
     return (
         user.partner_id is not None
-        and signal.weegploeg.partners().filter(pk=user.partner_id).exists()
+        and signal.weegploeg.takes_part(user.partner)
         and can(user, "signals.contribute_signal", signal)
     )
 
@@ -535,19 +538,46 @@ def assessment_entry(user, signal: Signal, pk) -> AssessmentEntry | None:
 def _entries(user, signal, assessments):
     if not can(user, "signals.view_dossier", signal):
         return []
-    assessments = assessments.select_related(
-        "framework", "partner", "author", "supersedes", "superseded_by"
-    ).prefetch_related(
-        "framework__criteria",
-        "judgements__criterion",
-        "judgements__scale_value",
-        "judgements__source_partner",
-        "observations__indicator",
-    )
+    if isinstance(assessments, models.QuerySet):
+        assessments = assessments.select_related(
+            "framework", "partner", "author", "supersedes", "superseded_by"
+        ).prefetch_related(
+            "framework__criteria",
+            Prefetch("judgements", Judgement.objects.select_related(
+                "criterion", "scale_value", "source_partner")),
+            Prefetch("observations", IndicatorObservation.objects.select_related("indicator")),
+        )
     return [
         AssessmentEntry(a, a.is_shielded_for(user.partner_id), is_complete(a))
         for a in assessments
     ]
+
+
+def page_rows(user) -> dict[str, Rows]:
+    """The assessments of the signal page with their judgements, observations and the
+    criteria of their version, read in the page's one query of lists (`signals.sections`)
+    with what the section and `is_complete` use."""
+    return {"assessments": Rows(
+        Assessment.objects.filter(signal=OuterRef("pk")).order_by("-pk"),
+        ("kind", "partner__name", "author__full_name", "created_at", "visibility",
+         "conclusion", "framework__version", "superseded_by__kind"),
+        children={
+            "judgements": Rows(
+                Judgement.objects.filter(assessment=OuterRef("pk")).order_by("criterion__number"),
+                ("criterion_id", "scale_value__label", "scale_value__is_unknown",
+                 "substantiation", "source", "source_partner__name"),
+            ),
+            "observations": Rows(
+                IndicatorObservation.objects.filter(assessment=OuterRef("pk"))
+                .order_by("indicator__number"),
+                ("indicator__title", "observed_facts", "protective_factors"),
+            ),
+            "framework__criteria": Rows(
+                Criterion.objects.filter(framework=OuterRef("framework_id")).order_by("number"),
+                ("number", "title"),
+            ),
+        },
+    )}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -586,8 +616,10 @@ def signal_page_context(user, signal: Signal) -> dict:
     """What the signal page shows of the weging (the section
     `criteria/_signal_assessments.html`, registered in `criteria.apps`): the current joint
     assessment and what changed since the one before, each partner's current view (shielded
-    where needed), the history, and which assessments this user may record."""
-    entries = assessments_for(user, signal)
+    where needed), the history, and which assessments this user may record. The
+    assessments come from the page's lists (`page_rows`), read here when shown alone."""
+    rows = getattr(signal, "page_rows", None) or nested.read(signal, user, page_rows)
+    entries = _entries(user, signal, rows["assessments"])
     joint = [e for e in entries if e.assessment.is_joint]
     partner_views, seen = [], set()
     for entry in entries:

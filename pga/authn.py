@@ -1,10 +1,16 @@
-"""Login policy: two-factor authentication when TWO_FACTOR_REQUIRED is on."""
+"""Login policy: two-factor authentication when TWO_FACTOR_REQUIRED is on, the request's user,
+idle sessions."""
+
+import time
 
 from django.conf import settings
-from django.contrib.auth import password_validation
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.backends import ModelBackend
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from pga.authz import with_partner_and_roles
 
 # While setting up a device, a logged-in but unverified user may reach only these.
 _ALLOWED_UNVERIFIED = (
@@ -39,6 +45,36 @@ class TwoFactorRequiredMiddleware:
         ):
             return None
         return redirect(reverse("two_factor:setup"))
+
+
+class UserBackend(ModelBackend):
+    """Django's password backend; the user of each request is read with their partner and
+    roles in one query (`pga.authz.with_partner_and_roles`)."""
+
+    def get_user(self, user_id):
+        user = with_partner_and_roles(get_user_model()._default_manager).filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+class SessionRefreshMiddleware:
+    """Sessions end after SESSION_COOKIE_AGE without a request (the login policy: 15 idle
+    minutes). Instead of writing the session row on every request, it is written again when
+    the last write is at least SESSION_REFRESH_SECONDS old, so the idle time allowed lies
+    between SESSION_COOKIE_AGE minus that interval and SESSION_COOKIE_AGE."""
+
+    KEY = "_refreshed_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and not session.is_empty():
+            now = int(time.time())
+            if now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+                session[self.KEY] = now  # marks the session modified: SessionMiddleware saves
+        return response
 
 
 def login_username(request, credentials=None) -> str | None:

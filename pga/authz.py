@@ -27,18 +27,33 @@ from django.core.exceptions import PermissionDenied
 from pga.models import RoleGroup, Weegploeg
 
 
+def _roles_held(user_ref, partner_ref):
+    """The roles a user holds at their own partner: the (partner, role) groups they are in."""
+    return RoleGroup.objects.filter(partner_id=partner_ref, group__user=user_ref).values("role")
+
+
+def with_partner_and_roles(users):
+    """`users` with each one's partner and roles read in the same query (as `roles_of`
+    answers), for the user of every request (`pga.authn.UserBackend`)."""
+    from django.contrib.postgres.expressions import ArraySubquery
+    from django.db.models import OuterRef
+
+    return users.select_related("partner").annotate(
+        held_roles=ArraySubquery(_roles_held(OuterRef("pk"), OuterRef("partner_id")))
+    )
+
+
 def roles_of(user) -> frozenset[str]:
-    """The roles the user holds at their partner (cached on the user object per request)."""
+    """The roles the user holds at their partner (cached on the user object per request;
+    read with the user by `with_partner_and_roles`)."""
     if not getattr(user, "is_authenticated", False) or user.partner_id is None:
         return frozenset()
     cached = getattr(user, "_roles_cache", None)
     if cached is None:
-        cached = frozenset(
-            RoleGroup.objects.filter(partner_id=user.partner_id, group__user=user).values_list(
-                "role", flat=True
-            )
-        )
-        user._roles_cache = cached
+        held = getattr(user, "held_roles", None)
+        if held is None:
+            held = _roles_held(user, user.partner_id).values_list("role", flat=True)
+        cached = user._roles_cache = frozenset(held)
     return cached
 
 
@@ -119,6 +134,25 @@ def _held_on_signal(user):
             ).values("permission__codename")
         ),
     }
+
+
+def holding(user, perm: str, signal_ref: str = "pk"):
+    """A filter: the rows whose signal (the field `signal_ref`) `user` holds `perm` on,
+    through their groups or directly — the answer of `visible_signals`, but probed per row
+    on that signal's permission rows. For short lists tied to one signal or person (the
+    earlier signals, the lists of the signal page), not for lists over all signals."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Exists, OuterRef, Q
+
+    from signals.models import Signal, SignalGroupObjectPermission, SignalUserObjectPermission
+
+    held = {"content_object": OuterRef(signal_ref), "permission__codename": _codename(perm),
+            "permission__content_type": ContentType.objects.get_for_model(Signal)}
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Q(pk__in=[])
+    return Exists(SignalGroupObjectPermission.objects.filter(group__user=user, **held)) | Exists(
+        SignalUserObjectPermission.objects.filter(user=user, **held)
+    )
 
 
 def _codename(perm: str) -> str:

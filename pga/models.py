@@ -90,6 +90,12 @@ class Weegploeg(models.Model):
             Q(weegploeg=self) | Q(pk=self.politie_id) | Q(pk=self.om_id)
         )
 
+    def takes_part(self, partner) -> bool:
+        """Whether `partner` is one of `partners()`, answered from the rows in hand."""
+        return partner is not None and (
+            partner.weegploeg_id == self.pk or partner.pk in (self.politie_id, self.om_id)
+        )
+
 
 class Partner(models.Model):
     """A core party: a gemeente (on behalf of the burgemeester), a politie eenheid, an OM

@@ -10,12 +10,15 @@ class RetentionConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from retention import models
-        from retention.services import signal_page_context, start_clock
+        from retention.page import page_rows, signal_page_context
+        from retention.services import start_clock
         from signals import lifecycle, sections
 
         # The retention clock starts when a signal reaches an outcome (DESIGN.md §3 rule 8).
         lifecycle.subscribe(start_clock)
-        sections.register("retention/_signal_retention.html", signal_page_context)
+        sections.register(
+            "retention/_signal_retention.html", signal_page_context, page_rows
+        )
 
         auditlog.register(models.RetentionRule)
         auditlog.register(models.LegalHold)

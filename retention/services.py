@@ -115,43 +115,6 @@ def record_processing(signal: Signal, at: datetime.datetime) -> None:
         start_clock(signal, signal.retention_basis, at)
 
 
-@dataclasses.dataclass
-class RetentionState:
-    """When is this signal deleted, under which rule, and what blocks it."""
-
-    rule: RetentionRule | None
-    started_on: datetime.date | None
-    deletion_due: datetime.date | None
-    holds: list
-
-    @property
-    def blocked(self) -> bool:
-        return bool(self.holds)
-
-
-def retention_state(signal: Signal) -> RetentionState:
-    rule = RetentionRule.objects.filter(basis=signal.retention_basis).first() if (
-        signal.retention_basis) else None
-    return RetentionState(
-        rule=rule,
-        started_on=signal.retention_started_on,
-        deletion_due=signal.deletion_due,
-        holds=list(active_holds().filter(
-            models.Q(signal=signal) | models.Q(person_id=signal.person_id)
-        )),
-    )
-
-
-def signal_page_context(user, signal: Signal) -> dict:
-    """The retention section of the signal page (registered in `RetentionConfig.ready`)."""
-    from retention.notifications import notification_for_signal
-
-    return {
-        "retention": retention_state(signal),
-        "signal_notification": notification_for_signal(signal),
-    }
-
-
 # -- rules ----------------------------------------------------------------------------------
 
 

@@ -14,14 +14,15 @@ import unicodedata
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pga.audit import processing
-from pga.authz import can, has_role
+from pga.authz import can, has_role, holding
 from pga.background import enqueue
 from pga.models import ProcessingActivity, Role, RoleGroup
+from pga.nested import Rows
 from pga.services import RuleViolation
 from signals import lifecycle
 from signals.models import (
@@ -297,15 +298,41 @@ def register_signal(user, *, signal_fields: dict, person_fields: dict, weegploeg
 def earlier_signals(user, signal: Signal):
     """Rule 9: the earlier signals about the same person that this user may see as weegploeg
     (still within retention: purged signals no longer exist)."""
-    from pga.authz import visible_signals
+    return _earlier_signals(user, signal.person_id, signal.pk)
 
+
+def _earlier_signals(user, person, signal):
     return (
-        visible_signals(user, "signals.view_dossier")
-        .filter(person_id=signal.person_id)
-        .exclude(pk=signal.pk)
-        .select_related("weegploeg")
-        .order_by("-received_on")
+        Signal.objects.filter(holding(user, "signals.view_dossier"), person_id=person)
+        .exclude(pk=signal)
+        .order_by("-received_on", "-pk")
     )
+
+
+def page_rows(user, *, dossier: bool) -> dict[str, Rows]:
+    """The lists of the signal page, read in one query (`pga.nested`): attachments and
+    timeline for everyone who sees the signal; with `dossier` (the user sees the dossier)
+    also the earlier signals (rule 9), the contributions and the transfers."""
+    rows = {
+        "attachments": Rows(Attachment.objects.filter(signal=OuterRef("pk")),
+                            ("original_name", "size")),
+        "events": Rows(SignalEvent.objects.filter(signal=OuterRef("pk")),
+                       ("kind", "at", "note", "actor__full_name", "partner__name")),
+    }
+    if dossier:
+        rows["earlier_signals"] = Rows(
+            _earlier_signals(user, OuterRef("person_id"), OuterRef("pk")),
+            ("reference", "received_on", "status"),
+        )
+        rows["contributions"] = Rows(
+            Contribution.objects.filter(signal=OuterRef("pk")),
+            ("partner__name", "information_date", "source", "content", "visibility"),
+        )
+        rows["transfers"] = Rows(
+            Transfer.objects.filter(signal=OuterRef("pk")),
+            ("transferred_at", "reason", "from_weegploeg__name", "to_weegploeg__name"),
+        )
+    return rows
 
 
 # -- changes ------------------------------------------------------------------------------
@@ -425,12 +452,9 @@ def record_preparation(user, signal: Signal, kind: str, note: str = "") -> None:
     record_event(user, signal, kind, note)
 
 
-def contributions_for(user, signal: Signal):
+def contributions_for(user, contributions):
     """The contributions with, for each, whether its content is shielded from this user."""
-    return [
-        (c, c.is_shielded_for(user.partner_id))
-        for c in signal.contributions.select_related("partner", "author")
-    ]
+    return [(c, c.is_shielded_for(user.partner_id)) for c in contributions]
 
 
 def _refuse_while_on_agenda(signal: Signal) -> None:
@@ -505,14 +529,22 @@ def transfer_signal(user, signal: Signal, to_weegploeg, reason: str, municipalit
     return signal
 
 
+# What a row of the queue shows (templates/signals/queue.html): the rest stays unread.
+QUEUE_COLUMNS = (
+    "reference", "acute_danger", "is_repeat", "received_on", "phenomenon", "source_category",
+    "status", "person__first_names", "person__surname_prefix", "person__surname",
+    "person__label",
+)
+
+
 def queue(user, *, q="", status="", phenomenon="", source_category="", date_from=None,
           date_to=None):
     """The weegploeg's queue: the signals this user sees as weegploeg (never others'), by
     default the open ones, newest first. Search by reference or by (normalised) name."""
     from pga.authz import visible_signals
 
-    signals = visible_signals(user, "signals.view_dossier").select_related(
-        "person", "weegploeg", "receiving_partner"
+    signals = visible_signals(user, "signals.view_dossier").select_related("person").only(
+        *QUEUE_COLUMNS
     )
     signals = signals.filter(status=status) if status else signals.filter(
         status__in=OPEN_STATUSES

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from pga import nested
 from pga.audit import query_fingerprint, record_access
 from pga.authz import can, get_visible_signal, require_role, visible_signals
 from pga.models import ProcessingActivity, Role
@@ -26,7 +27,7 @@ from signals.forms import (
     WithdrawForm,
 )
 from signals.models import Attachment, Person, SignalStatus
-from signals.sections import page_sections
+from signals.sections import page_sections, section_rows
 
 PAGE_SIZE = 25
 WEEGPLOEG_ROLES = (Role.MEMBER, Role.COORDINATOR)
@@ -134,12 +135,23 @@ def queue(request):
     )
 
 
+def _signal_lists(user):
+    return services.page_rows(user, dossier=False)
+
+
+def _dossier_lists(user):
+    return {**services.page_rows(user, dossier=True), **section_rows(user)}
+
+
 @require_GET
 def detail(request, pk):
     user = request.user
     signal = get_visible_signal(user, pk)
     record_access(user, signal, purpose=ProcessingActivity.INTAKE)
     as_weegploeg = can(user, "signals.view_dossier", signal)
+    rows = signal.page_rows = nested.read(
+        signal, user, _dossier_lists if as_weegploeg else _signal_lists
+    )
     context = {
         "signal": signal,
         "person": signal.person,
@@ -150,13 +162,13 @@ def detail(request, pk):
         "can_contribute": can(user, "signals.contribute_signal", signal),
         "can_manage": can(user, "signals.manage_signal", signal),
         "show_reporter": can(user, "signals.view_reporter", signal),
-        "attachments": signal.attachments.all(),
-        "events": signal.events.select_related("actor", "partner"),
+        "attachments": rows["attachments"],
+        "events": rows["events"],
     }
     if as_weegploeg:
-        context["earlier_signals"] = services.earlier_signals(user, signal)
-        context["contributions"] = services.contributions_for(user, signal)
-        context["transfers"] = signal.transfers.select_related("from_weegploeg", "to_weegploeg")
+        context["earlier_signals"] = rows["earlier_signals"]
+        context["contributions"] = services.contributions_for(user, rows["contributions"])
+        context["transfers"] = rows["transfers"]
         templates, extra = page_sections(user, signal)
         context.update(extra, section_templates=templates)
     return render(request, "signals/detail.html", context)

@@ -11,9 +11,11 @@ class WeegploegConfig(AppConfig):
 
         from signals import sections
         from weegploeg import models
-        from weegploeg.services import signal_page_context
+        from weegploeg.services import page_rows, signal_page_context
 
-        sections.register("weegploeg/_signal_decisions.html", signal_page_context)
+        sections.register(
+            "weegploeg/_signal_decisions.html", signal_page_context, page_rows
+        )
 
         auditlog.register(models.Session, m2m_fields={"attendees"})
         auditlog.register(models.AgendaItem)

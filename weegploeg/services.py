@@ -7,7 +7,7 @@ Plain functions taking the acting user; each runs in one transaction and raises
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +15,7 @@ from pga.audit import processing
 from pga.authz import can, has_role, visible_signals
 from pga.background import enqueue
 from pga.models import Partner, ProcessingActivity, Role
+from pga.nested import Rows
 from pga.services import RuleViolation
 from signals import lifecycle
 from signals.models import EventKind, Signal, SignalStatus
@@ -386,17 +387,32 @@ def correct_decision(user, decision: Decision, *, reasoning: str, reason: str,
     return correction
 
 
-def signal_page_context(user, signal: Signal) -> dict:
-    """What the signal page shows of the weegploeg: its agenda rounds and decisions."""
+def page_rows(user) -> dict[str, Rows]:
+    """What the signal page shows of the weegploeg (to those who see the dossier): its
+    agenda rounds and its current decisions, read in the page's one query of lists."""
     return {
-        "signal_agenda_items": signal.agenda_items.select_related("session").order_by("round"),
-        "signal_decisions": current_decisions(signal),
+        "agenda_items": Rows(
+            AgendaItem.objects.filter(signal=OuterRef("pk")).order_by("round", "pk"),
+            ("round", "status", "escalate", "session__starts_at"),
+        ),
+        "decisions": Rows(_current_decisions(signal=OuterRef("pk")), ("outcome", "taken_at")),
+    }
+
+
+def signal_page_context(user, signal: Signal) -> dict:
+    return {
+        "signal_agenda_items": signal.page_rows["agenda_items"],
+        "signal_decisions": signal.page_rows["decisions"],
     }
 
 
 def current_decisions(signal: Signal):
     """The decisions of a signal that have not been corrected, oldest first."""
-    return signal.decisions.filter(correction__isnull=True).select_related("item__session")
+    return _current_decisions(signal=signal).select_related("item__session")
+
+
+def _current_decisions(**lookups):
+    return Decision.objects.filter(correction__isnull=True, **lookups)
 
 
 # -- nadere duiding ------------------------------------------------------------------------

@@ -1,11 +1,13 @@
 """Login policy: every page needs a login, two-factor when required, lockout after five
 failed attempts, sessions that end."""
 
+import datetime
 import re
 
 import pytest
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -161,8 +163,47 @@ def test_password_login_without_two_factor_when_not_required(
 
 def test_sessions_expire_after_fifteen_idle_minutes_and_at_browser_close():
     assert settings.SESSION_COOKIE_AGE == 15 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+
+
+def test_a_session_in_use_lives_on_and_ends_after_fifteen_idle_minutes(
+    client, login, weegploeg, make_user
+):
+    from django.contrib.sessions.models import Session
+    from freezegun import freeze_time
+
+    user = make_user(weegploeg.gemeente, Role.MEMBER)
+    with freeze_time("2026-11-02 09:00:00") as clock:
+        login(user)
+        home = reverse("home")
+        assert client.get(home).status_code == 200
+        for _ in range(4):  # in use: each request within 15 minutes of the one before
+            clock.tick(datetime.timedelta(minutes=14))
+            assert client.get(home).status_code == 200
+        clock.tick(datetime.timedelta(minutes=15, seconds=1))
+        response = client.get(home)
+        assert response.status_code == 302
+        assert reverse("two_factor:login") in response.url
+        assert not Session.objects.filter(session_key=client.cookies["sessionid"].value,
+                                          expire_date__gt=timezone.now()).exists()
+
+
+def test_the_session_row_is_written_at_most_once_a_minute(client, login, weegploeg, make_user):
+    from django.contrib.sessions.models import Session
+    from freezegun import freeze_time
+
+    user = make_user(weegploeg.gemeente, Role.MEMBER)
+    with freeze_time("2026-11-02 09:00:00") as clock:
+        login(user)
+        client.get(reverse("home"))
+        key = client.cookies["sessionid"].value
+        written = Session.objects.get(session_key=key).expire_date
+        clock.tick(datetime.timedelta(seconds=30))
+        client.get(reverse("home"))
+        assert Session.objects.get(session_key=key).expire_date == written
+        clock.tick(datetime.timedelta(seconds=31))
+        client.get(reverse("home"))
+        assert Session.objects.get(session_key=key).expire_date > written
 
 
 @pytest.mark.parametrize("password", ["kort", "12345678901234", "password1234"])

@@ -1,0 +1,153 @@
+"""Small lists of related rows read inside the query of the object they belong to.
+
+A page that shows one object with many short lists — the signal page with its attachments,
+timeline, contributions, agenda rounds and decisions — would spend one query per list.
+`Rows` describes such a list as a queryset correlated to the parent row (`OuterRef`), in the
+order to show, and the fields to show; `read` fetches all lists of one object as JSON arrays
+in one query (PostgreSQL `ARRAY(SELECT json_build_object(...) ...)`) and turns them back
+into model instances, with the named related objects (`"actor__full_name"`) attached, so
+templates and model methods use them as usual without further queries.
+
+For pages only: fields not listed are deferred (reading one costs a query). Which lists a
+user may see is decided by the caller (`pga.authz`), before asking for them.
+"""
+
+import dataclasses
+import json
+from collections import defaultdict
+
+import psycopg
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connections
+from django.db.models import F, QuerySet
+from django.db.models.functions import JSONObject
+
+
+@dataclasses.dataclass(frozen=True)
+class Rows:
+    """The rows of `queryset` (correlated to the parent, ordered) with `fields`, which may
+    follow foreign keys (`"partner__name"`); primary keys are always read."""
+
+    queryset: QuerySet
+    fields: tuple[str, ...]
+    # Lists of each row in turn (`Rows` correlated to the row), by the name of the relation
+    # they fill, also through a foreign key: `"judgements"`, `"framework__criteria"`; the
+    # relation's `.all()` then answers from them.
+    children: dict = dataclasses.field(default_factory=dict)
+
+    def expression(self) -> ArraySubquery:
+        paths = {"pk"} | set(self.fields)
+        for field in self.fields:
+            parts = field.split("__")[:-1]
+            paths.update("__".join(parts[: n + 1] + ["pk"]) for n in range(len(parts)))
+        values = {p: F(p) for p in paths}
+        values.update({_CHILD + name: child.expression() for name, child in self.children.items()})
+        return ArraySubquery(self.queryset.values(row=JSONObject(**values)))
+
+    def rebuild(self, rows) -> list:
+        instances = []
+        for row in rows or ():
+            data = row if isinstance(row, dict) else json.loads(row)
+            instance = _instance(self.queryset.model, data)
+            _fill_children(instance, self.children, {
+                key[len(_CHILD):]: value for key, value in data.items() if key.startswith(_CHILD)
+            })
+            instances.append(instance)
+        return instances
+
+
+# Stand-ins for the object and the user while a query of lists is compiled: never real keys.
+_OBJECT, _USER = -730_100_001, -730_100_002
+_COMPILED: dict = {}
+
+
+def read(instance, user, lists) -> dict[str, list]:
+    """The lists `lists(user)` (`Rows` by name) of `instance`, in one query, as model
+    instances. Compiling such a query costs Django far more than running it, so it is
+    compiled once per `lists` — which must be a module-level function that depends on the
+    user only through their primary key — with stand-ins for the object and the user, and
+    run with theirs. Only the SQL is kept, never rows."""
+    compiled = _COMPILED.get(lists)
+    if compiled is None:
+        rows = lists(user._meta.model(pk=_USER, is_active=True))
+        query = type(instance)._default_manager.filter(pk=_OBJECT).values(
+            **{f"rows_{name}": spec.expression() for name, spec in rows.items()}
+        ).query
+        sql, params = query.sql_with_params()
+        compiled = _COMPILED[lists] = (sql, params, rows)
+    sql, params, rows = compiled
+    values = {_OBJECT: instance.pk, _USER: user.pk}
+    params = [values.get(p, p) if isinstance(p, int) else p for p in params]
+    with _prepared_cursor(connections[type(instance)._default_manager.db]) as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchone() or [None] * len(rows)
+    return {name: spec.rebuild(data) for (name, spec), data in zip(rows.items(), found,
+                                                                     strict=True)}
+
+
+class _Prepared:
+    """A psycopg cursor with server-side binding whose statements are prepared on the server
+    (per connection, the plan kept): planning a query of many sub-selects costs more than
+    running it. Wrapped by Django like any cursor, so the query is logged and counted."""
+
+    def __init__(self, connection):
+        self._cursor = psycopg.Cursor(connection.connection)
+
+    def execute(self, sql, params=None):
+        return self._cursor.execute(sql, params, prepare=True)
+
+    def __getattr__(self, name):
+        return getattr(self._cursor, name)
+
+
+def _prepared_cursor(connection):
+    connection.ensure_connection()
+    cursor = _Prepared(connection)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(cursor)
+    return connection.make_cursor(cursor)
+
+
+_CHILD = "*"
+
+
+def _instance(model, row: dict):
+    own, related = {}, defaultdict(dict)
+    for key, value in row.items():
+        name, _sep, rest = key.partition("__")
+        if key.startswith(_CHILD):  # filled by `_fill_children`
+            continue
+        if rest:
+            related[name][rest] = value
+        else:
+            own[model._meta.pk.attname if name == "pk" else name] = value
+    read = {}
+    for name, value in own.items():
+        field = model._meta.get_field(name)
+        read[field.attname] = value if value is None else field.to_python(value)
+    # `from_db` takes the values in the order of the model's concrete fields.
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in read]
+    instance = model.from_db(None, names, [read[name] for name in names])
+    for name, values in related.items():
+        field = model._meta.get_field(name)
+        target = None if values.get("pk") is None else _instance(field.related_model, values)
+        if field.concrete:
+            setattr(instance, name, target)  # also sets the foreign key's column
+        else:
+            field.set_cached_value(instance, target)  # a reverse one-to-one
+    return instance
+
+
+def _fill_children(instance, children: dict, rows: dict) -> None:
+    """Answer `relation.all()` from the child lists read with the row, as a prefetch would."""
+    for path, spec in children.items():
+        *through, relation = path.split("__")
+        owner = instance
+        for name in through:
+            owner = getattr(owner, name)
+        queryset = getattr(owner, relation).get_queryset()
+        queryset._result_cache = spec.rebuild(rows.get(path))
+        queryset._prefetch_done = True
+        if not hasattr(owner, "_prefetched_objects_cache"):
+            owner._prefetched_objects_cache = {}
+        owner._prefetched_objects_cache[relation] = queryset

@@ -1,0 +1,79 @@
+"""The signal page: everything it shows in a number of queries that does not grow with its
+lists (issue 8: at most 12), and the lists read in one query (`pga.nested`) showing the same
+as the objects themselves — per user."""
+
+import datetime
+
+from django.urls import reverse
+
+from criteria.services import record_partner_assessment
+from signals.services import add_contribution, earlier_signals
+from tests.criteria.factories import judgements
+from tests.signals.factories import person_fields, register
+
+
+def _contribute(member, signal, n, visibility="weegploeg"):
+    add_contribution(member, signal, {
+        "source": f"Registratie {n}", "information_date": datetime.date(2026, 10, 1 + n),
+        "content": f"Inbreng nummer {n}.", "visibility": visibility,
+    })
+
+
+def test_signal_page_query_count_does_not_grow_with_its_lists(
+    client, login, members, item, django_assert_max_num_queries
+):
+    signal = item.signal
+    login(members["gemeente"])
+    url = reverse("signals:detail", args=[signal.pk])
+    client.get(url)  # warm the session and content-type caches
+    with django_assert_max_num_queries(12) as few:
+        client.get(url)
+    for n in range(4):
+        _contribute(members["politie"], signal, n)
+    record_partner_assessment(members["om"], signal, judgements())
+    record_partner_assessment(members["politie"], signal, judgements())
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert len(response.context["contributions"]) == 4
+    assert len(response.context["events"]) > 4
+
+
+def test_signal_page_lists_show_what_the_objects_hold(client, login, members, item):
+    signal = item.signal
+    _contribute(members["om"], signal, 1, visibility="own_partner")
+    login(members["politie"])
+    context = client.get(reverse("signals:detail", args=[signal.pk])).context
+    [(contribution, shielded)] = context["contributions"]
+    assert shielded and contribution.partner.name == members["om"].partner.name
+    assert contribution.information_date == datetime.date(2026, 10, 2)
+    events = list(signal.events.select_related("actor", "partner"))
+    assert [(e.pk, e.kind, e.at, e.actor.full_name if e.actor else None) for e in events] == [
+        (e.pk, e.kind, e.at, e.actor.full_name if e.actor else None) for e in context["events"]
+    ]
+    [agenda_item] = context["signal_agenda_items"]
+    assert agenda_item.pk == item.pk
+    assert agenda_item.session.starts_at == item.session.starts_at
+
+
+def test_earlier_signals_on_the_page_follow_each_users_permissions(
+    client, login, meldpunt, weegploeg, other_weegploeg, members, make_user
+):
+    """Rule 9, per user, through the one compiled query of lists (`pga.nested.read` compiles
+    it once with a stand-in user): each user gets the earlier signals they may see."""
+    from pga.models import Role
+    from pga.nested import read
+    from signals.views import _dossier_lists
+
+    person = person_fields(surname="Herhaald", date_of_birth=datetime.date(2001, 2, 3),
+                           municipality=weegploeg.gemeente)
+    first = register(meldpunt, weegploeg=weegploeg, person=person)
+    second = register(meldpunt, weegploeg=weegploeg, person=person)
+    login(members["politie"])
+    page = client.get(reverse("signals:detail", args=[second.pk])).context
+    assert [(s.pk, s.reference) for s in page["earlier_signals"]] == [
+        (s.pk, s.reference) for s in earlier_signals(members["politie"], second)
+    ] == [(first.pk, first.reference)]
+    stranger = make_user(other_weegploeg.politie, Role.MEMBER)
+    assert read(second, stranger, _dossier_lists)["earlier_signals"] == []
+    assert [s.pk for s in read(second, members["om"], _dossier_lists)["earlier_signals"]] == [
+        first.pk]

@@ -14,11 +14,13 @@
 - **Rule changes** apply to clocks that start afterwards. Existing deletion dates change
   only through `recompute_deletion_dates`, an explicit and audited action of the
   functioneel beheerder.
-- **The purge** deletes, per signal and in one transaction, the signal and everything
-  personal attached to it, leaves a tombstone (`DeletedSignal`), logs each deletion without
-  values, and scrubs the personal values from the audit entries of every deleted object
-  (`pga.audit.scrub_personal_values`), keeping who did what when. Files go after the
-  commit; a run killed before that leaves their names on the tombstone for the next run.
+- **The purge** deletes, in batches of signals and one transaction per batch
+  (`purge_signals`), each signal and everything personal attached to it, leaves a tombstone
+  (`DeletedSignal`), logs each deletion without values, and scrubs the personal values from
+  the audit entries of every deleted object (`pga.audit.scrub_personal_values_of`), keeping
+  who did what when. A batch that fails is redone signal by signal, so one bad signal is
+  recorded and the others go. Files go after the commit; a run killed before that leaves
+  their names on the tombstones for the next run.
   Nothing is purged under a legal hold, or sooner than RETENTION_MIN_AGE_DAYS after its
   clock started, whatever the rules say.
 """
@@ -30,7 +32,9 @@ import functools
 import logging
 from collections import defaultdict
 
+from auditlog.cid import get_cid
 from auditlog.context import disable_auditlog
+from auditlog.diff import model_instance_diff
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -42,7 +46,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pga.audit import SCRUBBED, current_actor, processing, scrub_personal_values
+from pga.audit import SCRUBBED, current_actor, processing, scrub_personal_values_of
 from pga.authz import has_role, visible_signals, weegploegen_of
 from pga.models import AuditEntry, ProcessingActivity, Role
 from pga.services import RuleViolation
@@ -361,14 +365,27 @@ def survey(today: datetime.date, limit: int | None = None) -> PurgeReport:
     )
 
 
+# Signals purged per transaction (issue 8). The audit entries of a batch go into the log in
+# one insert, so a batch takes the audit chain's head-row lock (pga migration 0003) once
+# instead of once per signal, and every other statement serves the whole batch. Bigger is
+# not better beyond a point: the chain trigger updates the head row once per entry, and the
+# row versions one transaction leaves behind are walked by each next update, so an entry
+# costs more the more its transaction already wrote (0.1 ms at 800 entries, 0.28 ms at
+# 6 400). On `tests.bench.bench_purge` (4 entries a signal) 200 was faster than 100 and
+# than 500; a signal with a decision and an assessment writes some 15, so 3 000 a batch. 200
+# also keeps the collected objects few (memory) and the redo of a failing batch short.
+PURGE_BATCH_SIZE = 200
+
+
 def purge_due(now: datetime.datetime | None = None, *, dry_run: bool = False,
               limit: int | None = None, trigger: str = PurgeTrigger.NIGHTLY,
               synchronous: bool = False) -> PurgeReport:
     """Purge what is due on `now`'s date and not on hold, at most `limit` signals
-    (RETENTION_MAX_PER_RUN by default). One task per signal (`purge_signal_task`), or in this
-    process when `synchronous`; files left by an earlier, interrupted run are removed first.
-    A dry run only reports. Safe to run twice: a purged signal is gone from the selection,
-    and a task for a signal that no longer exists does nothing."""
+    (RETENTION_MAX_PER_RUN by default), in batches of PURGE_BATCH_SIZE: one task per batch
+    (`purge_signals_task`), or in this process when `synchronous`; files left by an earlier,
+    interrupted run are removed first. A dry run only reports. Safe to run twice: a purged
+    signal is gone from the selection, and a task re-run purges only what is still there
+    and due."""
     now = now or timezone.now()
     report = survey(timezone.localdate(now), limit)
     if dry_run:
@@ -380,13 +397,15 @@ def purge_due(now: datetime.datetime | None = None, *, dry_run: bool = False,
     )
     report.run = run
     report.files_completed = complete_file_removals()
-    from retention.tasks import purge_signal_task
+    from retention.tasks import purge_signals_task
 
-    for signal_id, _reference in report.selected:
+    signal_ids = [signal_id for signal_id, _reference in report.selected]
+    for start in range(0, len(signal_ids), PURGE_BATCH_SIZE):
+        batch = signal_ids[start:start + PURGE_BATCH_SIZE]
         if synchronous:
-            purge_signal_safely(signal_id, run.pk, report.today)
+            purge_signals_safely(batch, run.pk, report.today)
         else:
-            purge_signal_task.delay(signal_id, run.pk, report.today.isoformat())
+            purge_signals_task.delay(batch, run.pk, report.today.isoformat())
     run.files_completed = report.files_completed
     run.finished_at = timezone.now()
     run.save(update_fields=["files_completed", "finished_at"])
@@ -409,87 +428,134 @@ def nightly_purge(now: datetime.datetime | None = None) -> PurgeReport:
     return report
 
 
-def purge_signal_safely(signal_id: int, run_id: int | None = None, today=None):
-    """`purge_signal`, with a failure recorded on the run (class name only) instead of
-    stopping the run; the signal stays due and is tried again next time."""
+def purge_signals_safely(signal_ids, run_id: int | None = None,
+                         today: datetime.date | None = None) -> list[DeletedSignal]:
+    """`purge_signals`, with a failure recorded on the run instead of stopping it. A batch
+    that fails is redone one signal at a time, so that the signal at fault is isolated —
+    recorded on the run with the class name of the error only (a message may quote personal
+    data), and left due to be tried again next time — and the others are purged."""
+    signal_ids = list(signal_ids)
     try:
-        return purge_signal(signal_id, run_id=run_id, today=today)
+        return purge_signals(signal_ids, run_id=run_id, today=today)
     except Exception as error:
+        if len(signal_ids) > 1:
+            logger.warning("Vernietiging van %s signalen samen mislukt (%s); nu één voor één",
+                           len(signal_ids), type(error).__name__)
+            return [tombstone for signal_id in signal_ids
+                    for tombstone in purge_signals_safely([signal_id], run_id, today)]
+        signal_id = signal_ids[0]
         logger.error("Vernietiging van signaal %s mislukt: %s", signal_id, type(error).__name__)
         if run_id is not None:
             reference = Signal.objects.filter(pk=signal_id).values_list(
                 "reference", flat=True).first() or ""
             PurgeFailure.objects.create(run_id=run_id, signal_id=signal_id, reference=reference,
                                         error=type(error).__name__)
-        return None
-
-
-def _still_purgeable(signal: Signal, today: datetime.date) -> bool:
-    """Checked again under the row lock: a hold placed or a date recomputed since the
-    selection wins."""
-    return purgeable_signals(today).filter(pk=signal.pk).exists()
+        return []
 
 
 def purge_signal(signal_id: int, *, run_id: int | None = None,
                  today: datetime.date | None = None) -> DeletedSignal | None:
-    """Rule 8: delete a due signal and everything personal attached to it, in one
-    transaction — contributions, attachments, assessments with their judgements and
-    observations, agenda items, votes and their motivations, decisions and their texts,
-    decision records, information requests, notification, ended holds, the timeline,
-    transfers, permission rows, the session exports that hold its record, and the person
-    when no other signal of theirs remains. Leaves a tombstone, logs each deletion, and
-    scrubs the personal values from the audit entries of every deleted object. Files are
-    removed after the commit. Returns the tombstone, or None when there was nothing (left)
+    """`purge_signals` for one signal: its tombstone, or None when there was nothing (left)
     to do."""
+    tombstones = purge_signals([signal_id], run_id=run_id, today=today)
+    return tombstones[0] if tombstones else None
+
+
+def purge_signals(signal_ids, *, run_id: int | None = None,
+                  today: datetime.date | None = None) -> list[DeletedSignal]:
+    """Rule 8 (DESIGN.md §3; the periods are the `RetentionRule` rows): delete due signals
+    and everything personal attached to them, in one transaction — contributions,
+    attachments, assessments with their judgements and observations, agenda items, votes
+    and their motivations, decisions and their texts, decision records, information
+    requests, notification, ended holds, the timeline, transfers, permission rows, the
+    session exports that hold their records, and each person of whom no other signal
+    remains (their AVG requests stay, anonymised). Leaves a tombstone per signal, logs each
+    deletion, and scrubs the personal values from the audit entries of every deleted object.
+    Files are removed after the commit.
+
+    Set-based: the statements serve the whole batch, so their number does not grow with
+    it. Returns the tombstones; a signal already gone, no longer due, under a hold, or
+    locked by another transaction (a hold being placed, the same batch running twice) is
+    left alone, and the next run sees it again."""
     today = today or timezone.localdate()
     with transaction.atomic(), processing(ProcessingActivity.RETENTION):
-        # Locks the signal and its person: a hold placed or a signal registered for this
-        # person at the same moment waits for this transaction, or this one sees it.
-        signal = (Signal.objects.select_for_update().select_related("person")
-                  .filter(pk=signal_id).first())
-        if signal is None or not _still_purgeable(signal, today):
-            return None
-        person = signal.person
+        # Lock the signals, then their persons, each in pk order: two batches never wait
+        # for each other in a circle. A signal locked elsewhere (a hold being placed on it,
+        # the same batch running twice) is skipped, for the next run. A person's lock is
+        # waited for (a hold being placed on them, a signal registered for them), and the
+        # checks below then see what that transaction did; one that starts now waits for us.
+        locked = dict(Signal.objects.select_for_update(skip_locked=True)
+                      .filter(pk__in=signal_ids).order_by("pk")
+                      .values_list("pk", "person_id"))
+        if not locked:
+            return []
+        list(Person.objects.select_for_update().filter(pk__in=set(locked.values()))
+             .order_by("pk").values_list("pk", flat=True))
+        # Checked again under the locks, in a statement of its own (so it sees what was
+        # committed while it waited): a hold placed or a date recomputed since the selection
+        # wins.
+        signals = list(purgeable_signals(today).filter(pk__in=list(locked)))
+        if not signals:
+            return []
+        # Noted before the delete, which sets the signals' pk to None.
+        purged_ids = [signal.pk for signal in signals]
+        person_ids = {signal.person_id for signal in signals}
         gone = _Deletion()
-        gone.delete(LegalHold.objects.filter(signal=signal))  # ended holds
-        collector = gone.collect([signal])
-        facts = _tombstone_facts(signal, collector.data)
+        gone.delete(LegalHold.objects.filter(signal__in=signals))  # ended holds
+        collector = gone.collect(signals)
+        facts = _tombstone_facts(signals, collector.data)
         sessions = {item.session_id for item in collector.data.get(AgendaItem, ())}
         gone.delete_collected(collector)
         if sessions:
             gone.delete(SessionExport.objects.filter(session_id__in=sessions))
-        if not Signal.objects.filter(person_id=person.pk).exists():
-            gone.scrub.update(_anonymise_requests(person))
-            gone.delete(LegalHold.objects.filter(person=person))
-            gone.delete([person])
-        gone.log_and_scrub()
-        tombstone = DeletedSignal.objects.create(
-            signal_id=signal_id, purge_run_id=run_id, pending_files=gone.files, **facts
-        )
-        transaction.on_commit(functools.partial(remove_pending_files, tombstone.pk),
-                              robust=True)
-    return tombstone
+        persons = list(Person.objects.filter(pk__in=person_ids)
+                       .filter(~Exists(Signal.objects.filter(person_id=OuterRef("pk")))))
+        if persons:
+            gone.scrub[SubjectRequest].extend(_anonymise_requests(persons))
+            gone.delete(LegalHold.objects.filter(person__in=persons))
+            gone.delete(persons)
+        files = gone.files_by_signal(purged_ids)
+        tombstones = DeletedSignal.objects.bulk_create([
+            DeletedSignal(signal_id=pk, purge_run_id=run_id, pending_files=files[pk],
+                          **facts[pk])
+            for pk in purged_ids
+        ])
+        gone.log_and_scrub(created=tombstones)
+        for tombstone in tombstones:
+            if tombstone.pending_files:
+                transaction.on_commit(functools.partial(remove_pending_files, tombstone.pk),
+                                      robust=True)
+    return tombstones
 
 
-def _tombstone_facts(signal: Signal, collected: dict) -> dict:
-    """What the tombstone keeps: no person data, no texts."""
-    decisions = [d for d in collected.get(Decision, ()) if d.corrects_id is None]
-    decision = max(decisions, key=lambda d: (d.taken_at, d.pk), default=None)
-    return {
-        "reference": signal.reference,
-        "weegploeg_id": signal.weegploeg_id,
-        "received_on": signal.received_on,
-        "registered_on": timezone.localdate(signal.registered_at),
-        "decided_on": timezone.localdate(decision.taken_at) if decision else None,
-        "withdrawn_on": timezone.localdate(signal.withdrawn_at) if signal.withdrawn_at else None,
-        "outcome": signal.retention_basis or (decision.outcome if decision else ""),
-        "status": signal.status,
-        "phenomenon": signal.phenomenon,
-        "source_category": signal.source_category,
-        "is_repeat": signal.is_repeat,
-        "voting_rounds": len(collected.get(AgendaItem, ())),
-        "deletion_due": signal.deletion_due,
-    }
+def _tombstone_facts(signals: list[Signal], collected: dict) -> dict[int, dict]:
+    """What each signal's tombstone keeps: no person data, no texts."""
+    decisions, items = defaultdict(list), defaultdict(int)
+    for decision in collected.get(Decision, ()):
+        if decision.corrects_id is None:
+            decisions[decision.signal_id].append(decision)
+    for item in collected.get(AgendaItem, ()):
+        items[item.signal_id] += 1
+    facts = {}
+    for signal in signals:
+        decision = max(decisions[signal.pk], key=lambda d: (d.taken_at, d.pk), default=None)
+        facts[signal.pk] = {
+            "reference": signal.reference,
+            "weegploeg_id": signal.weegploeg_id,
+            "received_on": signal.received_on,
+            "registered_on": timezone.localdate(signal.registered_at),
+            "decided_on": timezone.localdate(decision.taken_at) if decision else None,
+            "withdrawn_on": (timezone.localdate(signal.withdrawn_at) if signal.withdrawn_at
+                             else None),
+            "outcome": signal.retention_basis or (decision.outcome if decision else ""),
+            "status": signal.status,
+            "phenomenon": signal.phenomenon,
+            "source_category": signal.source_category,
+            "is_repeat": signal.is_repeat,
+            "voting_rounds": items[signal.pk],
+            "deletion_due": signal.deletion_due,
+        }
+    return facts
 
 
 class _Deletion:
@@ -498,13 +564,15 @@ class _Deletion:
     files to remove after the commit, and the objects whose audit entries are scrubbed.
 
     Deletions are logged here, one DELETE entry per deleted object of an audited model
-    (purpose "bewaartermijn", no values), in one insert — instead of django-auditlog's
-    entry per object with every old value, which would only be scrubbed again."""
+    (purpose "bewaartermijn", no values), in one insert with the CREATE entries of the
+    tombstones — instead of django-auditlog's entry per object with every old value, which
+    would only be scrubbed again, and one insert (and head-row lock) per object."""
 
     def __init__(self):
         self.deleted: dict[type, list] = defaultdict(list)  # model: [(pk, str)]
         self.scrub: dict[type, list] = defaultdict(list)
-        self.files: list[str] = []
+        # Storage names by the signal their object names (`signal_id`), None for the others.
+        self.files: dict[int | None, list[str]] = defaultdict(list)
 
     def collect(self, objects) -> Collector:
         objects = list(objects)
@@ -523,55 +591,79 @@ class _Deletion:
             for instance in instances:
                 # Noted before the delete, which sets the instances' pk to None.
                 self.deleted[model].append((instance.pk, str(instance)))
-                self.files.extend(getattr(instance, f).name for f in file_fields
-                                  if getattr(instance, f))
+                self.files[getattr(instance, "signal_id", None)].extend(
+                    getattr(instance, f).name for f in file_fields if getattr(instance, f))
         for queryset in collector.fast_deletes:
             # Models without delete signals: not audited, but maybe holding files.
             file_fields = _file_fields(queryset.model)
             if file_fields:
-                for row in queryset.values(*file_fields):
-                    self.files.extend(row[f] for f in file_fields if row[f])
+                owner = "signal_id" if _has_field(queryset.model, "signal_id") else None
+                for row in queryset.values(*file_fields, *filter(None, [owner])):
+                    self.files[row.get(owner)].extend(row[f] for f in file_fields if row[f])
         with disable_auditlog():
             collector.delete()
 
-    def log_and_scrub(self) -> None:
+    def files_by_signal(self, signal_ids: list[int]) -> dict[int, list[str]]:
+        """The files to note on each tombstone. Those of objects that name no signal of the
+        batch (a decision record, a session export) go on the first: they are removed with
+        it, after the commit or by the next run."""
+        by_signal = {pk: list(self.files.get(pk, ())) for pk in signal_ids}
+        by_signal[signal_ids[0]].extend(
+            name for owner, names in self.files.items() if owner not in by_signal
+            for name in names)
+        return by_signal
+
+    def log_and_scrub(self, created=()) -> None:
         actor = current_actor()
+
+        def entry(instance_or_model, pk, text, action, changes=None):
+            return AuditEntry(
+                content_type=ContentType.objects.get_for_model(instance_or_model),
+                object_pk=str(pk), object_id=pk if isinstance(pk, int) else None,
+                object_repr=text, action=action, changes=changes, cid=get_cid(),
+                actor=actor, actor_email=getattr(actor, "email", None),
+                partner_id=getattr(actor, "partner_id", None),
+                purpose=ProcessingActivity.RETENTION,
+            )
+
         entries = []
         for model, instances in self.deleted.items():
             if not auditlog.contains(model):
                 continue
-            content_type = ContentType.objects.get_for_model(model)
-            for pk, text in instances:
-                entries.append(AuditEntry(
-                    content_type=content_type, object_pk=str(pk),
-                    object_id=pk if isinstance(pk, int) else None,
-                    object_repr=text, action=AuditEntry.Action.DELETE,
-                    actor=actor, actor_email=getattr(actor, "email", None),
-                    partner_id=getattr(actor, "partner_id", None),
-                    purpose=ProcessingActivity.RETENTION,
-                ))
+            entries.extend(entry(model, pk, text, AuditEntry.Action.DELETE)
+                           for pk, text in instances)
             self.scrub[model].extend(pk for pk, _text in instances)
+        # What django-auditlog would have written for each created object (the tombstones,
+        # created in one insert without its signals).
+        entries.extend(
+            entry(instance, instance.pk, str(instance), AuditEntry.Action.CREATE,
+                  model_instance_diff(None, instance,
+                                      use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES))
+            for instance in created if auditlog.contains(type(instance)))
         AuditEntry.objects.bulk_create(entries)
         # Entries are written for audited models only (django-auditlog's, and
         # `record_access`'s for what the screens show), so only theirs need scrubbing.
-        for model, pks in self.scrub.items():
-            scrub_personal_values(model, pks)
+        scrub_personal_values_of(self.scrub)
 
 
 def _file_fields(model) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
 
 
-def _anonymise_requests(person: Person) -> dict:
-    """The person's AVG requests stay as a record that they were made and handled, without
-    their texts and without the link to the person. Returns them for the audit scrub."""
-    requests = list(SubjectRequest.objects.select_for_update().filter(person=person))
+def _has_field(model, attname: str) -> bool:
+    return any(f.attname == attname for f in model._meta.concrete_fields)
+
+
+def _anonymise_requests(persons: list[Person]) -> list[int]:
+    """The persons' AVG requests stay as a record that they were made and handled, without
+    their texts and without the link to the person. Returns their pks for the audit scrub."""
+    requests = list(SubjectRequest.objects.select_for_update().filter(person__in=persons))
     for request in requests:
         request.person = None
         request.request_text = SCRUBBED if request.request_text else ""
         request.handling = SCRUBBED if request.handling else ""
         request.save()
-    return {SubjectRequest: [request.pk for request in requests]} if requests else {}
+    return [request.pk for request in requests]
 
 
 def remove_pending_files(tombstone_id: int) -> int:

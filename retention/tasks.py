@@ -1,4 +1,5 @@
-"""Background work of retention: the nightly purge (one idempotent task per signal) and the
+"""Background work of retention: the nightly purge (one idempotent task per batch of
+signals, `retention.services.PURGE_BATCH_SIZE`, each batch in one transaction) and the
 reminders for postponed notifications. Acknowledged late with time limits, so a worker
 that dies mid-task leads to a correct re-run."""
 
@@ -11,7 +12,7 @@ from weegploeg.tasks import TASK_OPTIONS
 
 @shared_task(acks_late=True, time_limit=1800, soft_time_limit=1740)
 def purge_expired_signals():
-    """Beat, 02:00 Europe/Amsterdam: select what is due and hand out one task per signal."""
+    """Beat, 02:00 Europe/Amsterdam: select what is due and hand out one task per batch."""
     from retention.services import nightly_purge
 
     report = nightly_purge()
@@ -20,13 +21,14 @@ def purge_expired_signals():
 
 
 @shared_task(**TASK_OPTIONS)
-def purge_signal_task(signal_id, run_id=None, today=None):
-    """Purge one signal; a no-op when it is already gone or no longer due."""
-    from retention.services import purge_signal_safely
+def purge_signals_task(signal_ids, run_id=None, today=None):
+    """Purge a batch of signals in one transaction. Idempotent: a re-run (acks_late, after a
+    worker died) purges only what is still there and due; a failing signal is recorded on
+    the run and the others are purged."""
+    from retention.services import purge_signals_safely
 
     day = datetime.date.fromisoformat(today) if today else None
-    tombstone = purge_signal_safely(signal_id, run_id, day)
-    return tombstone.pk if tombstone else None
+    return [tombstone.pk for tombstone in purge_signals_safely(signal_ids, run_id, day)]
 
 
 @shared_task(**TASK_OPTIONS)

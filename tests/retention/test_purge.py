@@ -159,11 +159,11 @@ def test_a_purge_killed_halfway_through_its_transaction_is_completed_by_the_next
 ):
     calls = []
 
-    def scrub_then_die(model, pks):
-        calls.append(model)
+    def scrub_then_die(pks_by_model):
+        calls.append(pks_by_model)
         raise Killed
 
-    monkeypatch.setattr(services, "scrub_personal_values", scrub_then_die)
+    monkeypatch.setattr(services, "scrub_personal_values_of", scrub_then_die)
     with pytest.raises(Killed):
         purge_due(due_day(decided), synchronous=True)
     assert calls  # it died after the tombstone facts were read and the rows deleted ...
@@ -242,41 +242,51 @@ def test_a_switched_off_purge_deletes_nothing_but_records_the_run(decided, setti
     assert not Signal.objects.filter(pk=decided.pk).exists()
 
 
-def test_the_nightly_task_hands_out_one_task_per_signal(decided, settings, monkeypatch):
+def test_the_nightly_task_hands_out_one_task_per_batch(
+    meldpunt, weegploeg, coordinator, monkeypatch
+):
     from freezegun import freeze_time
 
     from retention import tasks
 
+    signals = [withdrawn_signal(meldpunt, weegploeg, coordinator, first_names=f"P{n}",
+                                surname=f"Achternaam{n}") for n in range(3)]
+    monkeypatch.setattr(services, "PURGE_BATCH_SIZE", 2)
     handed_out = []
-    original = tasks.purge_signal_task.delay
-    monkeypatch.setattr(tasks.purge_signal_task, "delay",
+    original = tasks.purge_signals_task.delay
+    monkeypatch.setattr(tasks.purge_signals_task, "delay",
                         lambda *args: handed_out.append(args) or original(*args))
-    with freeze_time(due_day(decided)):
+    with freeze_time(due_day(signals[0], 30)):
         purge_expired_signals.delay()
-    assert [args[0] for args in handed_out] == [decided.pk]
-    assert not Signal.objects.filter(pk=decided.pk).exists()
+    assert [args[0] for args in handed_out] == [[signals[0].pk, signals[1].pk],
+                                               [signals[2].pk]]
+    assert not Signal.objects.exists()
+    assert DeletedSignal.objects.count() == 3
 
 
-def test_a_failing_signal_is_recorded_and_the_run_goes_on(
+def test_a_failing_signal_is_recorded_and_the_rest_of_its_batch_is_purged(
     meldpunt, weegploeg, coordinator, monkeypatch
 ):
     first = withdrawn_signal(meldpunt, weegploeg, coordinator, surname="Eerste")
     second = withdrawn_signal(meldpunt, weegploeg, coordinator, surname="Tweede")
-    real = services.purge_signal
+    third = withdrawn_signal(meldpunt, weegploeg, coordinator, surname="Derde")
+    real = services._tombstone_facts
 
-    def fail_first(signal_id, **kwargs):
-        if signal_id == first.pk:
-            raise ValueError(f"Key (bsn)=({first.person.bsn}) geheim")
-        return real(signal_id, **kwargs)
+    def fail_second(signals, collected):
+        if second.pk in [signal.pk for signal in signals]:
+            raise ValueError(f"Key (bsn)=({second.person.bsn}) geheim")
+        return real(signals, collected)
 
-    monkeypatch.setattr(services, "purge_signal", fail_first)
+    monkeypatch.setattr(services, "_tombstone_facts", fail_second)
     report = purge_due(due_day(first, 30), synchronous=True)
     failure = PurgeFailure.objects.get()
-    assert (failure.reference, failure.error) == (first.reference, "ValueError")
-    assert Signal.objects.filter(pk=first.pk).exists()
-    assert not Signal.objects.filter(pk=second.pk).exists()
+    assert (failure.reference, failure.error) == (second.reference, "ValueError")
+    assert list(Signal.objects.values_list("pk", flat=True)) == [second.pk]
+    assert Person.objects.filter(pk=second.person_id).exists()
+    assert set(DeletedSignal.objects.values_list("signal_id", flat=True)) == {
+        first.pk, third.pk}
     run = services.runs_with_results().get(pk=report.run.pk)
-    assert (run.purged, run.failed) == (1, 1)
+    assert (run.purged, run.failed) == (2, 1)
 
 
 def test_the_person_stays_while_another_of_their_signals_remains(
@@ -328,3 +338,129 @@ def test_the_delete_entries_the_purge_writes_carry_no_personal_values(decided):
     assert person.surname not in text
     assert "propaganda" not in text  # the description
     assert decided.reporter_organisation not in text
+
+
+# -- batches: one transaction for many signals ------------------------------------------
+
+
+def decided_signals(meldpunt, weegploeg, coordinator, members, count):
+    """`count` signals of different persons, each decided "geen casusoverleg" with an
+    attachment: due on the same day."""
+    signals = []
+    for n in range(count):
+        signal = register(meldpunt, weegploeg=weegploeg, person=person_fields(
+            first_names=f"Persoon{n}", surname=f"Achternaam{n}",
+            municipality=weegploeg.gemeente),
+            attachments=[(SimpleUploadedFile(f"bijlage{n}.txt", b"x"), "text/plain")])
+        decide(signal, Outcome.NO_CASUSOVERLEG, coordinator=coordinator, members=members)
+        signal.refresh_from_db()
+        signals.append(signal)
+    return signals
+
+
+def test_a_batch_with_one_signal_on_hold_purges_the_others_and_leaves_that_one(
+    meldpunt, weegploeg, coordinator, beheerder
+):
+    signals = [withdrawn_signal(meldpunt, weegploeg, coordinator, surname=f"Achternaam{n}")
+               for n in range(3)]
+    # Placed after the selection: the batch checks again under its locks.
+    place_hold(beheerder, signal=signals[1], reason="Procedure bij de rechtbank, zaak 5.",
+               until=signals[1].deletion_due + datetime.timedelta(days=90))
+    tombstones = services.purge_signals([s.pk for s in signals],
+                                        today=due_day(signals[0], 30).date())
+    assert sorted(t.signal_id for t in tombstones) == [signals[0].pk, signals[2].pk]
+    assert list(Signal.objects.values_list("pk", flat=True)) == [signals[1].pk]
+    assert Person.objects.filter(pk=signals[1].person_id).exists()
+    assert not Person.objects.filter(pk__in=[signals[0].person_id, signals[2].person_id])
+
+
+def test_a_batch_purge_writes_one_delete_entry_per_deleted_audited_object_and_scrubs_them(
+    meldpunt, weegploeg, coordinator, members, django_capture_on_commit_callbacks
+):
+    signals = decided_signals(meldpunt, weegploeg, coordinator, members, 2)
+    names = {s.pk: Attachment.objects.get(signal=s).file.name for s in signals}
+    audited = {Signal: [s.pk for s in signals], Person: [s.person_id for s in signals],
+               Vote: list(Vote.objects.filter(item__signal__in=signals)
+                          .values_list("pk", flat=True)),
+               Decision: list(Decision.objects.filter(signal__in=signals)
+                              .values_list("pk", flat=True))}
+    with django_capture_on_commit_callbacks(execute=True):
+        report = purge_due(due_day(signals[0]), synchronous=True)
+    assert len(report.selected) == 2
+    for model, pks in audited.items():
+        entries = AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(model),
+                                            object_pk__in=[str(pk) for pk in pks])
+        deletes = entries.filter(action=AuditEntry.Action.DELETE)
+        assert sorted(int(pk) for pk in deletes.values_list("object_pk", flat=True)) == sorted(
+            pks), model
+        assert set(deletes.values_list("purpose", flat=True)) == {"bewaartermijn"}
+        for entry in entries.exclude(changes=None):
+            assert all(value == [SCRUBBED, SCRUBBED] for value in entry.changes.values())
+    # Each tombstone is audited as created, and noted the files of its own signal, which
+    # are gone after the commit.
+    tombstones = DeletedSignal.objects.filter(purge_run=report.run)
+    assert AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(DeletedSignal),
+        action=AuditEntry.Action.CREATE,
+        object_pk__in=[str(t.pk) for t in tombstones]).count() == 2
+    assert all(t.pending_files == [] for t in tombstones)
+    assert not any(default_storage.exists(name) for name in names.values())
+    from pga.audit import verify_audit_chain
+
+    assert verify_audit_chain() is None
+
+
+def test_files_of_a_batch_are_noted_on_the_tombstone_of_their_signal(
+    meldpunt, weegploeg, coordinator, members, monkeypatch
+):
+    signals = decided_signals(meldpunt, weegploeg, coordinator, members, 2)
+    names = {s.pk: Attachment.objects.get(signal=s).file.name for s in signals}
+    monkeypatch.setattr(services, "remove_pending_files", lambda tombstone_id: 0)
+    services.purge_signals([s.pk for s in signals], today=due_day(signals[0]).date())
+    for signal in signals:
+        pending = DeletedSignal.objects.get(signal_id=signal.pk).pending_files
+        assert names[signal.pk] in pending
+        assert names[signals[0].pk if signal == signals[1] else signals[1].pk] not in pending
+
+
+def test_the_query_count_of_a_batch_purge_does_not_grow_with_the_batch(
+    meldpunt, weegploeg, coordinator, members, django_assert_max_num_queries
+):
+    signals = decided_signals(meldpunt, weegploeg, coordinator, members, 4)
+    today = due_day(signals[0]).date()
+    with django_assert_max_num_queries(60) as one:
+        assert len(services.purge_signals([signals[0].pk], today=today)) == 1
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert len(services.purge_signals([s.pk for s in signals[1:]], today=today)) == 3
+    assert not Signal.objects.exists()
+
+
+def test_two_signals_of_one_person_in_one_batch_delete_the_person_once(
+    meldpunt, weegploeg, coordinator
+):
+    first = withdrawn_signal(meldpunt, weegploeg, coordinator)
+    second = withdrawn_signal(meldpunt, weegploeg, coordinator)
+    assert first.person_id == second.person_id  # the same Jan Jansen (rule 9)
+    purge_due(due_day(first, 30), synchronous=True)
+    assert not Signal.objects.exists()
+    assert not Person.objects.filter(pk=first.person_id).exists()
+    assert AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Person), object_pk=str(first.person_id),
+        action=AuditEntry.Action.DELETE).count() == 1
+
+
+def test_a_batch_task_run_again_purges_only_what_is_still_there_and_due(
+    meldpunt, weegploeg, coordinator
+):
+    from retention.tasks import purge_signals_task
+
+    signals = [withdrawn_signal(meldpunt, weegploeg, coordinator, surname=f"Achternaam{n}")
+               for n in range(2)]
+    today = due_day(signals[0], 30).date().isoformat()
+    first = purge_signals_task.delay([signals[0].pk], None, today).get()
+    # Redelivered (acks_late) with a signal that is now also due in the batch.
+    again = purge_signals_task.delay([s.pk for s in signals], None, today).get()
+    assert len(first) == 1
+    assert len(again) == 1
+    assert DeletedSignal.objects.filter(signal_id=signals[1].pk).exists()
+    assert DeletedSignal.objects.count() == 2

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
-from pga.models import Weegploeg
+from pga.models import ChoiceLabels, Weegploeg
 from signals.models import Person, Phenomenon, Signal, SourceCategory
 from weegploeg.models import Decision
 
@@ -275,7 +275,7 @@ class PostponementGround(models.TextChoices):
     OTHER = "anders", _("Anders (toelichting verplicht)")
 
 
-class Notification(models.Model):
+class Notification(ChoiceLabels):
     """Rule 7: whether the person was told that they are discussed in a casusoverleg —
     notified on a date, by whom and how, or postponed on a legal ground until a re-check
     date. One per casusoverleg decision (the first one; a correction keeps it). Its history

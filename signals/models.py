@@ -13,7 +13,7 @@ from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from pga.models import Partner, Weegploeg
+from pga.models import ChoiceLabels, Partner, Weegploeg
 
 
 class SourceCategory(models.TextChoices):
@@ -130,7 +130,7 @@ class Person(models.Model):
         return self.label or str(_("(identiteit onbekend)"))
 
 
-class Signal(models.Model):
+class Signal(ChoiceLabels):
     """A registered signal. Reachable only through `pga.authz.visible_signals` and
     `get_visible_signal`; permissions live in the direct-FK tables below."""
 
@@ -343,7 +343,7 @@ class EventKind(models.TextChoices):
     DECIDED = "decided", _("Besluit genomen")
 
 
-class SignalEvent(models.Model):
+class SignalEvent(ChoiceLabels):
     """The signal's timeline: what happened, when, by whom. Written by the services; holds no
     personal data of the betrokkene (that lives in the audit log)."""
 

@@ -14,6 +14,7 @@ from pga import nested
 from pga.audit import query_fingerprint, record_access
 from pga.authz import can, get_visible_signal, require_role, visible_signals
 from pga.models import ProcessingActivity, Role
+from pga.paging import OnePassPaginator
 from pga.services import RuleViolation
 from signals import services
 from signals.forms import (
@@ -115,7 +116,9 @@ def queue(request):
         page = Paginator(transfers, PAGE_SIZE).get_page(request.GET.get("pagina"))
     else:
         signals = services.queue(request.user, **filters)
-        page = Paginator(signals, PAGE_SIZE).get_page(request.GET.get("pagina"))
+        page = OnePassPaginator(signals, PAGE_SIZE, services.queue_rows).get_page(
+            request.GET.get("pagina")
+        )
     if filters.get("q"):
         # Searching persons is itself a processing of personal data: logged with its
         # purpose and a keyed fingerprint of the query, never the query in clear text.

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
-from pga.models import Partner, Weegploeg
+from pga.models import ChoiceLabels, Partner, Weegploeg
 from signals.models import Signal
 
 
@@ -81,7 +81,7 @@ class ItemStatus(models.TextChoices):
     NO_CONSENSUS = "no_consensus", _("Geen eensluidend oordeel")
 
 
-class AgendaItem(models.Model):
+class AgendaItem(ChoiceLabels):
     """A signal on a session's agenda: one voting round. A signal without a unanimous
     outcome comes back on a later agenda as a new item (the next round)."""
 
@@ -145,7 +145,7 @@ class Vote(models.Model):
         return f"Stem {self.pk}"
 
 
-class Decision(models.Model):
+class Decision(ChoiceLabels):
     """A unanimous outcome (rule 4). Immutable: the database refuses updates (see the
     migration's trigger); a correction is a new decision that refers to this one."""
 

@@ -72,3 +72,20 @@ def test_queue_with_bad_filter_dates_shows_a_dutch_error(client, login, members)
     response = client.get(reverse("signals:queue"), {"date_from": "2026-13-45"})
     assert response.status_code == 200
     assert "Voer een geldige datum in." in response.content.decode()
+
+
+def test_queue_pages_count_and_order_as_one_list(client, login, meldpunt, weegploeg, members):
+    """Counted with the page (`pga.paging.OnePassPaginator`): every page shows its part of
+    the one ordering, the total on each page, and a page past the end shows the last."""
+    signals = _fill(meldpunt, weegploeg, 30)
+    login(members["om"])
+    url = reverse("signals:queue")
+    expected = [s.pk for s in sorted(signals, key=lambda s: (s.received_on, s.pk), reverse=True)]
+    first, second = client.get(url).context["page"], client.get(url, {"pagina": 2}).context["page"]
+    assert [s.pk for s in first] + [s.pk for s in second] == expected
+    assert first.paginator.count == second.paginator.count == 30
+    assert (first.has_next(), second.has_next(), second.number) == (True, False, 2)
+    assert second[0].person.display_name.startswith("Jan ")
+    for beyond in ("3", "99", "nul", "-1"):
+        page = client.get(url, {"pagina": beyond}).context["page"]
+        assert page.number == (1 if beyond in ("nul", "-1") else 2)

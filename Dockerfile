@@ -33,4 +33,4 @@ RUN mkdir -p /data/static /data/private \
 USER weegploeg
 
 EXPOSE 8000
-CMD ["gunicorn", "pga.wsgi:application", "--bind=0.0.0.0:8000", "--workers=4"]
+CMD ["gunicorn", "--config=python:pga.gunicorn", "pga.wsgi:application", "--bind=0.0.0.0:8000", "--workers=4"]

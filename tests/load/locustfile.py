@@ -1,70 +1,75 @@
 """Mixed workload for `make load`: weegploeg members reading the queue and signal pages,
 searching, voting and downloading decision records. Bounded: the runner sets users, spawn
-rate and run time; every request goes to the loopback address."""
+rate and run time; every request goes to the loopback address. A request that does not give
+the page (a redirect to the login, say) counts as an error."""
 
+import itertools
 import json
 import os
 import random
 import re
 
-import urllib3
-from locust import HttpUser, between, task
+from locust import between, task
+from locust.contrib.fasthttp import FastHttpUser
+from requests.cookies import create_cookie
 
-urllib3.disable_warnings()
 DATA = json.load(open(os.environ["WEEGPLOEG_LOAD_DATA"]))  # noqa: SIM115
+SESSIONS = itertools.cycle(DATA["sessions"])
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-class Member(HttpUser):
+class Member(FastHttpUser):
+    """A weegploeg member at work: a page, a moment to read it, the next page. Each simulated
+    user has a session of their own, made as a login makes it (tests.load.prepare)."""
+
     wait_time = between(0.5, 2)
+    insecure = True  # the run's own throw-away certificate
 
     def on_start(self):
-        self.client.verify = False
-        self.email = random.choice(DATA["members"])  # noqa: S311
-        page = self.client.get("/account/login/", name="login")
-        token = CSRF.search(page.text).group(1)
-        response = self.client.post(
-            "/account/login/",
-            {"csrfmiddlewaretoken": token, "login_view-current_step": "auth",
-             "auth-username": self.email, "auth-password": DATA["password"]},
-            headers={"Referer": self.host + "/account/login/"},
-            name="login", allow_redirects=False,
-        )
-        if response.status_code != 302:
-            response.failure("inloggen mislukt")
+        session = next(SESSIONS)
+        self.email = session["email"]
+        self.client.cookiejar.set_cookie(
+            create_cookie("sessionid", session["key"], domain="127.0.0.1", secure=True))
+
+    def page(self, url, name, status=200, **kwargs):
+        with self.client.request(kwargs.pop("method", "GET"), url, name=name,
+                                 allow_redirects=False, catch_response=True,
+                                 **kwargs) as response:
+            if response.status_code != status:
+                response.failure(f"status {response.status_code}")
+            return response
 
     @task(3)
     def queue(self):
-        self.client.get(f"/signalen/?pagina={random.randint(1, 10)}", name="wachtrij")  # noqa: S311
+        self.page(f"/signalen/?pagina={random.randint(1, 10)}", "wachtrij")  # noqa: S311
 
     @task(1)
     def search(self):
-        self.client.get(f"/signalen/?q={random.choice(DATA['names'])}", name="zoeken")  # noqa: S311
+        self.page(f"/signalen/?q={random.choice(DATA['names'])}", "zoeken")  # noqa: S311
 
     @task(3)
     def signal_page(self):
-        self.client.get(f"/signalen/{random.choice(DATA['signals'])}/", name="signaal")  # noqa: S311
+        self.page(f"/signalen/{random.choice(DATA['signals'])}/", "signaal")  # noqa: S311
 
     @task(1)
     def vote(self):
         if self.email != DATA["voter"]:
             return
         item = random.choice(DATA["vote_items"])  # noqa: S311
-        page = self.client.get(f"/agendapunten/{item}/", name="agendapunt")
-        match = CSRF.search(page.text)
+        page = self.page(f"/agendapunten/{item}/", "agendapunt")
+        match = CSRF.search(page.text or "")
         if not match:
             return
-        self.client.post(
-            f"/agendapunten/{item}/",
-            {"csrfmiddlewaretoken": match.group(1), "stem": "1",
-             "outcome": random.choice(["casusoverleg", "geen_casusoverleg"]),  # noqa: S311
-             "motivation": "Stem onder belasting."},
+        self.page(
+            f"/agendapunten/{item}/", "stem", status=302, method="POST",
+            data={"csrfmiddlewaretoken": match.group(1), "stem": "1",
+                  "outcome": random.choice(["casusoverleg", "geen_casusoverleg"]),  # noqa: S311
+                  "motivation": "Stem onder belasting."},
             headers={"Referer": f"{self.host}/agendapunten/{item}/"},
-            name="stem", allow_redirects=False,
         )
 
     @task(1)
     def pdf(self):
         if DATA["records"]:
-            self.client.get(f"/besluitverslagen/{random.choice(DATA['records'])}/",  # noqa: S311
-                            name="besluitverslag-pdf")
+            self.page(f"/besluitverslagen/{random.choice(DATA['records'])}/",  # noqa: S311
+                      "besluitverslag-pdf")

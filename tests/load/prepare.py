@@ -11,6 +11,8 @@ import sys
 
 import django
 
+USERS = 50  # one session per simulated user (tests.load.run)
+
 
 def main(out_path):
     django.setup()
@@ -65,6 +67,8 @@ def main(out_path):
             cast_vote(voters["om"], item, Outcome.NO_CASUSOVERLEG, "Niet nodig.")
             conflict_items.append(item.pk)
     data = {
+        "sessions": [{"email": user.email, "key": _logged_in_session(user)}
+                     for user in list(voters.values()) * (USERS // len(voters) + 1)][:USERS],
         "signals": [s.pk for s in signals],
         "vote_items": conflict_items,
         "records": list(DecisionRecord.objects.values_list("pk", flat=True)),
@@ -76,6 +80,21 @@ def main(out_path):
     with open(out_path, "w") as handle:
         json.dump(data, handle)
     print(f"{len(signals)} signalen, {len(decided)} besluiten, {len(data['records'])} PDF's")
+
+
+def _logged_in_session(user) -> str:
+    """A session as after a login, so the measured workload is the pages: fifty password
+    checks at the start (deliberately slow hashing) would otherwise fill the first seconds.
+    The login itself has its own tests."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "pga.authn.UserBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
 
 
 if __name__ == "__main__":

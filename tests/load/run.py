@@ -1,9 +1,11 @@
 """`make load`: a bounded load test on loopback. Builds a load database next to the configured
-one (or in the embedded PostgreSQL), serves the app with gunicorn (4 workers, TLS with a
-throw-away certificate so that secure cookies work as in production), runs locust headless
-with 50 users for 2 minutes in a mixed workload, and prints requests served, errors and the
-95th percentile latency. Two-factor login is off for this run: it measures the pages, not the
-login (the login flow has its own tests)."""
+one (or in the embedded PostgreSQL), serves the app with gunicorn as in production
+(`pga.gunicorn`: 4 threaded workers with keep-alive; TLS with a throw-away certificate so
+that secure cookies work as in production), runs locust headless with 50 users for 2 minutes
+in a mixed workload, and prints requests served, errors and the 95th percentile latency.
+It measures the pages, not the login: each simulated user starts with a session made as a
+login makes it (`tests.load.prepare`), and the second factor is off (the login flow has its
+own tests)."""
 
 import csv
 import os
@@ -71,9 +73,10 @@ def main():
          "-subj", "/CN=127.0.0.1", "-keyout", str(WORK / "key.pem"),
          "-out", str(WORK / "cert.pem")], check=True, capture_output=True)
     server = subprocess.Popen(
-        [str(pathlib.Path(sys.executable).parent / "gunicorn"), "pga.wsgi:application",
-         "--workers", "4", "--bind", f"127.0.0.1:{PORT}", "--certfile", str(WORK / "cert.pem"),
-         "--keyfile", str(WORK / "key.pem"), "--log-level", "warning"],
+        [str(pathlib.Path(sys.executable).parent / "gunicorn"), "--config=python:pga.gunicorn",
+         "pga.wsgi:application", "--workers", "4", "--bind", f"127.0.0.1:{PORT}",
+         "--certfile", str(WORK / "cert.pem"), "--keyfile", str(WORK / "key.pem"),
+         "--log-level", "warning"],
         cwd=ROOT, env=env)
     try:
         context = ssl._create_unverified_context()  # noqa: S323 - own throw-away certificate

@@ -168,7 +168,7 @@ class PurgeTrigger(models.TextChoices):
 class PurgeRun(models.Model):
     """The report of one purge run: counts and references only, never personal data. The
     signals purged and the failures are the tombstones and `PurgeFailure` rows that point
-    here (written by the per-signal tasks, possibly on other workers)."""
+    here (written by the purge tasks, one per batch, possibly on other workers)."""
 
     trigger = models.CharField(_("aanleiding"), max_length=10, choices=PurgeTrigger.choices)
     started_at = models.DateTimeField(_("gestart"), db_default=Now())

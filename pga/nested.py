@@ -87,10 +87,16 @@ def read(instance, user, lists) -> dict[str, list]:
 
 class _Prepared:
     """A psycopg cursor with server-side binding whose statements are prepared on the server
-    (per connection, the plan kept): planning a query of many sub-selects costs more than
-    running it. Wrapped by Django like any cursor, so the query is logged and counted."""
+    (per connection; after five runs PostgreSQL keeps a generic plan): planning a query of
+    many sub-selects costs more than running it. Django turns psycopg's preparing off for its
+    own (client-side binding) cursors, which never prepare anyway; it is switched on here for
+    the connection, so this cursor's `prepare=True` takes effect. (Behind a pooler in
+    transaction mode, prepared statements would need its support.) Wrapped by Django like any
+    cursor, so the query is logged and counted."""
 
     def __init__(self, connection):
+        if connection.connection.prepare_threshold is None:
+            connection.connection.prepare_threshold = PREPARE_THRESHOLD
         self._cursor = psycopg.Cursor(connection.connection)
 
     def execute(self, sql, params=None):
@@ -109,6 +115,7 @@ def _prepared_cursor(connection):
 
 
 _CHILD = "*"
+PREPARE_THRESHOLD = 5  # psycopg's default
 
 
 def _instance(model, row: dict):

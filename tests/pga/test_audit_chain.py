@@ -106,3 +106,35 @@ def test_concurrent_writers_never_fork_the_chain(beheerder):
         thread.join()
     assert not errors
     assert verify_audit_chain() is None
+
+
+def test_a_transaction_of_many_entries_is_one_chain_with_the_head_at_its_tail(beheerder):
+    """The head row is written once per statement (migration 0005), not per entry: a bulk
+    insert and single inserts in one transaction still form one chain, and a rolled-back
+    savepoint takes its entries and its part of the chain with it."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from pga.models import AuditChainHead
+
+    kind = ContentType.objects.get_for_model(Partner)
+
+    def entry(n):
+        return AuditEntry(content_type=kind, object_pk=str(n), object_id=n, object_repr="",
+                          action=AuditEntry.Action.ACCESS, purpose="beheer")
+
+    with transaction.atomic():
+        AuditEntry.objects.bulk_create([entry(n) for n in range(300)])
+        with acting_as(beheerder):
+            PartnerFactory(name="Partner in dezelfde transactie")
+        try:
+            with transaction.atomic():
+                AuditEntry.objects.bulk_create([entry(n) for n in range(5)])
+                raise DatabaseError("teruggedraaid")
+        except DatabaseError:
+            pass
+        AuditEntry.objects.bulk_create([entry(n) for n in range(3)])
+    last = AuditEntry.objects.order_by("-chain_seq").first()
+    head = AuditChainHead.objects.get(pk=1)
+    assert (head.last_seq, head.last_hash) == (last.chain_seq, last.entry_hash)
+    assert AuditEntry.objects.count() == last.chain_seq
+    assert verify_audit_chain() is None

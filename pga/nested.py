@@ -10,10 +10,16 @@ templates and model methods use them as usual without further queries.
 
 For pages only: fields not listed are deferred (reading one costs a query). Which lists a
 user may see is decided by the caller (`pga.authz`), before asking for them.
+
+Both that query and the one that reads the page's object (`first`) run on every request:
+each is compiled once per process, with stand-in keys for the object and the user, and run
+as a statement prepared on the server, so that neither Django's compiling nor PostgreSQL's
+planning is paid again. Only SQL is kept between requests, never rows.
 """
 
 import dataclasses
 import json
+import types
 from collections import defaultdict
 
 import psycopg
@@ -21,6 +27,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connections
 from django.db.models import F, QuerySet
 from django.db.models.functions import JSONObject
+from django.db.models.query import get_related_populators
 
 
 @dataclasses.dataclass(frozen=True)
@@ -76,13 +83,51 @@ def read(instance, user, lists) -> dict[str, list]:
         sql, params = query.sql_with_params()
         compiled = _COMPILED[lists] = (sql, params, rows)
     sql, params, rows = compiled
-    values = {_OBJECT: instance.pk, _USER: user.pk}
-    params = [values.get(p, p) if isinstance(p, int) else p for p in params]
     with _prepared_cursor(connections[type(instance)._default_manager.db]) as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, _with(params, instance.pk, user))
         found = cursor.fetchone() or [None] * len(rows)
     return {name: spec.rebuild(data) for (name, spec), data in zip(rows.items(), found,
                                                                      strict=True)}
+
+
+def first(build, user, pk):
+    """The object of `build(user, pk)` or None: a queryset of at most one row, from a
+    module-level function, that depends on the user and the key only through their primary
+    keys. Compiled once per `build` with stand-ins, run as a prepared statement with theirs,
+    the model instance (with its `select_related` objects and annotations) made as Django's
+    own iterator makes it. For the object of a detail page, read on every request."""
+    compiled = _COMPILED.get(build)
+    if compiled is None:
+        queryset = build(user._meta.model(pk=_USER, is_active=True), _OBJECT)
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        sql, params = compiler.as_sql()
+        compiled = _COMPILED[build] = (sql, params, compiler)
+    sql, params, compiler = compiled
+    with _prepared_cursor(connections[compiler.using]) as cursor:
+        cursor.execute(sql, _with(params, pk, user))
+        found = cursor.fetchall()
+    return next(_instances(compiler, found), None)
+
+
+def _with(params, pk, user) -> list:
+    """The compiled parameters with the object's and the user's keys for the stand-ins."""
+    values = {_OBJECT: pk, _USER: user.pk}
+    return [values.get(p, p) if isinstance(p, int) else p for p in params]
+
+
+def _instances(compiler, rows):
+    """Model instances of a compiled query's `rows`, as `ModelIterable` makes them."""
+    select, klass_info = compiler.select, compiler.klass_info
+    start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+    names = [column[0].target.attname for column in select[start:end]]
+    populators = get_related_populators(klass_info, select, compiler.using)
+    for row in compiler.results_iter([rows]):
+        instance = klass_info["model"].from_db(compiler.using, names, row[start:end])
+        for populator in populators:
+            populator.populate(row, instance)
+        for name, position in compiler.annotation_col_map.items():
+            setattr(instance, name, row[position])
+        yield instance
 
 
 class _Prepared:
@@ -97,10 +142,19 @@ class _Prepared:
     def __init__(self, connection):
         if connection.connection.prepare_threshold is None:
             connection.connection.prepare_threshold = PREPARE_THRESHOLD
+        self._connection = connection
         self._cursor = psycopg.Cursor(connection.connection)
 
     def execute(self, sql, params=None):
+        self._executed = (sql, params)
         return self._cursor.execute(sql, params, prepare=True)
+
+    @property
+    def _query(self):
+        """What Django's query log shows (`last_executed_query`): the statement with its
+        values, as a client-side cursor would have sent it."""
+        sql, params = self._executed
+        return types.SimpleNamespace(query=self._connection.ops.compose_sql(sql, params).encode())
 
     def __getattr__(self, name):
         return getattr(self._cursor, name)

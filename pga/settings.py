@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.postgres",
+    "django.forms",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_otp",
@@ -105,6 +106,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "pga.urls"
 WSGI_APPLICATION = "pga.wsgi.application"
+
+# Form widgets render through the project's templates first (templates/django/forms/).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {

@@ -529,6 +529,9 @@ def transfer_signal(user, signal: Signal, to_weegploeg, reason: str, municipalit
     return signal
 
 
+# A name search with more matching persons than this hands Postgres the subquery instead.
+SEARCH_PERSONS_LISTED = 2000
+
 # What a row of the queue shows (templates/signals/queue.html): the rest stays unread.
 QUEUE_COLUMNS = (
     "reference", "acute_danger", "is_repeat", "received_on", "phenomenon", "source_category",
@@ -558,16 +561,18 @@ def queue(user, *, q="", status="", phenomenon="", source_category="", date_from
     if date_to:
         signals = signals.filter(received_on__lte=date_to)
     if q:
-        # The matches as one set of ids — by reference, or by a person found through the
-        # trigram indexes on names and labels (migration 0005) — so Postgres starts from the
-        # few matching signals instead of testing every visible one.
+        # By reference, or by a person found through the trigram indexes on names and labels
+        # (migration 0005). The persons are looked up first: given their ids, Postgres
+        # starts from those persons' signals (an index probe each) instead of estimating
+        # the match and scanning every signal. A search that matches very many persons
+        # leaves the choice to Postgres.
         persons = Person.objects.filter(
             Q(normalised_name__contains=normalise_name(q)) | Q(label__icontains=q.strip())
-        )
-        matches = Signal.objects.filter(reference__iexact=q.strip()).order_by().values(
-            "pk"
-        ).union(Signal.objects.filter(person__in=persons).order_by().values("pk"))
-        signals = signals.filter(pk__in=matches)
+        ).values_list("pk", flat=True)
+        found = list(persons[:SEARCH_PERSONS_LISTED + 1])
+        if len(found) > SEARCH_PERSONS_LISTED:
+            found = persons
+        signals = signals.filter(Q(reference__iexact=q.strip()) | Q(person_id__in=found))
     return signals.order_by("-received_on", "-pk")
 
 

@@ -220,3 +220,16 @@ def test_person_search_is_audited_without_the_query_in_clear_text(
     assert "Jansen" not in str(entry.additional_data)
     assert entry.additional_data["zoekopdracht"] == "referentie of naam"
     assert len(entry.additional_data["vingerafdruk"]) == 64
+
+
+def test_a_signal_address_that_is_not_a_number_is_not_found(members, signal):
+    """The one check of the detail views answers 404, never an error, for any key."""
+    import pytest
+    from django.http import Http404
+
+    from pga.authz import get_visible_signal
+
+    assert get_visible_signal(members["om"], str(signal.pk)) == signal
+    for key in ("abc", None, "1; DROP TABLE signals_signal", 10**30):
+        with pytest.raises(Http404):
+            get_visible_signal(members["om"], key)

@@ -67,6 +67,22 @@ def test_queue_search_by_reference_or_person_name(client, login, meldpunt, weegp
     assert list(by_name.object_list) == [signals[2]]
 
 
+def test_a_name_matching_many_persons_is_searched_the_same_way(
+    client, login, meldpunt, weegploeg, members, monkeypatch
+):
+    """Above SEARCH_PERSONS_LISTED matching persons the search hands Postgres a subquery
+    instead of the persons' ids: the same signals either way."""
+    from signals import services
+
+    signals = _fill(meldpunt, weegploeg, 4)
+    login(members["om"])
+    url = reverse("signals:queue")
+    listed = [s.pk for s in client.get(url, {"q": "persoon"}).context["page"]]
+    monkeypatch.setattr(services, "SEARCH_PERSONS_LISTED", 2)
+    assert [s.pk for s in client.get(url, {"q": "persoon"}).context["page"]] == listed
+    assert sorted(listed) == sorted(s.pk for s in signals)
+
+
 def test_queue_with_bad_filter_dates_shows_a_dutch_error(client, login, members):
     login(members["om"])
     response = client.get(reverse("signals:queue"), {"date_from": "2026-13-45"})

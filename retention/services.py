@@ -46,7 +46,13 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pga.audit import SCRUBBED, current_actor, processing, scrub_personal_values_of
+from pga.audit import (
+    SCRUBBED,
+    current_actor,
+    processing,
+    scrub_personal_values_of,
+    write_entries,
+)
 from pga.authz import has_role, visible_signals, weegploegen_of
 from pga.models import AuditEntry, ProcessingActivity, Role
 from pga.services import RuleViolation
@@ -616,15 +622,17 @@ class _Deletion:
     def log_and_scrub(self, created=()) -> None:
         actor = current_actor()
 
+        common = {"cid": get_cid(), "actor_id": getattr(actor, "pk", None),
+                  "actor_email": getattr(actor, "email", None),
+                  "partner_id": getattr(actor, "partner_id", None),
+                  "purpose": ProcessingActivity.RETENTION}
+
         def entry(instance_or_model, pk, text, action, changes=None):
-            return AuditEntry(
-                content_type=ContentType.objects.get_for_model(instance_or_model),
-                object_pk=str(pk), object_id=pk if isinstance(pk, int) else None,
-                object_repr=text, action=action, changes=changes, cid=get_cid(),
-                actor=actor, actor_email=getattr(actor, "email", None),
-                partner_id=getattr(actor, "partner_id", None),
-                purpose=ProcessingActivity.RETENTION,
-            )
+            return {
+                "content_type_id": ContentType.objects.get_for_model(instance_or_model).pk,
+                "object_pk": str(pk), "object_id": pk if isinstance(pk, int) else None,
+                "object_repr": text, "action": action, "changes": changes, **common,
+            }
 
         entries = []
         for model, instances in self.deleted.items():
@@ -640,7 +648,7 @@ class _Deletion:
                   model_instance_diff(None, instance,
                                       use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES))
             for instance in created if auditlog.contains(type(instance)))
-        AuditEntry.objects.bulk_create(entries)
+        write_entries(entries)
         # Entries are written for audited models only (django-auditlog's, and
         # `record_access`'s for what the screens show), so only theirs need scrubbing.
         scrub_personal_values_of(self.scrub)

@@ -85,6 +85,22 @@ def test_scrub_cannot_change_who_did_what(entries, auditor):
                        [auditor.pk, entries[0].pk])
 
 
+@pytest.mark.parametrize("change", [
+    "changes = '{\"other_field\": [\"a\", \"b\"]}'::jsonb",  # other changed-field names
+    "changes = NULL",
+    "purpose = 'iets anders'",
+    "\"timestamp\" = \"timestamp\" + interval '1 second'",
+])
+def test_scrub_cannot_change_any_hashed_field(entries, change):
+    """The scrub may empty values only: the trigger compares every hashed field (migration
+    0007), the names of the changed fields included."""
+    changed = next(e for e in entries if e.changes)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('pga.audit_scrub', 'on', true)")
+        cursor.execute(f"UPDATE pga_auditentry SET {change} WHERE id = %s",  # noqa: S608
+                       [changed.pk])
+
+
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_never_fork_the_chain(beheerder):
     errors = []

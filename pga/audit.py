@@ -13,7 +13,7 @@ from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 
-from pga.models import AuditEntry, ProcessingActivity
+from pga.models import HOLDS_VALUES, AuditEntry, ProcessingActivity
 
 _purpose = contextvars.ContextVar("audit_purpose", default=None)
 _actor = contextvars.ContextVar("audit_actor", default=None)
@@ -211,6 +211,10 @@ def scrub_personal_values_of(pks_by_model) -> int:
                for model, pks in pks_by_model.items() if pks]
     if not targets:
         return 0
+    # Only entries that hold values (`HOLDS_VALUES`, as the partial index `audit_scrub_idx`).
+    values = AuditEntry.objects.filter(HOLDS_VALUES).query
+    holds_values, holds_values_params = values.get_compiler(connection=connection).compile(
+        values.where)
     scrubbed = 0
     with transaction.atomic(), connection.cursor() as cursor:
         # The append-only trigger lets these UPDATEs through, and only if every hashed
@@ -218,7 +222,7 @@ def scrub_personal_values_of(pks_by_model) -> int:
         cursor.execute("SELECT set_config('pga.audit_scrub', 'on', true)")
         for content_type_id, pks in targets:
             cursor.execute(
-                """
+                f"""
                 UPDATE pga_auditentry
                    SET changes = CASE WHEN changes IS NULL THEN NULL ELSE (
                            SELECT jsonb_object_agg(key, jsonb_build_array(%s, %s))
@@ -226,11 +230,9 @@ def scrub_personal_values_of(pks_by_model) -> int:
                        changes_text = '',
                        serialized_data = NULL,
                        additional_data = NULL
-                 WHERE content_type_id = %s AND object_pk = ANY(%s)
-                   AND (changes IS NOT NULL OR changes_text <> ''
-                        OR serialized_data IS NOT NULL OR additional_data IS NOT NULL)
-                """,
-                [SCRUBBED, SCRUBBED, content_type_id, pks],
+                 WHERE content_type_id = %s AND object_pk = ANY(%s) AND {holds_values}
+                """,  # noqa: S608 - the condition compiled by the ORM, values as parameters
+                [SCRUBBED, SCRUBBED, content_type_id, pks, *holds_values_params],
             )
             scrubbed += cursor.rowcount
         cursor.execute("SELECT set_config('pga.audit_scrub', 'off', true)")

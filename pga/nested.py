@@ -74,15 +74,14 @@ def read(instance, user, lists) -> dict[str, list]:
     compiled once per `lists` — which must be a module-level function that depends on the
     user only through their primary key — with stand-ins for the object and the user, and
     run with theirs. Only the SQL is kept, never rows."""
-    compiled = _COMPILED.get(lists)
-    if compiled is None:
-        rows = lists(user._meta.model(pk=_USER, is_active=True))
+    def compile_lists():
+        rows = lists(_stand_in(user))
         query = type(instance)._default_manager.filter(pk=_OBJECT).values(
             **{f"rows_{name}": spec.expression() for name, spec in rows.items()}
         ).query
-        sql, params = query.sql_with_params()
-        compiled = _COMPILED[lists] = (sql, params, rows)
-    sql, params, rows = compiled
+        return (*query.sql_with_params(), rows)
+
+    sql, params, rows = _compiled(lists, compile_lists)
     with _prepared_cursor(connections[type(instance)._default_manager.db]) as cursor:
         cursor.execute(sql, _with(params, instance.pk, user))
         found = cursor.fetchone() or [None] * len(rows)
@@ -96,17 +95,29 @@ def first(build, user, pk):
     keys. Compiled once per `build` with stand-ins, run as a prepared statement with theirs,
     the model instance (with its `select_related` objects and annotations) made as Django's
     own iterator makes it. For the object of a detail page, read on every request."""
-    compiled = _COMPILED.get(build)
-    if compiled is None:
-        queryset = build(user._meta.model(pk=_USER, is_active=True), _OBJECT)
+    def compile_object():
+        queryset = build(_stand_in(user), _OBJECT)
         compiler = queryset.query.get_compiler(using=queryset.db)
-        sql, params = compiler.as_sql()
-        compiled = _COMPILED[build] = (sql, params, compiler)
-    sql, params, compiler = compiled
+        return (*compiler.as_sql(), compiler)  # as_sql also readies the compiler's columns
+
+    sql, params, compiler = _compiled(build, compile_object)
     with _prepared_cursor(connections[compiler.using]) as cursor:
         cursor.execute(sql, _with(params, pk, user))
         found = cursor.fetchall()
     return next(_instances(compiler, found), None)
+
+
+def _compiled(key, compile_once):
+    """What `compile_once()` gave for `key`, the first time it was asked in this process."""
+    found = _COMPILED.get(key)
+    if found is None:
+        found = _COMPILED[key] = compile_once()
+    return found
+
+
+def _stand_in(user):
+    """An unsaved user with the stand-in key, to compile a query for any user."""
+    return user._meta.model(pk=_USER, is_active=True)
 
 
 def _with(params, pk, user) -> list:

@@ -19,7 +19,7 @@ Each function takes the acting user, runs in one transaction and raises `RuleVio
 
 import dataclasses
 
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import OuterRef, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -526,27 +526,30 @@ def assessments_for(user, signal: Signal) -> list[AssessmentEntry]:
     """All assessments of the signal that this user may see, newest first: exactly those
     who see the dossier. A partner view marked "own partner only" is shown to the other
     partners as existing, without content (the rule of `Contribution.is_shielded_for`)."""
-    return _entries(user, signal, signal.assessments.all())
+    return _entries(user, signal, _with_contents(signal.assessments.all()))
 
 
 def assessment_entry(user, signal: Signal, pk) -> AssessmentEntry | None:
     """One assessment of the signal as `assessments_for` would show it, or None."""
-    entries = _entries(user, signal, signal.assessments.filter(pk=pk))
+    entries = _entries(user, signal, _with_contents(signal.assessments.filter(pk=pk)))
     return entries[0] if entries else None
+
+
+def _with_contents(assessments):
+    """`assessments` (lazy) with what an entry shows: judgements, observations, criteria."""
+    return assessments.select_related(
+        "framework", "partner", "author", "supersedes", "superseded_by"
+    ).prefetch_related(
+        "framework__criteria",
+        Prefetch("judgements", Judgement.objects.select_related(
+            "criterion", "scale_value", "source_partner")),
+        Prefetch("observations", IndicatorObservation.objects.select_related("indicator")),
+    )
 
 
 def _entries(user, signal, assessments):
     if not can(user, "signals.view_dossier", signal):
         return []
-    if isinstance(assessments, models.QuerySet):
-        assessments = assessments.select_related(
-            "framework", "partner", "author", "supersedes", "superseded_by"
-        ).prefetch_related(
-            "framework__criteria",
-            Prefetch("judgements", Judgement.objects.select_related(
-                "criterion", "scale_value", "source_partner")),
-            Prefetch("observations", IndicatorObservation.objects.select_related("indicator")),
-        )
     return [
         AssessmentEntry(a, a.is_shielded_for(user.partner_id), is_complete(a))
         for a in assessments

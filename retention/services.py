@@ -372,14 +372,11 @@ def survey(today: datetime.date, limit: int | None = None) -> PurgeReport:
 
 
 # Signals purged per transaction (issue 8). The audit entries of a batch go into the log in
-# one insert, so a batch takes the audit chain's head-row lock (pga migration 0003) once
-# instead of once per signal, and every other statement serves the whole batch. Bigger is
-# not better beyond a point: the chain trigger updates the head row once per entry, and the
-# row versions one transaction leaves behind are walked by each next update, so an entry
-# costs more the more its transaction already wrote (0.1 ms at 800 entries, 0.28 ms at
-# 6 400). On `tests.bench.bench_purge` (4 entries a signal) 200 was faster than 100 and
-# than 500; a signal with a decision and an assessment writes some 15, so 3 000 a batch. 200
-# also keeps the collected objects few (memory) and the redo of a failing batch short.
+# one COPY, so a batch takes the audit chain's head-row lock once instead of once per
+# signal, and every other statement serves the whole batch. Since the chain head is written
+# once per statement (pga migration 0005), bigger batches no longer cost more per entry; on
+# the national bench 200 and 500 purged at the same rate within the run-to-run noise, and
+# 200 keeps the collected objects few (memory) and the redo of a failing batch short.
 PURGE_BATCH_SIZE = 200
 
 

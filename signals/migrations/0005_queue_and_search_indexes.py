@@ -1,4 +1,3 @@
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
 # Indexes for the queue at national scale (issue 8, `make bench`; EXPLAIN in the bench notes):
@@ -9,16 +8,36 @@ from django.db import migrations
 #   matching persons are found without reading every person;
 # - the search by reference (`reference__iexact` is `UPPER(reference) = UPPER(%s)`).
 # Created CONCURRENTLY (hence not atomic): no write lock on a live table. They live in this
-# migration only (RunSQL), not in the models' Meta.
+# migration only, not in the models' Meta. The trigram indexes need the pg_trgm extension
+# (PostgreSQL's contrib, in the production image); where the server lacks it — the embedded
+# PostgreSQL of `make run` — they are left out and the search works without them.
 OPEN = "('registered', 'in_preparation', 'on_agenda', 'more_information')"
 
 INDEXES = [
     ("signal_open_received_idx",
      f"signals_signal (received_on DESC, id DESC) WHERE status IN {OPEN}"),
-    ("person_name_trgm_idx", "signals_person USING gin (normalised_name gin_trgm_ops)"),
-    ("person_label_trgm_idx", "signals_person USING gin (upper(label) gin_trgm_ops)"),
     ("signal_reference_upper_idx", "signals_signal (upper(reference))"),
 ]
+TRIGRAM_INDEXES = [
+    ("person_name_trgm_idx", "signals_person USING gin (normalised_name gin_trgm_ops)"),
+    ("person_label_trgm_idx", "signals_person USING gin (upper(label) gin_trgm_ops)"),
+]
+
+
+def create_trigram_indexes(apps, schema_editor):
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'")
+        if cursor.fetchone() is None:
+            return
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        for name, definition in TRIGRAM_INDEXES:
+            cursor.execute(f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {definition}")
+
+
+def drop_trigram_indexes(apps, schema_editor):
+    with schema_editor.connection.cursor() as cursor:
+        for name, _definition in TRIGRAM_INDEXES:
+            cursor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
 
 
 class Migration(migrations.Migration):
@@ -26,7 +45,9 @@ class Migration(migrations.Migration):
 
     dependencies = [("signals", "0004_signal_retention_clock")]
 
-    operations = [TrigramExtension()] + [
+    operations = [
+        migrations.RunPython(create_trigram_indexes, drop_trigram_indexes),
+    ] + [
         migrations.RunSQL(
             f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {definition}",
             f"DROP INDEX CONCURRENTLY IF EXISTS {name}",

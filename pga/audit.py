@@ -211,7 +211,7 @@ def scrub_personal_values_of(pks_by_model) -> int:
                for model, pks in pks_by_model.items() if pks]
     if not targets:
         return 0
-    # Only entries that hold values (`HOLDS_VALUES`, as the partial index `audit_scrub_idx`).
+    # Only entries that hold values (`HOLDS_VALUES`): the reads are left as they are.
     values = AuditEntry.objects.filter(HOLDS_VALUES).query
     holds_values, holds_values_params = values.get_compiler(connection=connection).compile(
         values.where)

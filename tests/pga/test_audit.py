@@ -185,3 +185,29 @@ def test_auditor_filters_by_person_across_their_signals(client, login, auditor, 
                for e in entries)
     assert all(e.object_pk != str(other.pk) for e in entries)
     assert any(e.object_pk == str(first.person_id) for e in entries)
+
+
+@pytest.mark.django_db
+def test_no_audit_index_involves_a_column_the_scrub_empties():
+    """The retention scrub rewrites entries in place (a HOT update, migration 0004) only when
+    no index — column, expression or partial condition — names a column it changes."""
+    from django.db import connection
+
+    scrubbed = ["changes", "changes_text", "serialized_data", "additional_data"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT i.relname,
+                   array(SELECT a.attname FROM pg_attribute a
+                          WHERE a.attrelid = x.indrelid AND a.attnum = ANY(x.indkey)),
+                   coalesce(pg_get_expr(x.indpred, x.indrelid), '')
+                     || coalesce(pg_get_expr(x.indexprs, x.indrelid), '')
+              FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+             WHERE x.indrelid = 'pga_auditentry'::regclass
+            """
+        )
+        indexes = cursor.fetchall()
+    assert len(indexes) >= 5
+    offending = [name for name, columns, condition in indexes
+                 if set(columns) & set(scrubbed) or any(c in condition for c in scrubbed)]
+    assert offending == []

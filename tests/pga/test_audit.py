@@ -113,6 +113,30 @@ def test_auditor_screen_filters_by_user_and_action_and_pages(client, login, audi
     assert len(second.context["page"].object_list) == 10
 
 
+def test_auditor_finds_an_object_number_under_every_type_or_under_the_chosen_one(
+    client, login, auditor, beheerder
+):
+    from pga.models import User
+
+    with acting_as(beheerder):
+        partner = PartnerFactory(name="Partner met nummer")
+    number = str(partner.pk)
+    AuditEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(User), object_pk=number,
+        object_repr="gebruiker", action=AuditEntry.Action.ACCESS,
+        purpose=ProcessingActivity.MANAGEMENT)
+    login(auditor)
+    url = reverse("audit:log")
+    found = client.get(url, {"object_pk": number}).context["page"].object_list
+    assert {e.object_pk for e in found} == {number}
+    assert {(e.content_type.model_class(), e.action) for e in found} >= {
+        (Partner, AuditEntry.Action.CREATE), (User, AuditEntry.Action.ACCESS)}
+    partner_type = ContentType.objects.get_for_model(Partner).pk
+    chosen = client.get(url, {"object_pk": number, "content_type": partner_type})
+    assert {e.content_type.model_class() for e in chosen.context["page"].object_list} == {
+        Partner}
+
+
 def test_auditor_filter_with_bad_dates_gives_a_dutch_error(client, login, auditor):
     login(auditor)
     response = client.get(

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from pga.audit import processing
 from pga.authz import can, has_role, holding
 from pga.background import enqueue
-from pga.models import ProcessingActivity, Role, RoleGroup
+from pga.models import AnyOf, ProcessingActivity, Role, RoleGroup
 from pga.nested import Rows
 from pga.services import RuleViolation
 from signals import lifecycle
@@ -570,9 +570,9 @@ def queue(user, *, q="", status="", phenomenon="", source_category="", date_from
             Q(normalised_name__contains=normalise_name(q)) | Q(label__icontains=q.strip())
         ).values_list("pk", flat=True)
         found = list(persons[:SEARCH_PERSONS_LISTED + 1])
-        if len(found) > SEARCH_PERSONS_LISTED:
-            found = persons
-        signals = signals.filter(Q(reference__iexact=q.strip()) | Q(person_id__in=found))
+        by_person = (Q(person_id__in=persons) if len(found) > SEARCH_PERSONS_LISTED
+                     else Q(AnyOf("person_id", found)))
+        signals = signals.filter(Q(reference__iexact=q.strip()) | by_person)
     return signals.order_by("-received_on", "-pk")
 
 

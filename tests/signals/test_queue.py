@@ -83,6 +83,23 @@ def test_a_name_matching_many_persons_is_searched_the_same_way(
     assert sorted(listed) == sorted(s.pk for s in signals)
 
 
+def test_a_name_search_passes_the_found_persons_as_one_array(
+    client, login, meldpunt, weegploeg, members
+):
+    """`pga.models.AnyOf`: one parameter, however many persons match (`__in` would compile
+    and send one per person)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    signals = _fill(meldpunt, weegploeg, 4)
+    login(members["om"])
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(reverse("signals:queue"), {"q": "persoon"}).context["page"]
+    assert sorted(s.pk for s in page) == sorted(s.pk for s in signals)
+    counted = next(q["sql"] for q in captured.captured_queries if "paginator_total" in q["sql"])
+    assert '"signals_signal"."person_id" = ANY(' in counted
+
+
 def test_queue_with_bad_filter_dates_shows_a_dutch_error(client, login, members):
     login(members["om"])
     response = client.get(reverse("signals:queue"), {"date_from": "2026-13-45"})

@@ -2,7 +2,8 @@
 whole middleware stack, a logged-in session with a verified second factor), after warm-up,
 median and p95 over REQUESTS requests; SQL queries per request counted separately with
 `CaptureQueriesContext` (so counting does not slow the timed requests); and the floor of each
-page (`tests.bench.floors`) measured the same way in the same run.
+page (`tests.bench.floors`) measured the same way in the same run, taking turns with the
+page request by request.
 
 Run: `python -m tests.bench.pages DATA.json RESULTS.json` (`tests.bench.run` does this).
 """
@@ -47,16 +48,25 @@ class Figure:
         return text
 
 
-def timings(call, runs: int = REQUESTS, warmup: int = WARMUP) -> tuple[float, float]:
-    """Median and p95 (nearest rank) in milliseconds."""
+def timings(*calls, runs: int = REQUESTS, warmup: int = WARMUP) -> list[tuple[float, float]]:
+    """Median and p95 (nearest rank) in milliseconds of each call. Several calls are timed in
+    turn, one request each, so that a page and its floor meet the same machine: on a shared
+    two-core machine the speed drifts over seconds, and timing one after the other measured
+    that drift in their ratio."""
     for _ in range(warmup):
-        call()
-    samples = []
+        for call in calls:
+            call()
+    samples = [[] for _call in calls]
     for _ in range(runs):
-        started = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
+        for call, taken in zip(calls, samples, strict=True):
+            started = time.perf_counter()
+            call()
+            taken.append((time.perf_counter() - started) * 1000)
+    return [_median_and_p95(taken) for taken in samples]
+
+
+def _median_and_p95(samples: list[float]) -> tuple[float, float]:
+    samples = sorted(samples)
     p95 = samples[max(0, math.ceil(0.95 * len(samples)) - 1)]
     return round(statistics.median(samples), 1), round(p95, 1)
 
@@ -99,14 +109,12 @@ def request(client, url, *, status=200, method="get", data=None):
 
 def page(name, client, url, floor_url=None, bare=None, runs=REQUESTS, **kwargs) -> Figure:
     call = request(client, url, **kwargs)
-    median, p95 = timings(call, runs, min(WARMUP, runs))
-    figure = Figure(name, median, p95, query_count(call))
-    if floor_url:
-        floor = request(client, floor_url)
-        figure.floor_ms, _p95 = timings(floor)
-        figure.floor_queries = query_count(floor)
-        figure.bare_floor_ms, _p95 = timings(bare)
-    return figure
+    if not floor_url:
+        [(median, p95)] = timings(call, runs=runs, warmup=min(WARMUP, runs))
+        return Figure(name, median, p95, query_count(call))
+    floor = request(client, floor_url)
+    (median, p95), (floor_ms, _p95), (bare_ms, _p95) = timings(call, floor, bare, runs=runs)
+    return Figure(name, median, p95, query_count(call), floor_ms, query_count(floor), bare_ms)
 
 
 def measure(data: dict) -> list[Figure]:
@@ -156,11 +164,12 @@ def measure(data: dict) -> list[Figure]:
         if response.status_code != 302:
             raise SystemExit(f"bench: vote gave {response.status_code}")
 
-    median, p95 = timings(vote)
+    [(median, p95)] = timings(vote)
     figures.append(Figure("cast a vote (POST, member)", median, p95, query_count(vote)))
 
     decision = Decision.objects.get(pk=data["decision"])
-    median, p95 = timings(lambda: render_decision_record(decision), PDF_RUNS, 1)
+    [(median, p95)] = timings(lambda: render_decision_record(decision), runs=PDF_RUNS,
+                              warmup=1)
     figures.append(Figure("decision-record PDF (render)", median, p95,
                           query_count(lambda: render_decision_record(decision))))
 

@@ -263,9 +263,9 @@ class AuditEntry(AbstractLogEntry):
 
     # django-auditlog's fields, less the indexes that duplicate the composite ones below:
     # every audit write maintains every index, and the log grows by millions of entries a
-    # year. `audit_object_idx` serves (content type, object pk) and each column's lookups
-    # alone go with the content type; `audit_actor_time_idx` serves the actor; `audit_cid_idx`
-    # the correlation id (nothing searches it with LIKE).
+    # year. `audit_object_idx` serves the type and the object (a lookup by object pk always
+    # names the type too, `pga.forms.AuditFilterForm` under each type); `audit_actor_time_idx`
+    # serves the actor; `audit_cid_idx` the correlation id (nothing searches it with LIKE).
     content_type = models.ForeignKey(
         "contenttypes.ContentType",
         on_delete=models.CASCADE,

@@ -546,9 +546,7 @@ def queue(user, *, q="", status="", phenomenon="", source_category="", date_from
     default the open ones, newest first. Search by reference or by (normalised) name."""
     from pga.authz import visible_signals
 
-    signals = visible_signals(user, "signals.view_dossier").select_related("person").only(
-        *QUEUE_COLUMNS
-    )
+    signals = _as_queue_rows(visible_signals(user, "signals.view_dossier"))
     signals = signals.filter(status=status) if status else signals.filter(
         status__in=OPEN_STATUSES
     )
@@ -578,7 +576,11 @@ def queue(user, *, q="", status="", phenomenon="", source_category="", date_from
 
 def queue_rows(ids):
     """The queue's rows `ids` (found by `queue`, so visible) with what a row shows."""
-    return Signal.objects.filter(pk__in=ids).select_related("person").only(*QUEUE_COLUMNS)
+    return _as_queue_rows(Signal.objects.filter(pk__in=ids))
+
+
+def _as_queue_rows(signals):
+    return signals.select_related("person").only(*QUEUE_COLUMNS)
 
 
 def transfers_out(user):

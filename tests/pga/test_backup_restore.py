@@ -2,8 +2,6 @@
 fresh database with pg_restore passes `verify_audit_chain` there."""
 
 import os
-import pathlib
-import shutil
 import subprocess
 import sys
 
@@ -12,30 +10,7 @@ from django.db import connection
 
 from pga.audit import acting_as
 from tests.factories import PartnerFactory
-
-
-def _client_binary(name: str, server_major: int) -> str | None:
-    """The PostgreSQL client tool whose major version matches the server's."""
-    import pgserver
-
-    bundled = pathlib.Path(pgserver.__file__).parent / "pginstall" / "bin" / name
-    for candidate in (shutil.which(name), str(bundled)):
-        if not candidate or not os.path.exists(candidate):
-            continue
-        version = subprocess.run([candidate, "--version"], capture_output=True, text=True,
-                                 check=True).stdout
-        if int(version.split()[-1].split(".")[0]) == server_major:
-            return candidate
-    return None
-
-
-def _libpq_args(settings_dict, database):
-    args = ["-U", settings_dict["USER"] or "postgres", "-d", database]
-    if settings_dict.get("HOST"):
-        args += ["-h", settings_dict["HOST"]]
-    if settings_dict.get("PORT"):
-        args += ["-p", str(settings_dict["PORT"])]
-    return args
+from tests.pg_client import client_binary, database_url, libpq_args
 
 
 @pytest.mark.django_db(transaction=True)
@@ -43,38 +18,25 @@ def test_a_restored_dump_passes_the_audit_chain_check(beheerder, tmp_path):
     with acting_as(beheerder):
         for n in range(5):
             PartnerFactory(name=f"Back-up partner {n}")
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version_num")
-        server_major = int(cursor.fetchone()[0]) // 10000
-    pg_dump = _client_binary("pg_dump", server_major)
-    pg_restore = _client_binary("pg_restore", server_major)
+    pg_dump = client_binary("pg_dump")
+    pg_restore = client_binary("pg_restore")
     if not (pg_dump and pg_restore):
         if os.environ.get("CI") == "true":
-            pytest.fail(f"Geen pg_dump/pg_restore van versie {server_major} gevonden.")
-        pytest.skip(f"Installeer postgresql-client-{server_major} voor deze test.")
-    settings_dict = connection.settings_dict
+            pytest.fail("Geen pg_dump/pg_restore van de versie van de server gevonden.")
+        pytest.skip("Installeer de postgresql-client van de versie van de server.")
+    name = connection.settings_dict["NAME"]
     dump = tmp_path / "weegploeg.dump"
-    restored = f"{settings_dict['NAME']}_herstel"
-    subprocess.run([pg_dump, "-Fc", "-f", str(dump), *_libpq_args(settings_dict,
-                   settings_dict["NAME"])], check=True)
+    restored = f"{name}_herstel"
+    subprocess.run([pg_dump, "-Fc", "-f", str(dump), *libpq_args(name)], check=True)
     with connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{restored}"')
         cursor.execute(f'CREATE DATABASE "{restored}"')
     try:
-        subprocess.run([pg_restore, "--no-owner", *_libpq_args(settings_dict, restored),
-                        str(dump)], check=True)
-        url = "postgres://{user}@{host}{port}/{name}".format(
-            user=settings_dict["USER"] or "postgres",
-            host="" if str(settings_dict.get("HOST", "")).startswith("/")
-            else settings_dict.get("HOST") or "",
-            port=f":{settings_dict['PORT']}" if settings_dict.get("PORT") else "",
-            name=restored,
-        )
-        if str(settings_dict.get("HOST", "")).startswith("/"):
-            url += f"?host={settings_dict['HOST']}"
+        subprocess.run([pg_restore, "--no-owner", *libpq_args(restored), str(dump)], check=True)
         result = subprocess.run(
             [sys.executable, "manage.py", "verify_audit_chain"],
-            env={**os.environ, "DATABASE_URL": url}, capture_output=True, text=True,
+            env={**os.environ, "DATABASE_URL": database_url(restored)},
+            capture_output=True, text=True,
         )
         assert result.returncode == 0, result.stderr
         assert "Auditlog intact." in result.stdout

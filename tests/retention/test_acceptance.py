@@ -25,7 +25,7 @@ from retention.tasks import purge_expired_signals
 from signals.models import Person, Signal
 from signals.services import add_contribution
 from tests.criteria.factories import judgements
-from tests.pga.test_backup_restore import _client_binary, _libpq_args
+from tests.pg_client import client_binary, libpq_args
 from tests.signals.factories import person_fields, register
 from weegploeg.models import DecisionRecord, Outcome, SessionExport
 from weegploeg.records import request_session_export
@@ -58,14 +58,10 @@ def pg_dump() -> str | None:
     """`pg_dump` of the test database (schema and data), when a matching client exists."""
     import subprocess
 
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version_num")
-        server_major = int(cursor.fetchone()[0]) // 10000
-    binary = _client_binary("pg_dump", server_major)
+    binary = client_binary("pg_dump")
     if binary is None:
         return None
-    settings_dict = connection.settings_dict
-    return subprocess.run([binary, *_libpq_args(settings_dict, settings_dict["NAME"])],
+    return subprocess.run([binary, *libpq_args(connection.settings_dict["NAME"])],
                           check=True, capture_output=True, text=True).stdout
 
 

@@ -16,3 +16,4 @@ class SignalsConfig(AppConfig):
         auditlog.register(models.Attachment)
         auditlog.register(models.Contribution)
         auditlog.register(models.Transfer)
+        auditlog.register(models.MatchNotice)

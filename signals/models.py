@@ -68,10 +68,26 @@ OPEN_STATUSES = (
 )
 
 
+class PersonQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one scope of persons: the person index is per weegploeg (docs/adr/0005), so a
+        user reads the persons of the weegploegen their partner takes part in, and nothing
+        of any other weegploeg's index. Which signals (and so which details) a role may see
+        is decided per signal by `pga.authz`."""
+        from pga.authz import weegploegen_of
+
+        return self.filter(weegploeg__in=weegploegen_of(user))
+
+
 class Person(models.Model):
-    """The betrokkene. One row per person across their signals (the person index), so a
-    repeat signal links to the same row. A person may start with only a pseudonymous label;
-    identity (name, date of birth, BSN) can be added later."""
+    """The betrokkene. One row per person across their signals within one weegploeg (the
+    person index is per weegploeg), so a repeat signal there links to the same row. A person
+    may start with only a pseudonymous label; identity (name, date of birth, BSN) can be
+    added later."""
+
+    weegploeg = models.ForeignKey(
+        Weegploeg, verbose_name=_("weegploeg"), on_delete=models.PROTECT, related_name="persons"
+    )
 
     label = models.CharField(
         _("werknaam"),
@@ -100,12 +116,16 @@ class Person(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = PersonQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("betrokkene")
         verbose_name_plural = _("betrokkenen")
         indexes = [
-            models.Index(fields=["bsn"], name="person_bsn_idx", condition=~Q(bsn="")),
-            models.Index(fields=["normalised_name", "date_of_birth"], name="person_name_dob_idx"),
+            models.Index(fields=["weegploeg", "bsn"], name="person_bsn_idx",
+                         condition=~Q(bsn="")),
+            models.Index(fields=["weegploeg", "normalised_name", "date_of_birth"],
+                         name="person_name_dob_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -384,3 +404,39 @@ class Transfer(models.Model):
 
     def __str__(self):
         return f"Overdracht {self.reference}"
+
+
+class MatchNoticeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one scope of match notices: the procesregisseurs of the weegploeg that holds
+        the notice's own signal; nobody else."""
+        from pga.authz import has_role, weegploegen_of
+
+        if not has_role(user, "coordinator"):
+            return self.none()
+        return self.filter(signal__weegploeg__in=weegploegen_of(user))
+
+
+class MatchNotice(models.Model):
+    """Rule 9 across weegploegen: a person registered (or identified) here matches a person
+    known to another weegploeg. Each of the two weegploegen gets one notice that names only
+    the other weegploeg, the two references and the role to contact there — never the other
+    side's details. It goes when either signal goes (purge, by cascade)."""
+
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="match_notices")
+    other_signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="+")
+    contact_role = models.CharField(_("contact via"), max_length=100)
+    created_at = models.DateTimeField(db_default=Now())
+
+    objects = MatchNoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("melding van overeenkomst met een andere weegploeg")
+        verbose_name_plural = _("meldingen van overeenkomst met een andere weegploeg")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["signal", "other_signal"], name="match_notice_once"),
+        ]
+
+    def __str__(self):
+        return f"Overeenkomst {self.pk}"

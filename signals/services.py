@@ -31,6 +31,7 @@ from signals.models import (
     Attachment,
     Contribution,
     EventKind,
+    MatchNotice,
     Person,
     Signal,
     SignalEvent,
@@ -84,17 +85,23 @@ PERSON_FIELDS = (
 )
 
 
-def find_matching_person(bsn="", normalised="", date_of_birth=None, exclude_pk=None):
-    """DESIGN.md rule 9: the same person is recognised by BSN, or by normalised name plus
-    date of birth."""
+def find_matching_person(weegploeg, bsn="", normalised="", date_of_birth=None, exclude_pk=None):
+    """Rule 9: the same person is recognised by BSN, or by normalised name plus date of
+    birth — inside one weegploeg's index only (a person record belongs to one weegploeg)."""
+    match = _match(bsn, normalised, date_of_birth)
+    if match is None:
+        return None
+    return (Person.objects.filter(match, weegploeg=weegploeg).exclude(pk=exclude_pk)
+            .order_by("pk").first())
+
+
+def _match(bsn, normalised, date_of_birth):
     match = Q()
     if bsn:
         match |= Q(bsn=bsn)
     if normalised and date_of_birth:
         match |= Q(normalised_name=normalised, date_of_birth=date_of_birth)
-    if not match:
-        return None
-    return Person.objects.filter(match).exclude(pk=exclude_pk).order_by("pk").first()
+    return match or None
 
 
 def _apply_person_fields(person: Person, fields: dict) -> None:
@@ -108,25 +115,59 @@ def _apply_person_fields(person: Person, fields: dict) -> None:
     )
 
 
-def _person_for_registration(fields: dict) -> tuple[Person, bool]:
-    """The existing person these details match, updated with what was typed, or a new one.
-    Returns the person and whether they already had signals."""
-    probe = Person()
+def _person_for_registration(user, weegploeg, fields: dict) -> tuple[Person, bool]:
+    """The person of a new signal in `weegploeg`, and whether that weegploeg already knew
+    them (rule 9). A match there is linked, and the typed details fill it in — but only when
+    the registrar's partner takes part in that weegploeg and so may see its index; a
+    registrar from outside gets a new record with what they typed, marked as a possible
+    repeat for the weegploeg to merge. Details typed by a registrar never change a person
+    record they may not see."""
+    probe = Person(weegploeg=weegploeg)
     _apply_person_fields(probe, fields)
-    existing = find_matching_person(probe.bsn, probe.normalised_name, probe.date_of_birth)
-    if existing is None:
+    existing = find_matching_person(weegploeg, probe.bsn, probe.normalised_name,
+                                    probe.date_of_birth)
+    if existing is None or not Person.objects.visible_to(user).filter(pk=existing.pk).exists():
         probe.save()
-        return probe, False
+        return probe, existing is not None and existing.signals.exists()
     _merge_details(existing, fields)
     return existing, existing.signals.exists()
 
 
-def _merge_details(person: Person, fields: dict) -> None:
-    """Newer details fill in or update the known person; empty fields never erase."""
+def _merge_details(person: Person, fields: dict) -> bool:
+    """Newer details fill in or update the known person; empty fields never erase. Returns
+    whether a stored detail changed (an event on the timeline)."""
     changed = {k: v for k, v in fields.items() if k in PERSON_FIELDS and v not in ("", None)}
+    before = {k: getattr(person, k) for k in changed}
     if changed:
         _apply_person_fields(person, changed)
         person.save()
+    return any(before[k] not in ("", None) and before[k] != getattr(person, k) for k in changed)
+
+
+def _notify_matches_elsewhere(signal: Signal) -> None:
+    """Rule 9 across weegploegen: when this signal's person matches a person of another
+    weegploeg (BSN, or normalised name + date of birth), the procesregisseurs of both
+    weegploegen get a notice naming only the other weegploeg, the two references and a
+    contact role. Nothing else crosses, and the registrar learns nothing of it."""
+    from signals.tasks import mail_match_notice
+
+    person = signal.person
+    match = _match(person.bsn, person.normalised_name, person.date_of_birth)
+    if match is None:
+        return
+    others = (
+        Signal.objects.filter(person__in=Person.objects.filter(match)
+                              .exclude(weegploeg=signal.weegploeg_id))
+        .order_by("person_id", "-received_on", "-pk").distinct("person_id")
+    )
+    contact = _("de procesregisseur van de weegploeg")
+    for other in others:
+        for own, theirs in ((signal, other), (other, signal)):
+            notice, created = MatchNotice.objects.get_or_create(
+                signal=own, other_signal=theirs, defaults={"contact_role": contact}
+            )
+            if created:
+                enqueue(mail_match_notice, notice.pk)
 
 
 # -- grants ----------------------------------------------------------------------------------
@@ -160,8 +201,11 @@ def desired_grants(signal: Signal) -> dict[int, set[str]]:
     for partner_id in partners:
         for role, perms in WEEGPLOEG_GRANTS.items():
             grants.setdefault((partner_id, role), set()).update(perms)
-    if not signal.transfers.exists():
-        # After a transfer, the sending side keeps only the Transfer row as its reference.
+    if not signal.transfers.exists() and signal.weegploeg.takes_part(signal.receiving_partner):
+        # The registrar's partner sees its own registration while it takes part in the
+        # weegploeg that weighs it; a registrar from outside (the typed municipality lies in
+        # another weegploeg) gets only the receipt, and after a transfer the sending side
+        # keeps only the Transfer row as its reference.
         for role, perms in REGISTRAR_GRANTS.items():
             grants.setdefault((signal.receiving_partner_id, role), set()).update(perms)
     if signal.status not in OPEN_STATUSES:
@@ -248,6 +292,16 @@ def record_event(user, signal, kind, note="") -> None:
     )
 
 
+def registration_weegploeg(person_fields: dict, chosen=None):
+    """Rule 2: a signal goes to the weegploeg of the municipality typed for the person, or,
+    while that is unknown, to the weegploeg the registrar chose. Typed details decide this,
+    never a stored person record."""
+    municipality = person_fields.get("municipality")
+    if municipality is not None and municipality.weegploeg_id:
+        return municipality.weegploeg
+    return chosen
+
+
 def register_signal(user, *, signal_fields: dict, person_fields: dict, weegploeg=None,
                     attachments=()) -> Registration:
     """Register a signal (rule 2: it reaches the weegploeg of the person's municipality, or
@@ -262,13 +316,13 @@ def register_signal(user, *, signal_fields: dict, person_fields: dict, weegploeg
         transaction.atomic(),
         processing(ProcessingActivity.INTAKE),
     ):
-        person, known = _person_for_registration(person_fields)
-        target = person.municipality.weegploeg if person.municipality_id else weegploeg
+        target = registration_weegploeg(person_fields, weegploeg)
         if target is None:
             raise RuleViolation(
                 _("Kies de weegploeg: de woongemeente is onbekend of hoort bij geen weegploeg."),
                 field="weegploeg",
             )
+        person, known = _person_for_registration(user, target, person_fields)
         today = timezone.localdate()
         signal = Signal(
             **signal_fields,
@@ -284,6 +338,7 @@ def register_signal(user, *, signal_fields: dict, person_fields: dict, weegploeg
             person.label = _("Betrokkene %(ref)s") % {"ref": signal.reference}
             person.save(update_fields=["label"])
         record_event(user, signal, EventKind.REGISTERED)
+        _notify_matches_elsewhere(signal)
         for uploaded, content_type in attachments:
             _store_attachment(user, signal, uploaded, content_type, written)
         sync_signal_permissions(signal)
@@ -364,7 +419,8 @@ def update_identity(user, signal: Signal, person_fields: dict) -> bool:
     person = signal.person
     _apply_person_fields(person, person_fields)
     other = find_matching_person(
-        person.bsn, person.normalised_name, person.date_of_birth, exclude_pk=person.pk
+        signal.weegploeg_id, person.bsn, person.normalised_name, person.date_of_birth,
+        exclude_pk=person.pk,
     )
     found = False
     if other is not None:
@@ -381,6 +437,7 @@ def update_identity(user, signal: Signal, person_fields: dict) -> bool:
         person.save()
     record_event(user, signal, EventKind.IDENTITY)
     sync_signal_permissions(signal)
+    _notify_matches_elsewhere(signal)
     return found
 
 
@@ -521,12 +578,42 @@ def transfer_signal(user, signal: Signal, to_weegploeg, reason: str, municipalit
     if municipality is not None:
         signal.person.municipality = municipality
         signal.person.save(update_fields=["municipality", "updated_at"])
+    signal.person = _person_moved_with(signal, to_weegploeg)
     signal.weegploeg = to_weegploeg
     signal.status = SignalStatus.REGISTERED
     signal.save()
     record_event(user, signal, EventKind.TRANSFERRED_IN, note=str(to_weegploeg))
     sync_signal_permissions(signal)
     return signal
+
+
+def _person_moved_with(signal: Signal, weegploeg) -> Person:
+    """Rule 10 with the index per weegploeg: a transferred dossier's person joins the
+    receiving weegploeg's index — linked to the person it already knows there (rule 9, its
+    details brought up to date), else the record moves along; a record that still has
+    signals at the sending side stays there and the receiving side gets its own copy."""
+    person = signal.person
+    details = {name: getattr(person, name) for name in PERSON_FIELDS}
+    known = find_matching_person(weegploeg, person.bsn, person.normalised_name,
+                                 person.date_of_birth)
+    stays = person.signals.exclude(pk=signal.pk).exists()
+    if known is not None:
+        _merge_details(known, details)
+        moved = known
+    elif stays:
+        moved = Person(weegploeg=weegploeg)
+        _apply_person_fields(moved, details)
+        moved.save()
+        return moved
+    else:
+        person.weegploeg = weegploeg
+        person.save(update_fields=["weegploeg", "updated_at"])
+        return person
+    if not stays:
+        signal.person = moved
+        signal.save(update_fields=["person", "updated_at"])
+        person.delete()
+    return moved
 
 
 # A name search with more matching persons than this hands Postgres the subquery instead.
@@ -581,6 +668,16 @@ def queue_rows(ids):
 
 def _as_queue_rows(signals):
     return signals.select_related("person").only(*QUEUE_COLUMNS)
+
+
+def match_notices(user):
+    """The notices of persons that match a person of another weegploeg (rule 9), for the
+    procesregisseurs of the weegploeg that holds them: references, the other weegploeg and
+    the role to contact."""
+    return MatchNotice.objects.visible_to(user).select_related(
+        "signal", "other_signal__weegploeg").only(
+        "created_at", "contact_role", "signal__reference", "other_signal__reference",
+        "other_signal__weegploeg__name")
 
 
 def transfers_out(user):

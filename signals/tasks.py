@@ -37,3 +37,33 @@ def alert_acute_danger(signal_id):
         for user in weegploeg_members(signal)
     ]
     return send_mass_mail(messages, fail_silently=False)
+
+
+@shared_task(acks_late=True, time_limit=120, soft_time_limit=100)
+def mail_match_notice(notice_id):
+    """Rule 9 across weegploegen: tell the procesregisseurs of the notice's weegploeg that a
+    person of theirs matches one known to another weegploeg. The two references, the other
+    weegploeg and the role to contact: nothing about the person leaves by e-mail."""
+    from signals.models import MatchNotice
+
+    notice = (MatchNotice.objects.select_related("signal__weegploeg", "other_signal__weegploeg")
+              .filter(pk=notice_id).first())
+    if notice is None:
+        return 0
+    weegploeg = notice.signal.weegploeg
+    coordinators = User.objects.filter(
+        is_active=True,
+        partner_id__in=weegploeg.partners().values("pk"),
+        groups__role_group__role=Role.COORDINATOR,
+    ).distinct()
+    subject = _("Mogelijk dezelfde persoon bij een andere weegploeg (%(ref)s)") % {
+        "ref": notice.signal.reference}
+    body = _(
+        "De betrokkene van signaal %(ref)s komt mogelijk overeen met een betrokkene van "
+        "weegploeg %(other)s (hun referentie %(other_ref)s). Neem contact op met %(contact)s "
+        "van die weegploeg. Details staan alleen in Weegploeg."
+    ) % {"ref": notice.signal.reference, "other": notice.other_signal.weegploeg.name,
+         "other_ref": notice.other_signal.reference, "contact": notice.contact_role}
+    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+                for user in coordinators]
+    return send_mass_mail(messages, fail_silently=False)

@@ -6,6 +6,7 @@ app_name = "signals"
 urlpatterns = [
     path("signalen/", views.queue, name="queue"),
     path("signalen/nieuw/", views.register, name="register"),
+    path("signalen/ontvangstbewijs/", views.receipt, name="receipt"),
     path("signalen/mijn-registraties/", views.my_registrations, name="mine"),
     path("signalen/<int:pk>/", views.detail, name="detail"),
     path("signalen/<int:pk>/wijzigen/", views.edit, name="edit"),

@@ -54,42 +54,84 @@ def _form_page(request, signal, form, title, submit, intro="", multipart=False):
 def register(request):
     form = RegistrationForm(request.POST or None, request.FILES or None, prefix="signaal")
     person_form = PersonForm(request.POST or None, prefix="betrokkene")
+    destination = None
     if request.method == "POST" and form.is_valid() and person_form.is_valid():
-        try:
-            registration = services.register_signal(
-                request.user,
-                signal_fields=form.signal_fields(),
-                person_fields=person_form.cleaned_data,
-                weegploeg=form.cleaned_data["weegploeg"],
-                attachments=form.cleaned_data["attachments"],
-            )
-        except RuleViolation as error:
-            _form_error(form, error)
-        else:
-            signal = registration.signal
-            messages.success(
-                request, _("Signaal %(ref)s is geregistreerd.") % {"ref": signal.reference}
-            )
-            if registration.possible_repeat:
-                messages.info(
-                    request,
-                    _("Mogelijk is er eerder een signaal over deze persoon geregistreerd; "
-                      "de weegploeg ziet dit."),
+        destination = _unconfirmed_destination(request, form, person_form)
+        if destination is None:
+            try:
+                registration = services.register_signal(
+                    request.user,
+                    signal_fields=form.signal_fields(),
+                    person_fields=person_form.cleaned_data,
+                    weegploeg=form.cleaned_data["weegploeg"],
+                    attachments=form.cleaned_data["attachments"],
                 )
-            if signal.acute_danger:
-                messages.warning(
-                    request,
-                    _("De weegploeg is gewaarschuwd. Dit systeem is niet voor noodsituaties: "
-                      "bel bij acuut gevaar 112."),
-                )
-            return redirect("signals:detail", pk=signal.pk)
+            except RuleViolation as error:
+                _form_error(form, error)
+            else:
+                return _registered(request, registration)
     if request.method == "POST" and request.FILES:
         messages.error(request, _("Kies de bijlagen opnieuw: een browser bewaart ze niet."))
     return render(
         request,
         "signals/register.html",
-        {"form": form, "person_form": person_form, "forms": [person_form, form]},
+        {"form": form, "person_form": person_form, "forms": [person_form, form],
+         "destination": destination},
     )
+
+
+def _registered(request, registration):
+    signal = registration.signal
+    if signal.acute_danger:
+        messages.warning(
+            request,
+            _("De weegploeg is gewaarschuwd. Dit systeem is niet voor noodsituaties: "
+              "bel bij acuut gevaar 112."),
+        )
+    if not can(request.user, "signals.view_signal", signal):
+        # Registered for a weegploeg the registrar's partner is not part of: only the
+        # receipt, kept in the session (no reference in the URL).
+        request.session[RECEIPT_SESSION_KEY] = {
+            "reference": signal.reference, "weegploeg": signal.weegploeg.name}
+        return redirect("signals:receipt")
+    messages.success(request, _("Signaal %(ref)s is geregistreerd.") % {"ref": signal.reference})
+    if registration.possible_repeat:
+        messages.info(
+            request,
+            _("Mogelijk is er eerder een signaal over deze persoon geregistreerd; "
+              "de weegploeg ziet dit."),
+        )
+    return redirect("signals:detail", pk=signal.pk)
+
+
+RECEIPT_SESSION_KEY = "signals.receipt"
+
+
+def _unconfirmed_destination(request, form, person_form):
+    """Rule 2: the registrar is told before saving when the typed municipality sends the
+    signal to another weegploeg than the one chosen, or to one their partner is not part of
+    (after which they see only the receipt). The weegploeg to confirm, or None."""
+    target = services.registration_weegploeg(person_form.cleaned_data,
+                                             form.cleaned_data["weegploeg"])
+    chosen = form.cleaned_data["weegploeg"]
+    elsewhere = target is not None and (
+        (chosen is not None and chosen != target)
+        or not target.takes_part(request.user.partner)
+    )
+    if not elsewhere or request.POST.get("naar_weegploeg") == str(target.pk):
+        return None
+    return target
+
+
+@require_role(*services.REGISTERING_ROLES)
+@require_GET
+def receipt(request):
+    """The receipt of a registration for another weegploeg: reference and receiving
+    weegploeg, nothing of the signal."""
+    receipt = request.session.get(RECEIPT_SESSION_KEY)
+    if receipt is None:
+        return redirect("signals:register")
+    return render(request, "signals/receipt.html", {"receipt": receipt})
 
 
 @require_role(*services.REGISTERING_ROLES)
@@ -134,7 +176,7 @@ def queue(request):
         request,
         "signals/queue.html",
         {"form": form, "page": page, "transfers": transfers is not None,
-         "query": query.urlencode()},
+         "query": query.urlencode(), "match_notices": services.match_notices(request.user)},
     )
 
 

@@ -74,7 +74,7 @@ def load(count: int, tag: str) -> None:
                                                                           flat=True))
         view = Permission.objects.get(codename="view_dossier")
         persons = Person.objects.bulk_create([
-            Person(first_names=f"Voornaam{n}", surname=f"Achternaam{n}",
+            Person(weegploeg=weegploeg, first_names=f"Voornaam{n}", surname=f"Achternaam{n}",
                    bsn=f"{900000000 + n:09d}", date_of_birth=datetime.date(2000, 1, 1),
                    normalised_name=f"voornaam{n} achternaam{n}")
             for n in range(count)

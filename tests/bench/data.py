@@ -350,6 +350,7 @@ def _people_and_references(rng, org, specs, now):
                 f"Straatweg {rng.randint(1, 300)}" if surname else "",
                 f"{rng.randint(1000, 9999)} AB" if surname else "",
                 spec.municipality_id, normalise_name(first, prefix, rest), created, created,
+                wp.pk,
             ))
         if rng.random() < 0.7:
             spec.receiving_partner_id = spec.municipality_id
@@ -403,6 +404,7 @@ SIGNAL_COLUMNS = [
 PERSON_COLUMNS = [
     "id", "label", "first_names", "surname_prefix", "surname", "date_of_birth", "bsn",
     "address", "postcode", "municipality_id", "normalised_name", "created_at", "updated_at",
+    "weegploeg_id",
 ]
 
 

@@ -3,20 +3,8 @@ grants, reference number and timeline a real one has."""
 
 import datetime
 
-import factory
-from factory.django import DjangoModelFactory
-
-from signals.models import Person, Phenomenon, SourceCategory
+from signals.models import Phenomenon, SourceCategory
 from signals.services import register_signal
-
-
-class PersonFactory(DjangoModelFactory):
-    class Meta:
-        model = Person
-
-    first_names = factory.Faker("first_name", locale="nl_NL")
-    surname = factory.Faker("last_name", locale="nl_NL")
-    date_of_birth = factory.Faker("date_of_birth", minimum_age=14, maximum_age=40)
 
 
 def person_fields(**overrides):

@@ -253,6 +253,8 @@ def test_earlier_signals_at_another_weegploeg_are_not_shown(
         meldpunt, person=person_fields(bsn="111222333", municipality=weegploeg.gemeente)
     )
     member_here = make_user(weegploeg.politie, Role.MEMBER)
-    assert here.person == there.person
+    # The person index is per weegploeg: each weegploeg has its own record of the person.
+    assert here.person != there.person
+    assert here.person.weegploeg == weegploeg and there.person.weegploeg == other_weegploeg
     assert list(earlier_signals(member_here, here)) == []
     assert list(visible_signals(member_here)) == [here]

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
+from pga.authz import weegploegen_of
 from pga.models import ChoiceLabels, Weegploeg
 from signals.models import Person, Phenomenon, Signal, SourceCategory
 from weegploeg.models import Decision
@@ -101,6 +102,30 @@ class RetentionRule(models.Model):
         return f"{self.period} {PeriodUnit(self.unit).label} {ClockAnchor(self.anchor).label}"
 
 
+class LegalHoldQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one scope of legal holds: those on a signal or person of the weegploegen the
+        user's partner takes part in. Another weegploeg's hold does not exist here."""
+        weegploegen = weegploegen_of(user)
+        return self.filter(Q(signal__weegploeg__in=weegploegen)
+                           | Q(person__weegploeg__in=weegploegen))
+
+
+class DeletedSignalQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one scope of tombstones: those of the user's weegploegen (national figures
+        only in the anonymous trend export)."""
+        return self.filter(weegploeg__in=weegploegen_of(user))
+
+
+class PurgeFailureQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one scope of purge failures: those of signals of the user's weegploegen (a
+        failed signal still exists)."""
+        return self.filter(signal_id__in=Signal.objects.filter(
+            weegploeg__in=weegploegen_of(user)).values("pk"))
+
+
 class LegalHold(models.Model):
     """A juridische blokkade on a signal or on a person (all their signals): while it is not
     ended, nothing it covers is purged. Past its `until` date it still blocks — deleting
@@ -128,6 +153,8 @@ class LegalHold(models.Model):
         null=True, blank=True, related_name="+",
     )
     end_reason = models.TextField(_("reden van beëindiging"), blank=True)
+
+    objects = LegalHoldQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("juridische blokkade")
@@ -222,6 +249,8 @@ class DeletedSignal(models.Model):
     # was killed before removing them leaves them here for the next run.
     pending_files = ArrayField(models.CharField(max_length=300), default=list, blank=True)
 
+    objects = DeletedSignalQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("vernietigd signaal")
         verbose_name_plural = _("vernietigde signalen")
@@ -244,6 +273,8 @@ class PurgeFailure(models.Model):
     reference = models.CharField(max_length=30)
     error = models.CharField(max_length=200)
     at = models.DateTimeField(db_default=Now())
+
+    objects = PurgeFailureQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("mislukte vernietiging")

@@ -40,9 +40,9 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
 from django.db import models, router, transaction
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.deletion import Collector
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -285,13 +285,13 @@ def purgeable_signals(today: datetime.date):
     return due_signals(today).filter(~_on_hold()).order_by("deletion_due", "pk")
 
 
-def deletions_due_per_month(today: datetime.date, months: int = 12) -> list[dict]:
-    """Signals with a deletion date by month, up to `months` ahead: overdue ones (held, or
-    not yet run) in the first row, later ones in the last."""
+def deletions_due_per_month(user, today: datetime.date, months: int = 12) -> list[dict]:
+    """Signals of the user's weegploegen with a deletion date by month, up to `months`
+    ahead: overdue ones (held, or not yet run) in the first row, later ones in the last."""
     first = today.replace(day=1)
     horizon = add_period(first, months, PeriodUnit.MONTHS)
     rows = (
-        Signal.objects.filter(deletion_due__isnull=False)
+        Signal.objects.filter(deletion_due__isnull=False, weegploeg__in=weegploegen_of(user))
         .annotate(month=TruncMonth("deletion_due"), on_hold=_on_hold())
         .values("month")
         .annotate(count=Count("pk"), held=Count("pk", filter=models.Q(on_hold=True)))
@@ -318,10 +318,21 @@ def deletions_due_per_month(today: datetime.date, months: int = 12) -> list[dict
     return result
 
 
-def runs_with_results():
-    """Purge runs with the number purged and failed (tombstones and failures of the run)."""
+def runs_with_results(user=None):
+    """Purge runs with the number purged and failed (tombstones and failures of the run):
+    for `user`, only those of their weegploegen (the run itself is one nightly job for the
+    installation); without a user, for the command line, all of them."""
+    if user is None:
+        return PurgeRun.objects.annotate(
+            purged=Count("tombstones", distinct=True), failed=Count("failures", distinct=True)
+        )
     return PurgeRun.objects.annotate(
-        purged=Count("tombstones", distinct=True), failed=Count("failures", distinct=True)
+        purged=Coalesce(Subquery(
+            DeletedSignal.objects.visible_to(user).filter(purge_run=OuterRef("pk"))
+            .values("purge_run").annotate(n=Count("pk")).values("n")), 0),
+        failed=Coalesce(Subquery(
+            PurgeFailure.objects.visible_to(user).filter(run=OuterRef("pk"))
+            .values("run").annotate(n=Count("pk")).values("n")), 0),
     )
 
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pga.audit import audit_purpose
-from pga.authz import has_role, require_role
+from pga.audit import audit_purpose, record_access
+from pga.authz import has_role, require_role, weegploegen_of
 from pga.models import ProcessingActivity, Role
 from pga.services import RuleViolation
 from retention import notifications, services, subject_access
@@ -27,7 +27,13 @@ from retention.forms import (
     SubjectRequestForm,
     SubjectSearchForm,
 )
-from retention.models import DeletedSignal, LegalHold, RetentionRule, SubjectRequest
+from retention.models import (
+    DeletedSignal,
+    LegalHold,
+    PurgeFailure,
+    RetentionRule,
+    SubjectRequest,
+)
 from signals.models import Signal
 
 OVERVIEW_ROLES = (Role.ADMIN, Role.AUDITOR)
@@ -47,17 +53,20 @@ def _form_error(form, error: RuleViolation):
 @require_GET
 def overview(request):
     today = timezone.localdate()
-    holds = services.active_holds().select_related("signal", "placed_by")
+    user = request.user
+    holds = services.active_holds().visible_to(user).select_related("signal", "placed_by")
+    tombstones = DeletedSignal.objects.visible_to(user)
     return render(request, "retention/overview.html", {
         "today": today,
         "rules": RetentionRule.objects.select_related("updated_by", "recomputed_by"),
-        "per_month": services.deletions_due_per_month(today),
+        "per_month": services.deletions_due_per_month(user, today),
         "holds": holds.filter(until__gte=today),
         "expired_holds": holds.filter(until__lt=today),
-        "runs": services.runs_with_results()[:10],
-        "without_deletion_date": services.closed_without_clock().count(),
-        "pending_files": DeletedSignal.objects.exclude(pending_files=[]).count(),
-        "tombstones": DeletedSignal.objects.count(),
+        "runs": services.runs_with_results(user)[:10],
+        "without_deletion_date": services.closed_without_clock().filter(
+            weegploeg__in=weegploegen_of(user)).count(),
+        "pending_files": tombstones.exclude(pending_files=[]).count(),
+        "tombstones": tombstones.count(),
         "purge_enabled": settings.RETENTION_PURGE_ENABLED,
         "min_age_days": settings.RETENTION_MIN_AGE_DAYS,
         "max_per_run": settings.RETENTION_MAX_PER_RUN,
@@ -68,11 +77,12 @@ def overview(request):
 @require_role(*OVERVIEW_ROLES)
 @require_GET
 def run_detail(request, pk):
-    run = get_object_or_404(services.runs_with_results(), pk=pk)
+    run = get_object_or_404(services.runs_with_results(request.user), pk=pk)
     return render(request, "retention/run.html", {
         "run": run,
-        "tombstones": run.tombstones.select_related("weegploeg").order_by("reference"),
-        "failures": run.failures.all(),
+        "tombstones": DeletedSignal.objects.visible_to(request.user).filter(purge_run=run)
+        .select_related("weegploeg").order_by("reference"),
+        "failures": PurgeFailure.objects.visible_to(request.user).filter(run=run),
     })
 
 
@@ -139,7 +149,8 @@ def hold_create(request):
 @require_role(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def hold_end(request, pk):
-    hold = get_object_or_404(LegalHold.objects.select_related("signal"), pk=pk)
+    hold = get_object_or_404(LegalHold.objects.visible_to(request.user).select_related("signal"),
+                             pk=pk)
     form = EndHoldForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -184,6 +195,8 @@ def notification_record(request, pk):
         else:
             messages.success(request, _("De notificatie is vastgelegd."))
             return redirect("retention:notifications")
+    # Who notified the person, or the ground for postponing: a read of personal data.
+    record_access(request.user, current or decision, purpose=ProcessingActivity.SUBJECT_RIGHTS)
     return render(request, "retention/notification_form.html", {
         "decision": decision, "signal": decision.signal, "current": current, "form": form,
         "forms": [form],

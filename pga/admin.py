@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.contrib.auth.forms import SetPasswordMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +19,22 @@ from pga.models import Partner, Role, User, Weegploeg
 from pga.services import ensure_role_groups, set_roles
 
 
+def is_installation_admin(user) -> bool:
+    """The installatiebeheerder: runs the installation — partners, weegploegen, gemeenten
+    and the first functioneel beheerder of each partner. A Django superuser, created with
+    `manage.py createsuperuser` (README); no partner, no roles, no access to signals."""
+    return bool(user.is_active and user.is_superuser)
+
+
+def is_partner_admin(user) -> bool:
+    """A functioneel beheerder: manages the users and roles of their own partner only."""
+    return has_role(user, Role.ADMIN)
+
+
 class BeheerSite(admin.AdminSite):
+    """The beheer screens. Two kinds of users enter: the installatiebeheerder (everything
+    here) and a partner's functioneel beheerder (the users of their own partner)."""
+
     site_header = _("Weegploeg — functioneel beheer")
     site_title = _("Functioneel beheer")
     index_title = _("Partners, weegploegen en gebruikers")
@@ -45,7 +61,7 @@ class BeheerSite(admin.AdminSite):
 
     def has_permission(self, request):
         user = request.user
-        if not (user.is_active and has_role(user, Role.ADMIN)):
+        if not (is_installation_admin(user) or is_partner_admin(user)):
             return False
         return not settings.TWO_FACTOR_REQUIRED or user.is_verified()
 
@@ -53,20 +69,21 @@ class BeheerSite(admin.AdminSite):
 beheer_site = BeheerSite(name="beheer")
 
 
-class BeheerModelAdmin(admin.ModelAdmin):
-    """Permissions follow the role, not Django's global model permissions."""
+class InstallationModelAdmin(admin.ModelAdmin):
+    """Partners and weegploegen: the installatiebeheerder's only. A partner's functioneel
+    beheerder gets 403 (the role may not take this kind of action)."""
 
     def has_module_permission(self, request):
-        return has_role(request.user, Role.ADMIN)
+        return is_installation_admin(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return has_role(request.user, Role.ADMIN)
+        return is_installation_admin(request.user)
 
     def has_add_permission(self, request):
-        return has_role(request.user, Role.ADMIN)
+        return is_installation_admin(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return has_role(request.user, Role.ADMIN)
+        return is_installation_admin(request.user)
 
     def has_delete_permission(self, request, obj=None):
         # Partners, weegploegen and users carry history: deactivate, do not delete.
@@ -74,7 +91,7 @@ class BeheerModelAdmin(admin.ModelAdmin):
 
 
 @admin.register(Partner, site=beheer_site)
-class PartnerAdmin(BeheerModelAdmin):
+class PartnerAdmin(InstallationModelAdmin):
     list_display = ["name", "kind", "code", "weegploeg"]
     list_filter = ["kind", "weegploeg"]
     search_fields = ["name", "code"]
@@ -85,7 +102,7 @@ class PartnerAdmin(BeheerModelAdmin):
 
 
 @admin.register(Weegploeg, site=beheer_site)
-class WeegploegAdmin(BeheerModelAdmin):
+class WeegploegAdmin(InstallationModelAdmin):
     list_display = ["name", "code", "politie", "om"]
     search_fields = ["name", "code"]
 
@@ -131,15 +148,36 @@ class UserForm(SetPasswordMixin, forms.ModelForm):
         return user
 
 
+class PartnerUserForm(UserForm):
+    """The form of a partner's functioneel beheerder: the partner is their own (not a
+    choice), and the functioneel-beheerder role is not theirs to grant."""
+
+    class Meta(UserForm.Meta):
+        fields = ["email", "full_name", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["roles"].choices = [(r.value, r.label) for r in Role if r != Role.ADMIN]
+        self.fields["roles"].help_text = _("De rollen bij uw organisatie.")
+
+
 @admin.register(User, site=beheer_site)
-class UserAdmin(BeheerModelAdmin):
+class UserAdmin(admin.ModelAdmin):
+    """Users: the installatiebeheerder manages all of them (and makes the first functioneel
+    beheerder of each partner); a partner's functioneel beheerder only those of their own
+    partner — another partner's user does not exist for them (404)."""
+
     form = UserForm
     list_display = ["full_name", "email", "partner", "is_active", "role_list"]
-    list_filter = ["partner", "is_active"]
+    list_filter = ["is_active"]
     search_fields = ["full_name", "email"]
     list_select_related = ["partner"]
     fieldsets = [
         (None, {"fields": ["email", "full_name", "partner", "roles", "is_active"]}),
+        (_("Wachtwoord"), {"fields": ["password1", "password2"]}),
+    ]
+    partner_fieldsets = [
+        (None, {"fields": ["email", "full_name", "roles", "is_active"]}),
         (_("Wachtwoord"), {"fields": ["password1", "password2"]}),
     ]
 
@@ -153,6 +191,43 @@ class UserAdmin(BeheerModelAdmin):
             reset(username=user.email)
         self.message_user(request, _("De blokkades zijn opgeheven."))
 
+    def get_queryset(self, request):
+        users = super().get_queryset(request)
+        if is_installation_admin(request.user):
+            return users
+        return users.filter(partner_id=request.user.partner_id)
+
+    def has_module_permission(self, request):
+        return is_installation_admin(request.user) or is_partner_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_object(self, request, object_id, from_field=None):
+        """Only through this admin's queryset; anything else is 404, not Django's redirect
+        with "does not exist" (the same answer whether it exists or not)."""
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
+
+    def get_list_filter(self, request):
+        return ["partner", "is_active"] if is_installation_admin(request.user) else ["is_active"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if not is_installation_admin(request.user) and not self._is_self(request, obj):
+            kwargs["form"] = PartnerUserForm
+        return super().get_form(request, obj, change, **kwargs)
+
     def get_readonly_fields(self, request, obj=None):
         # Four eyes: a beheerder does not change their own partner, roles or access.
         return ["partner", "role_list", "is_active"] if self._is_self(request, obj) else []
@@ -161,7 +236,9 @@ class UserAdmin(BeheerModelAdmin):
         if self._is_self(request, obj):
             return [(None, {"fields": ["email", "full_name", "partner", "role_list",
                                        "is_active"]})]
-        return self.fieldsets
+        if is_installation_admin(request.user):
+            return self.fieldsets
+        return self.partner_fieldsets
 
     @staticmethod
     def _is_self(request, obj):
@@ -171,7 +248,17 @@ class UserAdmin(BeheerModelAdmin):
     def role_list(self, obj):
         return ", ".join(str(Role(r).label) for r in sorted(roles_of(obj)))
 
+    def save_model(self, request, obj, form, change):
+        if not is_installation_admin(request.user) and not change:
+            obj.partner_id = request.user.partner_id
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        if not self._is_self(request, form.instance):
-            set_roles(request.user, form.instance, form.cleaned_data.get("roles", []))
+        if self._is_self(request, form.instance):
+            return
+        roles = set(form.cleaned_data.get("roles", []))
+        if not is_installation_admin(request.user) and Role.ADMIN in roles_of(form.instance):
+            # The role is not theirs to grant, nor to take away.
+            roles.add(Role.ADMIN)
+        set_roles(request.user, form.instance, roles)

@@ -111,6 +111,14 @@ def beheerder(weegploeg, make_user):
 
 
 @pytest.fixture
+def installatiebeheerder(db):
+    """The installation administrator: a superuser without partner or roles."""
+    from pga.models import User
+
+    return User.objects.create_superuser("installatie@example.nl", "x", full_name="Installatie")
+
+
+@pytest.fixture
 def meldpunt(weegploeg, make_user):
     return make_user(weegploeg.gemeente, Role.MELDPUNT)
 

@@ -1,5 +1,7 @@
-"""The functioneel beheerder's screens: only the admin role enters; bad input gets Dutch
-errors; roles become group memberships."""
+"""The beheer screens: the installatiebeheerder (superuser) manages partners, weegploegen and
+every user; a partner's functioneel beheerder only the users and roles of their own partner
+and cannot grant their own role. Bad input gets Dutch errors; roles become group
+memberships."""
 
 from django.urls import reverse
 
@@ -14,8 +16,10 @@ def test_only_the_admin_role_enters_the_beheer_screens(client, login, weegploeg,
     assert client.get(reverse("beheer:pga_user_changelist")).status_code == 403
 
 
-def test_beheerder_creates_a_user_with_roles(client, login, beheerder, weegploeg):
-    login(beheerder)
+def test_installatiebeheerder_creates_a_user_with_roles_at_any_partner(
+    client, login, installatiebeheerder, weegploeg
+):
+    login(installatiebeheerder)
     response = client.post(
         reverse("beheer:pga_user_add"),
         {
@@ -35,9 +39,9 @@ def test_beheerder_creates_a_user_with_roles(client, login, beheerder, weegploeg
 
 
 def test_weak_password_in_beheer_gives_a_dutch_error_and_saves_nothing(
-    client, login, beheerder, weegploeg
+    client, login, installatiebeheerder, weegploeg
 ):
-    login(beheerder)
+    login(installatiebeheerder)
     response = client.post(
         reverse("beheer:pga_user_add"),
         {
@@ -56,8 +60,8 @@ def test_weak_password_in_beheer_gives_a_dutch_error_and_saves_nothing(
     assert not User.objects.filter(email="zwak@example.nl").exists()
 
 
-def test_roles_without_a_partner_are_refused(client, login, beheerder):
-    login(beheerder)
+def test_roles_without_a_partner_are_refused(client, login, installatiebeheerder):
+    login(installatiebeheerder)
     response = client.post(
         reverse("beheer:pga_user_add"),
         {
@@ -73,10 +77,11 @@ def test_roles_without_a_partner_are_refused(client, login, beheerder):
     assert not User.objects.filter(email="zonder@example.nl").exists()
 
 
-def test_weegploeg_politie_seat_must_hold_a_politie_partner(client, login, beheerder):
+def test_weegploeg_politie_seat_must_hold_a_politie_partner(client, login,
+                                                           installatiebeheerder):
     gemeente = PartnerFactory(kind=PartnerKind.GEMEENTE)
     om = PartnerFactory(kind=PartnerKind.OM)
-    login(beheerder)
+    login(installatiebeheerder)
     response = client.post(
         reverse("beheer:pga_weegploeg_add"),
         {"name": "Fout", "code": "fout", "politie": gemeente.pk, "om": om.pk},
@@ -144,9 +149,87 @@ def test_user_list_shows_roles(client, login, beheerder):
     assert "Functioneel beheerder" in response.content.decode()
 
 
-def test_partner_with_a_long_name_gets_role_groups(client, login, beheerder):
-    login(beheerder)
+def test_partner_with_a_long_name_gets_role_groups(client, login, installatiebeheerder):
+    login(installatiebeheerder)
     response = client.post(reverse("beheer:pga_partner_add"), {
         "kind": "gemeente", "name": "Gemeente " + "Lang" * 45, "code": "lang", "weegploeg": "",
     })
     assert response.status_code == 302
+
+
+NEW_USER = {"email": "nieuw@example.nl", "full_name": "Nieuwe Collega", "is_active": "on",
+            "password1": "Een-heel-sterk-wachtwoord-9",
+            "password2": "Een-heel-sterk-wachtwoord-9"}
+
+
+def test_beheerder_creates_users_only_at_their_own_partner(client, login, beheerder, weegploeg,
+                                                           other_weegploeg):
+    login(beheerder)
+    response = client.post(reverse("beheer:pga_user_add"), {
+        **NEW_USER, "partner": other_weegploeg.politie.pk,
+        "roles": [Role.MEMBER, Role.COORDINATOR]})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    user = User.objects.get(email="nieuw@example.nl")
+    assert user.partner == beheerder.partner  # the typed partner is not theirs to choose
+    assert roles_of(user) == {Role.MEMBER, Role.COORDINATOR}
+
+
+def test_beheerder_cannot_grant_the_functioneel_beheerder_role(client, login, beheerder,
+                                                               make_user):
+    login(beheerder)
+    response = client.post(reverse("beheer:pga_user_add"),
+                           {**NEW_USER, "roles": [Role.ADMIN, Role.MEMBER]})
+    assert response.status_code == 200
+    assert not User.objects.filter(email=NEW_USER["email"]).exists()
+    colleague = make_user(beheerder.partner, Role.MEMBER)
+    client.post(reverse("beheer:pga_user_change", args=[colleague.pk]), {
+        "email": colleague.email, "full_name": colleague.full_name, "is_active": "on",
+        "roles": [Role.ADMIN]})
+    assert Role.ADMIN not in roles_of(User.objects.get(pk=colleague.pk))
+
+
+def test_another_partners_users_do_not_exist_for_a_beheerder(client, login, beheerder,
+                                                             weegploeg, other_weegploeg,
+                                                             make_user):
+    theirs = make_user(other_weegploeg.politie, Role.MEMBER)
+    same_weegploeg = make_user(weegploeg.politie, Role.MEMBER)
+    login(beheerder)
+    for user in (theirs, same_weegploeg):
+        assert client.get(reverse("beheer:pga_user_change", args=[user.pk])).status_code == 404
+        response = client.post(reverse("beheer:pga_user_change", args=[user.pk]), {
+            "email": user.email, "full_name": "Overgenomen", "is_active": "on",
+            "roles": [Role.COORDINATOR]})
+        assert response.status_code == 404
+        assert User.objects.get(pk=user.pk).full_name != "Overgenomen"
+        assert roles_of(User.objects.get(pk=user.pk)) == {Role.MEMBER}
+    listing = client.get(reverse("beheer:pga_user_changelist")).content.decode()
+    assert theirs.email not in listing and same_weegploeg.email not in listing
+
+
+def test_partners_and_weegploegen_belong_to_the_installatiebeheerder(client, login, beheerder,
+                                                                     weegploeg):
+    login(beheerder)
+    for name in ("beheer:pga_partner_changelist", "beheer:pga_weegploeg_changelist",
+                 "beheer:pga_partner_add"):
+        assert client.get(reverse(name)).status_code == 403
+    assert client.get(reverse("beheer:pga_weegploeg_change",
+                              args=[weegploeg.pk])).status_code == 403
+
+
+def test_the_installatiebeheerder_makes_the_first_beheerder_of_a_partner(
+    client, login, installatiebeheerder, weegploeg
+):
+    login(installatiebeheerder)
+    response = client.post(reverse("beheer:pga_user_add"), {
+        **NEW_USER, "partner": weegploeg.om.pk, "roles": [Role.ADMIN]})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert roles_of(User.objects.get(email=NEW_USER["email"])) == {Role.ADMIN}
+
+
+def test_createsuperuser_makes_an_installatiebeheerder(db):
+    from django.core.management import call_command
+
+    call_command("createsuperuser", interactive=False, email="installatie@example.nl",
+                 full_name="Installatiebeheer")
+    user = User.objects.get(email="installatie@example.nl")
+    assert user.is_superuser and user.partner is None and not roles_of(user)

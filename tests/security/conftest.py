@@ -62,6 +62,8 @@ from weegploeg.services import (
 
 ROLES = (Role.MELDPUNT, Role.MEMBER, Role.COORDINATOR, Role.ADMIN, Role.AUDITOR)
 SCOPES = ("own", "same", "other")
+# The installatiebeheerder (a superuser without partner or roles): world.user(INSTALLATION, "-").
+INSTALLATION = "installatiebeheerder"
 # The figures for the closing note, counted while the tests run and shown in the terminal
 # summary: name → what was counted (a list of cases or a Counter of examples per form).
 FIGURES: dict = {}
@@ -135,6 +137,8 @@ def build_world() -> World:
         for scope, partner in partners.items()
         for role in ROLES
     }
+    users[(INSTALLATION, "-")] = User.objects.create_superuser(
+        "installatie@security.example", "x", full_name="Installatiebeheerder")
     om_member = UserFactory(partner=a.om, roles=[Role.MEMBER])
     meldpunt = users[(Role.MELDPUNT, "own")]
     coordinator = users[(Role.COORDINATOR, "own")]

@@ -176,6 +176,7 @@ NO_PERSONAL_DATA = {
     "beheer:*": "staff accounts and organisations (writes audited by auditlog)",
     "signals:register": "an empty form",
     "signals:mine": "references, dates and weegploeg of one's own registrations; no names",
+    "signals:receipt": "the reference and receiving weegploeg of one's own registration",
     "signals:attachment_add": "an upload form under the signal's reference",
     "signals:contribute": "an empty form under the signal's reference",
     "signals:withdraw": "an empty form under the signal's reference",

@@ -37,7 +37,7 @@ from pga.admin import beheer_site
 from pga.models import AuditEntry, Role
 from retention.views import SUBJECT_SESSION_KEY
 from tests.criteria.factories import form_data
-from tests.security.conftest import FIGURES, World
+from tests.security.conftest import FIGURES, INSTALLATION, World
 from weegploeg.models import CaseParty, Outcome, Referral
 from weegploeg.services import cast_vote
 
@@ -538,7 +538,7 @@ TARGETS = [
         ],
     ),
     Target(
-        "beheer partner", ("Partner",), (Role.ADMIN, OWN),
+        "beheer partner", ("Partner",), (INSTALLATION, "-"),
         lambda w: [_url("beheer:pga_partner_add")],
         lambda w: {"kind": "gemeente", "name": "Gemeente Nieuwdorp", "code": "nieuwdorp",
                    "weegploeg": str(w.a.pk)},
@@ -551,7 +551,7 @@ TARGETS = [
         ],
     ),
     Target(
-        "beheer weegploeg", ("Weegploeg",), (Role.ADMIN, OWN),
+        "beheer weegploeg", ("Weegploeg",), (INSTALLATION, "-"),
         lambda w: [_url("beheer:pga_weegploeg_add")],
         lambda w: {"name": "Weegploeg Nieuw", "code": "nieuw", "politie": str(w.b.politie.pk),
                    "om": str(w.b.om.pk)},

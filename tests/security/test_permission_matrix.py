@@ -86,6 +86,9 @@ MATRIX = {
     "signals:queue": only({MEMBER, COORDINATOR}),
     "signals:register": only({Role.MELDPUNT, MEMBER, COORDINATOR}),
     "signals:mine": only({Role.MELDPUNT, MEMBER, COORDINATOR}),
+    # The receipt of a registration for another weegploeg; without one in the session, on to
+    # the registration form.
+    "signals:receipt": only({Role.MELDPUNT, MEMBER, COORDINATOR}, DONE),
     # -- signals: one signal of weegploeg A, received by the gemeente (own) ------------------
     # The meldpunt of the receiving partner sees and edits its own registration; the
     # weegploeg (member, coordinator of the three partners) sees the dossier. Admin and
@@ -167,7 +170,8 @@ MATRIX = {
     "retention:run": only({Role.ADMIN, Role.AUDITOR}),
     "retention:rule": only({Role.ADMIN}),
     "retention:hold_create": only({Role.ADMIN}),
-    "retention:hold_end": only({Role.ADMIN}),
+    # A hold on a signal of A: the admins of A's partners; another weegploeg's admin gets 404.
+    "retention:hold_end": only({Role.ADMIN}, WEEGPLOEG_A),
     # The coordinator's lists are filtered to their own weegploegen.
     "retention:notifications": only({COORDINATOR}),
     "retention:stale": only({COORDINATOR}),
@@ -200,10 +204,19 @@ BEHEER_EXCEPTIONS = {
     "beheer/logout/": only({Role.ADMIN}, NOT_ALLOWED),
     # Autocomplete answers only a request naming an admin-registered field.
     "beheer/autocomplete/": only({Role.ADMIN}, FORBIDDEN),
-    # Partners, weegploegen and users carry history: never deleted, also not by the admin.
-    "beheer/pga/partner/<path:object_id>/delete/": only({Role.ADMIN}, FORBIDDEN),
-    "beheer/pga/weegploeg/<path:object_id>/delete/": only({Role.ADMIN}, FORBIDDEN),
-    "beheer/pga/user/<path:object_id>/delete/": only({Role.ADMIN}, FORBIDDEN),
+    # Partners and weegploegen belong to the installatiebeheerder (a superuser, outside this
+    # matrix of partner roles): a partner's functioneel beheerder is refused like any role.
+    **{f"beheer/pga/{model}/{path}": everyone(FORBIDDEN)
+       for model in ("partner", "weegploeg")
+       for path in ("", "add/", "<path:object_id>/history/", "<path:object_id>/delete/",
+                    "<path:object_id>/change/")},
+    # Users: a functioneel beheerder manages those of their own partner (the member of A's
+    # gemeente tried here); another partner's user does not exist for them. Users carry
+    # history: never deleted.
+    "beheer/pga/user/<path:object_id>/change/": only({Role.ADMIN}, OWN_PARTNER),
+    "beheer/pga/user/<path:object_id>/history/": only({Role.ADMIN}, OWN_PARTNER),
+    "beheer/pga/user/<path:object_id>/delete/": only({Role.ADMIN},
+                                                     (FORBIDDEN, NOT_FOUND, NOT_FOUND)),
     # "View on site": none of the models has a page outside the admin.
     "beheer/r/<path:content_type_id>/<path:object_id>/": only({Role.ADMIN}, NOT_FOUND),
     # The redirect from an object's bare URL to its change page.

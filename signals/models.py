@@ -70,7 +70,7 @@ OPEN_STATUSES = (
 
 class PersonQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """The one scope of persons: the person index is per weegploeg (docs/adr/0005), so a
+        """The one scope of persons: the person index is per weegploeg (docs/adr/0006), so a
         user reads the persons of the weegploegen their partner takes part in, and nothing
         of any other weegploeg's index. Which signals (and so which details) a role may see
         is decided per signal by `pga.authz`."""

@@ -1,4 +1,4 @@
-"""The person index per weegploeg (docs/adr/0005): every person row belongs to one weegploeg.
+"""The person index per weegploeg (docs/adr/0006): every person row belongs to one weegploeg.
 
 Existing rows get the weegploeg of their signals. A row whose signals lie in several
 weegploegen (the old national index linked them) is split: the first weegploeg keeps the

@@ -1,4 +1,4 @@
-"""The person index per weegploeg (docs/adr/0005), second step: every person now has its
+"""The person index per weegploeg (docs/adr/0006), second step: every person now has its
 weegploeg (0006), so the column is required and the matching indexes lead with it. A
 migration of its own: PostgreSQL does not alter a table with the data changes of 0006 still
 pending in the same transaction."""

@@ -7,23 +7,26 @@ class CriteriaConfig(AppConfig):
     verbose_name = _("Referentiekader en weging")
 
     def ready(self):
-        from auditlog.registry import auditlog
-
         from criteria import models
         from criteria.services import page_rows, signal_page_context
+        from pga import audit
         from signals import sections
 
         sections.register(
             "criteria/_signal_assessments.html", signal_page_context, page_rows
         )
 
-        for model in (
-            models.Framework,
-            models.Criterion,
-            models.ScaleValue,
-            models.Indicator,
-            models.Assessment,
-            models.Judgement,
-            models.IndicatorObservation,
-        ):
-            auditlog.register(model)
+        # What each audit entry keeps of the values: docs/adr/0005 (`pga.audit.register`).
+        # The framework is published text about no one: its values are kept.
+        audit.register(models.Framework,
+                       kept=["status", "notes", "created_at", "published_at", "retired_at"])
+        audit.register(models.Criterion, kept=["title", "description", "guidance_questions"])
+        audit.register(models.ScaleValue, kept=["label"])
+        audit.register(models.Indicator, kept=["title", "description"])
+        audit.register(models.Assessment, kept=["kind", "visibility", "created_at"],
+                       withheld=["conclusion"], weegploeg="signal__weegploeg")
+        audit.register(models.Judgement, withheld=["substantiation", "source"],
+                       weegploeg="assessment__signal__weegploeg")
+        audit.register(models.IndicatorObservation,
+                       withheld=["observed_facts", "protective_factors"],
+                       weegploeg="assessment__signal__weegploeg")

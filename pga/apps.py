@@ -7,12 +7,14 @@ class PgaConfig(AppConfig):
     verbose_name = _("Kern: partners, gebruikers en audit")
 
     def ready(self):
-        from auditlog.registry import auditlog
-
+        from pga import audit
         from pga.models import Partner, RoleGroup, User, Weegploeg
 
-        auditlog.register(Partner)
-        auditlog.register(Weegploeg)
-        auditlog.register(RoleGroup)
+        # What each audit entry keeps of the values: docs/adr/0005 (`pga.audit.register`).
+        audit.register(Partner, kept=["kind", "name", "code"], weegploeg="weegploeg")
+        audit.register(Weegploeg, kept=["name", "code"], weegploeg="pk")
+        audit.register(RoleGroup, kept=["role"])
+        # Staff, not data subjects: who works here is what the log must be able to show.
         # Password hashes and login times are not worth keeping in the log.
-        auditlog.register(User, exclude_fields=["password", "last_login"], m2m_fields={"groups"})
+        audit.register(User, kept=["email", "full_name", "date_joined"],
+                       excluded=["password", "last_login"], m2m_fields={"groups"})

@@ -2,18 +2,149 @@
 
 Writes of registered models are logged by django-auditlog; reads of personal data are
 logged here, explicitly, by `record_access`. Every entry carries the acting user, their
-partner and the processing activity ("Logboek Dataverwerkingen"); see `pga.models.AuditEntry`.
+partner, the processing activity ("Logboek Dataverwerkingen") and the weegploeg the object
+belongs to; see `pga.models.AuditEntry`.
+
+The log records the processing, not the personal values (docs/adr/0005): each app registers
+its models with `register`, naming the fields whose values may be kept; of every other field
+with a value that can be personal or free text, the entry says that it changed, never what
+to (`WITHHELD`).
 """
 
 import contextlib
 import contextvars
+import dataclasses
 
 from auditlog.context import auditlog_value, set_actor
 from auditlog.middleware import AuditlogMiddleware
+from auditlog.registry import auditlog
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.db import models
 
-from pga.models import HOLDS_VALUES, AuditEntry, ProcessingActivity
+from pga.models import AuditEntry, ProcessingActivity
+
+# What an audit entry holds instead of the old and new value of a withheld field.
+WITHHELD = "[niet vastgelegd]"
+
+# Fields whose values may be personal data or free text: each one of an audited model is
+# declared kept (its values are not personal) or withheld (or excluded from the log).
+VALUE_FIELDS = (models.CharField, models.TextField, models.DateField, models.JSONField,
+                models.FileField, ArrayField)
+
+
+@dataclasses.dataclass(frozen=True)
+class AuditDeclaration:
+    kept: frozenset
+    withheld: frozenset
+    excluded: frozenset
+    weegploeg: tuple
+
+
+_declarations: dict[type, AuditDeclaration] = {}
+
+
+def withhold(value) -> str:
+    """django-auditlog's mask for the withheld fields: nothing of the value remains (its own
+    mask keeps half of it)."""
+    return WITHHELD
+
+
+def register(model, *, kept=(), withheld=(), excluded=(), weegploeg=(), m2m_fields=None):
+    """Register `model` with django-auditlog under the rule that the log records the
+    processing, not the personal values (DESIGN §4 audit; docs/adr/0005).
+
+    - `kept`: fields whose values the log keeps, because they are not personal and not free
+      text (a status, a date of the process, an organisation's name);
+    - `withheld`: fields with personal data or free text: the entry names the field when it
+      changes, its values are `WITHHELD`;
+    - `excluded`: fields not logged at all (bookkeeping, password hashes);
+    - `weegploeg`: the path(s) from the model to its weegploeg, as ORM lookups (the first
+      that gives one wins), so each entry says which weegploeg's data it concerns.
+
+    Every value field (`VALUE_FIELDS`) not declared kept is withheld, so a field added later
+    leaks nothing; `undeclared_value_fields` (and its test) asks for the declaration."""
+    kept, withheld, excluded = frozenset(kept), frozenset(withheld), frozenset(excluded)
+    value_fields = {f.name for f in model._meta.concrete_fields if isinstance(f, VALUE_FIELDS)}
+    masked = sorted((value_fields - kept - excluded) | withheld)
+    auditlog.register(model, exclude_fields=sorted(excluded), mask_fields=masked,
+                      mask_callable="pga.audit.withhold", m2m_fields=m2m_fields)
+    if isinstance(weegploeg, str):
+        weegploeg = (weegploeg,)
+    _declarations[model] = AuditDeclaration(kept, withheld, excluded, tuple(weegploeg))
+
+
+def declaration(model) -> AuditDeclaration | None:
+    return _declarations.get(model)
+
+
+def undeclared_value_fields(model) -> set[str]:
+    """Value fields of an audited model that its registration does not declare kept,
+    withheld or excluded (all of them when it was not registered through `register`)."""
+    decl = _declarations.get(model) or AuditDeclaration(frozenset(), frozenset(), frozenset(), ())
+    declared = decl.kept | decl.withheld | decl.excluded
+    return {f.name for f in model._meta.concrete_fields
+            if isinstance(f, VALUE_FIELDS) and f.name not in declared}
+
+
+def _walk(instance, path: str):
+    """Follow a forward lookup path on an instance; (True, value) when it could be followed
+    in memory (the related objects loaded or loadable one by one), else (False, None)."""
+    obj = instance
+    steps = path.split("__")
+    for n, step in enumerate(steps):
+        try:
+            field = obj._meta.get_field(step) if step != "pk" else obj._meta.pk
+        except FieldDoesNotExist:
+            return False, None
+        if field.is_relation and not (field.many_to_one or field.one_to_one) \
+                or field.is_relation and not field.concrete:
+            return False, None
+        if n == len(steps) - 1:
+            return True, getattr(obj, field.attname)
+        try:
+            obj = getattr(obj, field.name)
+        except ObjectDoesNotExist:
+            return True, None
+        if obj is None:
+            return True, None
+    return True, None
+
+
+def weegploeg_of(instance) -> int | None:
+    """The id of the weegploeg `instance` belongs to, by its model's declared path; None for
+    objects of no weegploeg (partners, users, the framework)."""
+    decl = _declarations.get(type(instance)._meta.concrete_model)
+    if decl is None or instance.pk is None:
+        return None
+    for path in decl.weegploeg:
+        followed, value = _walk(instance, path)
+        if not followed:
+            value = weegploeg_ids(type(instance), [instance.pk], paths=[path]).get(instance.pk)
+        if value is not None:
+            return value
+    return None
+
+
+def weegploeg_ids(model, pks, *, paths=None) -> dict:
+    """{pk: weegploeg id} for objects of `model` still in the database, one query per
+    declared path (the purge asks this for a whole batch before it deletes)."""
+    decl = _declarations.get(model._meta.concrete_model)
+    found: dict = {}
+    pks = [pk for pk in pks if pk is not None]
+    if decl is None or not pks:
+        return found
+    for path in paths or decl.weegploeg:
+        missing = [pk for pk in pks if pk not in found]
+        if not missing:
+            break
+        rows = (model._default_manager.filter(pk__in=missing)
+                .exclude(**{f"{path}__isnull": True}).values_list("pk", path))
+        for pk, weegploeg_id in rows:
+            found.setdefault(pk, weegploeg_id)
+    return found
 
 _purpose = contextvars.ContextVar("audit_purpose", default=None)
 _actor = contextvars.ContextVar("audit_actor", default=None)
@@ -128,6 +259,7 @@ def record_access(user, obj=None, *, model=None, purpose=None, detail=None) -> A
     it is (name what was done, e.g. {"zoekopdracht": "persoonsnaam"}, never the query)."""
     model = model or type(obj)
     return AuditEntry.objects.create(
+        weegploeg_id=weegploeg_of(obj) if obj is not None else None,
         content_type=ContentType.objects.get_for_model(model),
         object_pk=str(obj.pk) if obj is not None else "",
         object_id=obj.pk if obj is not None and isinstance(obj.pk, int) else None,
@@ -146,21 +278,6 @@ def _current_remote_addr():
         return auditlog_value.get().get("remote_addr")
     except LookupError:
         return None
-
-
-
-
-def query_fingerprint(text: str) -> str:
-    """A keyed hash of a search query: the audit log can show that a given name was searched
-    (the auditor hashes the name to compare) without spreading the name itself."""
-    import hashlib
-    import hmac
-
-    normalised = " ".join(text.casefold().split())
-    return hmac.new(settings.SECRET_KEY.encode(), normalised.encode(), hashlib.sha256).hexdigest()
-
-
-SCRUBBED = "[verwijderd]"
 
 
 def write_entries(rows) -> None:
@@ -189,54 +306,6 @@ def write_entries(rows) -> None:
             for name, field in adapt.items():
                 values[name] = field.get_db_prep_save(values[name], connection)
             copy.write_row([values[f.attname] for f in fields])
-
-
-def scrub_personal_values(model, object_pks) -> int:
-    """Retention (DESIGN.md §3 rule 8): remove the personal values from the audit entries of
-    deleted objects, keeping who did what when — actor, partner, time, action, object type
-    and id, purpose, and the *names* of the changed fields. The only sanctioned change to
-    audit entries. Returns the number of entries scrubbed."""
-    return scrub_personal_values_of({model: object_pks})
-
-
-def scrub_personal_values_of(pks_by_model) -> int:
-    """`scrub_personal_values` for the deleted objects of several models at once
-    ({model: pks}), as the purge of a batch of signals needs: one UPDATE per model, each an
-    index scan on (content_type_id, object_pk) (`audit_object_idx`). Entries that hold no
-    values (most: the reads) are left as they are, not rewritten. Returns the number of
-    entries scrubbed."""
-    from django.db import connection, transaction
-
-    targets = [(ContentType.objects.get_for_model(model).pk, [str(pk) for pk in pks])
-               for model, pks in pks_by_model.items() if pks]
-    if not targets:
-        return 0
-    # Only entries that hold values (`HOLDS_VALUES`): the reads are left as they are.
-    values = AuditEntry.objects.filter(HOLDS_VALUES).query
-    holds_values, holds_values_params = values.get_compiler(connection=connection).compile(
-        values.where)
-    scrubbed = 0
-    with transaction.atomic(), connection.cursor() as cursor:
-        # The append-only trigger lets these UPDATEs through, and only if every hashed
-        # (non-personal) field stays as it was.
-        cursor.execute("SELECT set_config('pga.audit_scrub', 'on', true)")
-        for content_type_id, pks in targets:
-            cursor.execute(
-                f"""
-                UPDATE pga_auditentry
-                   SET changes = CASE WHEN changes IS NULL THEN NULL ELSE (
-                           SELECT jsonb_object_agg(key, jsonb_build_array(%s, %s))
-                             FROM jsonb_object_keys(changes::jsonb) AS key) END,
-                       changes_text = '',
-                       serialized_data = NULL,
-                       additional_data = NULL
-                 WHERE content_type_id = %s AND object_pk = ANY(%s) AND {holds_values}
-                """,  # noqa: S608 - the condition compiled by the ORM, values as parameters
-                [SCRUBBED, SCRUBBED, content_type_id, pks, *holds_values_params],
-            )
-            scrubbed += cursor.rowcount
-        cursor.execute("SELECT set_config('pga.audit_scrub', 'off', true)")
-    return scrubbed
 
 
 def verify_audit_chain(using="default"):

@@ -2,7 +2,7 @@
 
 import functools
 
-from auditlog.models import AbstractLogEntry
+from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Group, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -247,18 +247,36 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name
 
 
-# An audit entry that holds values (changes, text, serialized object or details): what the
-# retention scrub empties.
-HOLDS_VALUES = (Q(changes__isnull=False) | ~Q(changes_text="")
-                | Q(serialized_data__isnull=False) | Q(additional_data__isnull=False))
+class AuditEntryManager(LogEntryManager):
+    """django-auditlog's manager, writing with each entry the weegploeg of the logged object
+    (`pga.audit.weegploeg_of`, by the path its app declared when registering it)."""
+
+    def log_create(self, instance, force_log: bool = False, **kwargs):
+        if kwargs.get("changes") is not None or force_log:
+            from pga.audit import weegploeg_of
+
+            kwargs.setdefault("weegploeg_id", weegploeg_of(instance))
+        return super().log_create(instance, force_log=force_log, **kwargs)
+
+    def log_m2m_changes(self, changed_queryset, instance, operation, field_name, **kwargs):
+        if changed_queryset:
+            from pga.audit import weegploeg_of
+
+            kwargs.setdefault("weegploeg_id", weegploeg_of(instance))
+        return super().log_m2m_changes(changed_queryset, instance, operation, field_name,
+                                       **kwargs)
 
 
 class AuditEntry(AbstractLogEntry):
-    """The audit log (django-auditlog's entry plus the partner and the purpose).
+    """The audit log (django-auditlog's entry plus the partner, the purpose and the
+    weegploeg).
 
     Every create, update and delete of a registered model, and every read of personal data
-    (action ACCESS, written by `pga.audit.record_access`), with the acting user, their partner
-    and the processing activity it served ("Logboek Dataverwerkingen").
+    (action ACCESS, written by `pga.audit.record_access`), with the acting user, their partner,
+    the processing activity it served ("Logboek Dataverwerkingen") and the weegploeg whose
+    data it concerns. Values of personal or free-text fields are never stored
+    (`pga.audit.register`), so no entry ever needs changing: PostgreSQL refuses every UPDATE
+    and DELETE (docs/adr/0005).
     """
 
     # django-auditlog's fields, less the indexes that duplicate the composite ones below:
@@ -296,12 +314,26 @@ class AuditEntry(AbstractLogEntry):
     purpose = models.CharField(
         _("verwerkingsactiviteit"), max_length=30, choices=ProcessingActivity.choices
     )
-    # The hash chain (set by the database trigger on insert; see migration 0003 and
+    # The weegploeg whose data the entry concerns, set when it is written (None for partners,
+    # users, the framework). PROTECT: a weegploeg with entries is never deleted (the log
+    # cannot be updated to forget it).
+    weegploeg = models.ForeignKey(
+        Weegploeg,
+        verbose_name=_("weegploeg"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    # The hash chain (set by the database trigger on insert; see migrations 0003 and 0011 and
     # `pga.audit.verify_audit_chain`): each entry's hash covers the previous entry's hash and
-    # its own non-personal fields, so scrubbing personal values keeps the chain intact.
+    # every column of its own.
     chain_seq = models.BigIntegerField(null=True, unique=True, editable=False)
     prev_hash = models.CharField(max_length=64, blank=True, editable=False)
     entry_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = AuditEntryManager()
 
     class Meta(AbstractLogEntry.Meta):
         verbose_name = _("auditregel")
@@ -310,9 +342,8 @@ class AuditEntry(AbstractLogEntry):
             models.Index(fields=["content_type", "object_pk"], name="audit_object_idx"),
             models.Index(fields=["actor", "timestamp"], name="audit_actor_time_idx"),
             models.Index(fields=["cid"], name="audit_cid_idx"),
-            # No index may involve the columns the retention scrub empties (HOLDS_VALUES),
-            # not even in a partial index's condition: the scrub then rewrites its entries in
-            # place (HOT, migration 0004) instead of adding a version to every index.
+            # The auditor's scope: the entries of their weegploegen, newest first.
+            models.Index(fields=["weegploeg", "timestamp"], name="audit_weegploeg_time_idx"),
         ]
 
     def save(self, *args, **kwargs):

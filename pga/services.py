@@ -51,3 +51,31 @@ class RuleViolation(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+def clear_expired_login_data(now=None) -> dict[str, int]:
+    """Nightly clean-up of what logging in leaves behind (issue 15; DESIGN §3 rule 8: nothing
+    kept longer than needed): expired sessions (Django's `clear_expired`) and django-axes'
+    records — access logs, failure logs and failed attempts — older than LOGIN_RECORDS_DAYS.
+    An attempt that still locks an account is kept: the lock-out does not expire by itself
+    (the functioneel beheerder lifts it). Returns the counts removed."""
+    import datetime
+    from importlib import import_module
+
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    expired_sessions = Session.objects.filter(expire_date__lt=now).count()
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+    cutoff = now - datetime.timedelta(days=settings.LOGIN_RECORDS_DAYS)
+    with transaction.atomic():
+        logs, _ = AccessLog.objects.filter(attempt_time__lt=cutoff).delete()
+        failures, _ = AccessFailureLog.objects.filter(attempt_time__lt=cutoff).delete()
+        attempts, _ = AccessAttempt.objects.filter(
+            attempt_time__lt=cutoff, failures_since_start__lt=settings.AXES_FAILURE_LIMIT
+        ).delete()
+    return {"sessions": expired_sessions, "access_logs": logs, "failure_logs": failures,
+            "attempts": attempts}

@@ -44,6 +44,9 @@ RETENTION_MIN_AGE_DAYS = env.int("RETENTION_MIN_AGE_DAYS", default=30)
 RETENTION_MAX_PER_RUN = env.int("RETENTION_MAX_PER_RUN", default=1000)
 # Signals in the queue longer than this without a decision are flagged to coordinators.
 STALE_SIGNAL_DAYS = env.int("STALE_SIGNAL_DAYS", default=90)
+# Login records (django-axes' attempts and logs) older than this are deleted nightly, except
+# an attempt that still locks an account (pga.services.clear_expired_login_data).
+LOGIN_RECORDS_DAYS = env.int("LOGIN_RECORDS_DAYS", default=30)
 
 # -- database ----------------------------------------------------------------------------
 if not DATABASE_URL:
@@ -283,6 +286,10 @@ CELERY_BEAT_SCHEDULE = {
     "notification-recheck-reminders": {
         "task": "retention.tasks.send_notification_recheck_reminders",
         "schedule": crontab(hour=7, minute=15),
+    },
+    "clear-expired-sessions-and-login-records": {
+        "task": "pga.tasks.clear_expired_login_data",
+        "schedule": crontab(hour=3, minute=30),
     },
 }
 

@@ -7,8 +7,7 @@ class RetentionConfig(AppConfig):
     verbose_name = _("Bewaartermijnen en rechten van betrokkenen")
 
     def ready(self):
-        from auditlog.registry import auditlog
-
+        from pga import audit
         from retention import models
         from retention.page import page_rows, signal_page_context
         from retention.services import start_clock
@@ -20,12 +19,39 @@ class RetentionConfig(AppConfig):
             "retention/_signal_retention.html", signal_page_context, page_rows
         )
 
-        auditlog.register(models.RetentionRule)
-        auditlog.register(models.LegalHold)
-        auditlog.register(models.PurgeRun)
-        auditlog.register(models.PurgeFailure)
-        # The list of files still to remove is bookkeeping of the purge, not a change
-        # worth an entry each time it empties.
-        auditlog.register(models.DeletedSignal, exclude_fields=["pending_files"])
-        auditlog.register(models.Notification, exclude_fields=["recheck_reminder_sent_on"])
-        auditlog.register(models.SubjectRequest)
+        # What each audit entry keeps of the values: docs/adr/0005 (`pga.audit.register`).
+        audit.register(models.RetentionRule,
+                       kept=["basis", "unit", "anchor", "legal_source", "updated_at",
+                             "recomputed_at"])
+        audit.register(
+            models.LegalHold,
+            kept=["until", "placed_at", "ended_at"],
+            withheld=["reason", "end_reason"],
+            weegploeg=["signal__weegploeg", "person__municipality__weegploeg",
+                       "person__signals__weegploeg"],
+        )
+        audit.register(models.PurgeRun, kept=["trigger", "started_at", "finished_at"])
+        audit.register(models.PurgeFailure, kept=["reference", "error", "at"])
+        # The tombstone holds no personal data. The list of files still to remove is
+        # bookkeeping of the purge, not a change worth an entry each time it empties.
+        audit.register(
+            models.DeletedSignal,
+            kept=["reference", "received_on", "registered_on", "decided_on", "withdrawn_on",
+                  "outcome", "status", "phenomenon", "source_category", "deletion_due",
+                  "deleted_at"],
+            excluded=["pending_files"],
+            weegploeg="weegploeg",
+        )
+        audit.register(
+            models.Notification,
+            kept=["status", "notified_on", "method", "ground", "recheck_on", "recorded_at"],
+            withheld=["notified_by", "ground_detail"],
+            excluded=["recheck_reminder_sent_on"],
+            weegploeg="decision__item__session__weegploeg",
+        )
+        audit.register(
+            models.SubjectRequest,
+            kept=["kind", "case_number", "received_on", "status", "handled_on", "created_at"],
+            withheld=["request_text", "handling"],
+            weegploeg=["person__municipality__weegploeg", "person__signals__weegploeg"],
+        )

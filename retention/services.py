@@ -16,9 +16,9 @@
   functioneel beheerder.
 - **The purge** deletes, in batches of signals and one transaction per batch
   (`purge_signals`), each signal and everything personal attached to it, leaves a tombstone
-  (`DeletedSignal`), logs each deletion without values, and scrubs the personal values from
-  the audit entries of every deleted object (`pga.audit.scrub_personal_values_of`), keeping
-  who did what when. A batch that fails is redone signal by signal, so one bad signal is
+  (`DeletedSignal`) and logs each deletion without values; the audit log never held the
+  personal values (`pga.audit.register`), so it keeps who did what when and nothing to
+  erase. A batch that fails is redone signal by signal, so one bad signal is
   recorded and the others go. Files go after the commit; a run killed before that leaves
   their names on the tombstones for the next run.
   Nothing is purged under a legal hold, or sooner than RETENTION_MIN_AGE_DAYS after its
@@ -46,13 +46,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pga.audit import (
-    SCRUBBED,
-    current_actor,
-    processing,
-    scrub_personal_values_of,
-    write_entries,
-)
+from pga.audit import current_actor, processing, weegploeg_ids, weegploeg_of, write_entries
 from pga.authz import has_role, visible_signals, weegploegen_of
 from pga.models import AuditEntry, ProcessingActivity, Role
 from pga.services import RuleViolation
@@ -73,6 +67,9 @@ from signals.models import OPEN_STATUSES, Person, Signal, SignalStatus
 from weegploeg.models import AgendaItem, Decision, SessionExport
 
 logger = logging.getLogger(__name__)
+
+# What an anonymised AVG request holds instead of its texts.
+ANONYMISED = "[verwijderd]"
 
 CLOSED_STATUSES = (SignalStatus.DECIDED, SignalStatus.WITHDRAWN)
 
@@ -483,9 +480,9 @@ def purge_signals(signal_ids, *, run_id: int | None = None,
     and their motivations, decisions and their texts, decision records, information
     requests, notification, ended holds, the timeline, transfers, permission rows, the
     session exports that hold their records, and each person of whom no other signal
-    remains (their AVG requests stay, anonymised). Leaves a tombstone per signal, logs each
-    deletion, and scrubs the personal values from the audit entries of every deleted object.
-    Files are removed after the commit.
+    remains (their AVG requests stay, anonymised). Leaves a tombstone per signal and logs
+    each deletion (without values, with the weegploeg of each deleted object). Files are
+    removed after the commit.
 
     Set-based: the statements serve the whole batch, so their number does not grow with
     it. Returns the tombstones; a signal already gone, no longer due, under a hold, or
@@ -515,6 +512,8 @@ def purge_signals(signal_ids, *, run_id: int | None = None,
         purged_ids = [signal.pk for signal in signals]
         person_ids = {signal.person_id for signal in signals}
         gone = _Deletion()
+        # A person's weegploeg may be known only through their signals, deleted first.
+        gone.note_weegploegen(Person, person_ids)
         gone.delete(LegalHold.objects.filter(signal__in=signals))  # ended holds
         collector = gone.collect(signals)
         facts = _tombstone_facts(signals, collector.data)
@@ -525,7 +524,7 @@ def purge_signals(signal_ids, *, run_id: int | None = None,
         persons = list(Person.objects.filter(pk__in=person_ids)
                        .filter(~Exists(Signal.objects.filter(person_id=OuterRef("pk")))))
         if persons:
-            gone.scrub[SubjectRequest].extend(_anonymise_requests(persons))
+            _anonymise_requests(persons)
             gone.delete(LegalHold.objects.filter(person__in=persons))
             gone.delete(persons)
         files = gone.files_by_signal(purged_ids)
@@ -534,7 +533,7 @@ def purge_signals(signal_ids, *, run_id: int | None = None,
                           **facts[pk])
             for pk in purged_ids
         ])
-        gone.log_and_scrub(created=tombstones)
+        gone.log(created=tombstones)
         for tombstone in tombstones:
             if tombstone.pending_files:
                 transaction.on_commit(functools.partial(remove_pending_files, tombstone.pk),
@@ -574,17 +573,18 @@ def _tombstone_facts(signals: list[Signal], collected: dict) -> dict[int, dict]:
 
 class _Deletion:
     """What one purge deletes: objects with everything that cascades from them (Django's
-    collector, so a model added later that hangs off a signal is covered too), the stored
-    files to remove after the commit, and the objects whose audit entries are scrubbed.
+    collector, so a model added later that hangs off a signal is covered too) and the stored
+    files to remove after the commit.
 
     Deletions are logged here, one DELETE entry per deleted object of an audited model
-    (purpose "bewaartermijn", no values), in one insert with the CREATE entries of the
-    tombstones — instead of django-auditlog's entry per object with every old value, which
-    would only be scrubbed again, and one insert (and head-row lock) per object."""
+    (purpose "bewaartermijn", no values, the object's weegploeg), in one insert with the
+    CREATE entries of the tombstones — instead of django-auditlog's entry per object, one
+    insert (and head-row lock) each."""
 
     def __init__(self):
         self.deleted: dict[type, list] = defaultdict(list)  # model: [(pk, str)]
-        self.scrub: dict[type, list] = defaultdict(list)
+        # The weegploeg of each deleted object, looked up before the delete: {model: {pk: id}}.
+        self.weegploegen: dict[type, dict] = defaultdict(dict)
         # Storage names by the signal their object names (`signal_id`), None for the others.
         self.files: dict[int | None, list[str]] = defaultdict(list)
 
@@ -599,7 +599,15 @@ class _Deletion:
         if objects:
             self.delete_collected(self.collect(objects))
 
+    def note_weegploegen(self, model, pks) -> None:
+        """Look up (one query per declared path) the weegploeg of objects about to go."""
+        if auditlog.contains(model):
+            known = self.weegploegen[model]
+            known.update(weegploeg_ids(model, [pk for pk in pks if pk not in known]))
+
     def delete_collected(self, collector: Collector) -> None:
+        for model, instances in collector.data.items():
+            self.note_weegploegen(model, [instance.pk for instance in instances])
         for model, instances in collector.data.items():
             file_fields = _file_fields(model)
             for instance in instances:
@@ -627,7 +635,7 @@ class _Deletion:
             for name in names)
         return by_signal
 
-    def log_and_scrub(self, created=()) -> None:
+    def log(self, created=()) -> None:
         actor = current_actor()
 
         common = {"cid": get_cid(), "actor_id": getattr(actor, "pk", None),
@@ -635,31 +643,30 @@ class _Deletion:
                   "partner_id": getattr(actor, "partner_id", None),
                   "purpose": ProcessingActivity.RETENTION}
 
-        def entry(instance_or_model, pk, text, action, changes=None):
+        def entry(instance_or_model, pk, text, action, weegploeg_id, changes=None):
             return {
                 "content_type_id": ContentType.objects.get_for_model(instance_or_model).pk,
                 "object_pk": str(pk), "object_id": pk if isinstance(pk, int) else None,
-                "object_repr": text, "action": action, "changes": changes, **common,
+                "object_repr": text, "action": action, "changes": changes,
+                "weegploeg_id": weegploeg_id, **common,
             }
 
         entries = []
         for model, instances in self.deleted.items():
             if not auditlog.contains(model):
                 continue
-            entries.extend(entry(model, pk, text, AuditEntry.Action.DELETE)
+            weegploegen = self.weegploegen[model]
+            entries.extend(entry(model, pk, text, AuditEntry.Action.DELETE, weegploegen.get(pk))
                            for pk, text in instances)
-            self.scrub[model].extend(pk for pk, _text in instances)
         # What django-auditlog would have written for each created object (the tombstones,
-        # created in one insert without its signals).
+        # created in one insert without its signals): masked as its registration says.
         entries.extend(
             entry(instance, instance.pk, str(instance), AuditEntry.Action.CREATE,
+                  weegploeg_of(instance),
                   model_instance_diff(None, instance,
                                       use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES))
             for instance in created if auditlog.contains(type(instance)))
         write_entries(entries)
-        # Entries are written for audited models only (django-auditlog's, and
-        # `record_access`'s for what the screens show), so only theirs need scrubbing.
-        scrub_personal_values_of(self.scrub)
 
 
 def _file_fields(model) -> list[str]:
@@ -670,16 +677,16 @@ def _has_field(model, attname: str) -> bool:
     return any(f.attname == attname for f in model._meta.concrete_fields)
 
 
-def _anonymise_requests(persons: list[Person]) -> list[int]:
+def _anonymise_requests(persons: list[Person]) -> None:
     """The persons' AVG requests stay as a record that they were made and handled, without
-    their texts and without the link to the person. Returns their pks for the audit scrub."""
+    their texts and without the link to the person (the audit log names the changed fields,
+    never their values)."""
     requests = list(SubjectRequest.objects.select_for_update().filter(person__in=persons))
     for request in requests:
         request.person = None
-        request.request_text = SCRUBBED if request.request_text else ""
-        request.handling = SCRUBBED if request.handling else ""
+        request.request_text = ANONYMISED if request.request_text else ""
+        request.handling = ANONYMISED if request.handling else ""
         request.save()
-    return [request.pk for request in requests]
 
 
 def remove_pending_files(tombstone_id: int) -> int:

@@ -2,8 +2,8 @@
 rectification and erasure requests with their handling (art. 16, 17).
 
 - The functioneel beheerder or the functionaris gegevensbescherming finds the person. The
-  search states its purpose and the request's case number, and is audited with a keyed
-  fingerprint of the query, never the query itself (as `signals.views.queue` does).
+  search states its purpose and the request's case number, and is audited with the kind of
+  search, never the query nor a hash of it (as `signals.views.queue` does).
 - Partner isolation (DESIGN.md §4) holds here too: the officer of a partner sees the persons
   with a signal in the weegploegen that partner takes part in, and of them only those
   signals; any other person does not exist for them (404).
@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from criteria.models import Assessment, AssessmentKind
-from pga.audit import processing, query_fingerprint, record_access
+from pga.audit import processing, record_access
 from pga.authz import has_role, weegploegen_of
 from pga.models import AuditEntry, ProcessingActivity, Role
 from pga.services import RuleViolation
@@ -79,8 +79,9 @@ def persons_in_scope(user):
 def search_persons(user, *, purpose: str, case_number: str, bsn: str = "", name: str = "",
                    date_of_birth: datetime.date | None = None):
     """Find a person by BSN, or by name (with date of birth, if known). The search itself
-    is an audited processing: its purpose, the case number and a fingerprint of the query
-    are logged, the query is not."""
+    is an audited processing: its purpose, the case number and the kind of search are
+    logged; the query is not, nor anything derived from it (a keyed hash of a BSN can be
+    reversed by trying all BSNs, and the log outlives the persons it could point to)."""
     _require_rights_role(user)
     case_number = (case_number or "").strip()
     if purpose not in AccessPurpose.values:
@@ -90,19 +91,18 @@ def search_persons(user, *, purpose: str, case_number: str, bsn: str = "", name:
     bsn, name = (bsn or "").strip(), (name or "").strip()
     persons = persons_in_scope(user)
     if bsn:
-        persons, kind, query = persons.filter(bsn=bsn), "bsn", bsn
+        persons, kind = persons.filter(bsn=bsn), "bsn"
     elif name:
         key = normalise_name(name)
         persons = persons.filter(Q(normalised_name__contains=key) | Q(label__iexact=name))
-        kind, query = "naam", key
+        kind = "naam"
         if date_of_birth:
             persons = persons.filter(date_of_birth=date_of_birth)
-            kind, query = "naam en geboortedatum", f"{key} {date_of_birth.isoformat()}"
+            kind = "naam en geboortedatum"
     else:
         raise RuleViolation(_("Zoek op BSN of op naam."), field="name")
     record_access(user, model=Person, purpose=ProcessingActivity.SUBJECT_RIGHTS, detail={
-        "zoekopdracht": kind, "vingerafdruk": query_fingerprint(query), "doel": purpose,
-        "kenmerk": case_number,
+        "zoekopdracht": kind, "doel": purpose, "kenmerk": case_number,
     })
     in_scope = Q(signals__weegploeg__in=weegploegen_of(user))
     return persons.annotate(signal_count=Count("signals", filter=in_scope)).order_by(
@@ -175,7 +175,7 @@ def _objects_of(person: Person, signal_ids: list[int]) -> dict:
 def access_log(person: Person, signal_ids: list[int]):
     """Who processed this person's data when: every audit entry (read, creation, change)
     of the person, their signals and what hangs off them. Searches that found the person
-    are not linked to them (the query is only fingerprinted) and are not listed."""
+    are not linked to them (the query is not logged) and are not listed."""
     condition = Q()
     for model, pks in _objects_of(person, signal_ids).items():
         if pks:

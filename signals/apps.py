@@ -7,13 +7,43 @@ class SignalsConfig(AppConfig):
     verbose_name = _("Signalen")
 
     def ready(self):
-        from auditlog.registry import auditlog
-
+        from pga import audit
         from signals import models
 
-        auditlog.register(models.Person, exclude_fields=["normalised_name"])
-        auditlog.register(models.Signal)
-        auditlog.register(models.Attachment)
-        auditlog.register(models.Contribution)
-        auditlog.register(models.Transfer)
-        auditlog.register(models.MatchNotice)
+        # What each audit entry keeps of the values: docs/adr/0005 (`pga.audit.register`).
+        # A person belongs to one weegploeg (docs/adr/0006).
+        audit.register(
+            models.Person,
+            kept=["created_at", "updated_at"],
+            withheld=["label", "first_names", "surname_prefix", "surname", "date_of_birth",
+                      "bsn", "address", "postcode"],
+            excluded=["normalised_name"],
+            weegploeg="weegploeg",
+        )
+        audit.register(
+            models.Signal,
+            kept=["reference", "received_on", "registered_at", "source_category",
+                  "source_sector", "phenomenon", "status", "withdrawn_at", "retention_basis",
+                  "retention_started_on", "deletion_due", "updated_at"],
+            withheld=["reporter_name", "reporter_organisation", "reporter_contact",
+                      "description", "behaviour_from", "behaviour_to", "withdrawal_reason"],
+            weegploeg="weegploeg",
+        )
+        audit.register(
+            models.Attachment,
+            kept=["content_type", "sha256", "uploaded_at"],
+            withheld=["file", "original_name"],
+            weegploeg="signal__weegploeg",
+        )
+        audit.register(
+            models.Contribution,
+            kept=["visibility", "created_at"],
+            withheld=["source", "information_date", "content"],
+            weegploeg="signal__weegploeg",
+        )
+        # A transfer belongs to the weegploeg that sent the dossier.
+        audit.register(models.Transfer, kept=["reference", "transferred_at"],
+                       withheld=["reason"], weegploeg="from_weegploeg")
+        # A notice of a match with another weegploeg: references only, no values withheld.
+        audit.register(models.MatchNotice, kept=["contact_role", "created_at"],
+                       weegploeg="signal__weegploeg")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pga import nested
-from pga.audit import query_fingerprint, record_access
+from pga.audit import record_access
 from pga.authz import can, get_visible_signal, require_role, visible_signals
 from pga.models import ProcessingActivity, Role
 from pga.paging import OnePassPaginator
@@ -163,9 +163,8 @@ def queue(request):
         )
     if filters.get("q"):
         # Searching persons is itself a processing of personal data: logged with its
-        # purpose and a keyed fingerprint of the query, never the query in clear text.
-        detail = {"zoekopdracht": "referentie of naam",
-                  "vingerafdruk": query_fingerprint(filters["q"])}
+        # purpose, never the query nor a hash of it (docs/adr/0005).
+        detail = {"zoekopdracht": "referentie of naam"}
     else:
         # The queue lists names: a read of personal data too, logged with the page shown.
         detail = {"weergave": "wachtrij", "pagina": page.number}

@@ -7,8 +7,7 @@ class WeegploegConfig(AppConfig):
     verbose_name = _("Weegploegoverleg en besluiten")
 
     def ready(self):
-        from auditlog.registry import auditlog
-
+        from pga import audit
         from signals import sections
         from weegploeg import models
         from weegploeg.services import page_rows, signal_page_context
@@ -17,10 +16,36 @@ class WeegploegConfig(AppConfig):
             "weegploeg/_signal_decisions.html", signal_page_context, page_rows
         )
 
-        auditlog.register(models.Session, m2m_fields={"attendees"})
-        auditlog.register(models.AgendaItem)
-        auditlog.register(models.Vote)
-        auditlog.register(models.Decision)
-        auditlog.register(models.DecisionRecord)
-        auditlog.register(models.InformationRequest)
-        auditlog.register(models.SessionExport)
+        # What each audit entry keeps of the values: docs/adr/0005 (`pga.audit.register`).
+        audit.register(
+            models.Session,
+            kept=["starts_at", "status", "agenda_published_at", "closed_at"],
+            withheld=["location"],
+            weegploeg="weegploeg",
+            m2m_fields={"attendees"},
+        )
+        audit.register(
+            models.AgendaItem,
+            kept=["status", "invited_parties", "referral", "follow_up_on"],
+            withheld=["joint_reasoning", "other_party"],
+            weegploeg="session__weegploeg",
+        )
+        audit.register(models.Vote, kept=["outcome", "cast_at"], withheld=["motivation"],
+                       weegploeg="item__session__weegploeg")
+        audit.register(
+            models.Decision,
+            kept=["outcome", "invited_parties", "referral", "follow_up_on", "taken_at"],
+            withheld=["reasoning", "other_party", "correction_reason"],
+            weegploeg="item__session__weegploeg",
+        )
+        audit.register(models.DecisionRecord, kept=["file", "sha256", "created_at"],
+                       weegploeg="decision__item__session__weegploeg")
+        audit.register(
+            models.InformationRequest,
+            kept=["deadline", "created_at", "answered_at", "reminder_sent_on",
+                  "overdue_notice_sent_on"],
+            withheld=["question", "external_body"],
+            weegploeg="signal__weegploeg",
+        )
+        audit.register(models.SessionExport, kept=["status", "file", "sha256", "created_at"],
+                       weegploeg="session__weegploeg")

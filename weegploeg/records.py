@@ -41,7 +41,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from criteria.models import Assessment
 from criteria.services import latest_joint_assessment
-from pga.audit import processing
+from pga.audit import current_actor, processing, record_access
 from pga.background import enqueue
 from pga.models import ProcessingActivity
 from pga.services import RuleViolation
@@ -241,12 +241,30 @@ def latest_record(decision: Decision) -> DecisionRecord | None:
     return decision.records.order_by("-version").first()
 
 
+class TamperedRecord(RuleViolation):
+    """A stored decision record whose bytes no longer match the SHA-256 stored with it."""
+
+
 def read_record(record: DecisionRecord) -> bytes:
-    """The stored PDF, checked against the SHA-256 stored with it (rule 6)."""
-    with record.file.open("rb") as handle:
-        content = handle.read()
-    if hashlib.sha256(content).hexdigest() != record.sha256:
-        raise ValueError(f"Besluitverslag {record.pk}: de controlesom klopt niet.")
+    """The stored PDF, checked against the SHA-256 stored with it (rule 6: a record is
+    stored with its hash and never overwritten). A file that is missing or does not match
+    is never served: the refusal is written to the audit log (for the acting user, with the
+    reason) and to the operators' log, and the user gets a Dutch message (TamperedRecord)."""
+    try:
+        with record.file.open("rb") as handle:
+            content = handle.read()
+    except OSError:
+        content = None
+    if content is None or hashlib.sha256(content).hexdigest() != record.sha256:
+        logger.error("Besluitverslag %s: het bestand ontbreekt of de controlesom klopt niet",
+                     record.pk)
+        record_access(current_actor(), record, purpose=ProcessingActivity.DECISION,
+                      detail={"geweigerd": "controlesom van het bestand klopt niet"})
+        raise TamperedRecord(_(
+            "Het opgeslagen besluitverslag (versie %(version)s) is beschadigd of gewijzigd: de "
+            "controlesom klopt niet. Het wordt niet geleverd. Meld dit bij de functioneel "
+            "beheerder; de procesregisseur kan een nieuwe versie laten maken."
+        ) % {"version": record.version})
     return content
 
 

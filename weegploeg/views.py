@@ -289,14 +289,23 @@ def decision_detail(request, pk):
 
 @require_GET
 def record_download(request, pk):
-    """The decision record PDF; the download is audited."""
+    """The decision record PDF, served only when it matches its SHA-256; the download is
+    audited (and so is a refusal)."""
+    from weegploeg.records import read_record
+
     record = get_object_or_404(DecisionRecord, pk=pk)
     _visible_decision(request.user, record.decision_id)
+    try:
+        content = read_record(record)
+    except RuleViolation as error:
+        messages.error(request, error.message)
+        return redirect("weegploeg:decision", pk=record.decision_id)
     record_access(request.user, record, purpose=ProcessingActivity.DECISION)
-    return FileResponse(
-        record.file.open("rb"), as_attachment=True, content_type="application/pdf",
-        filename=f"besluitverslag-{record.decision_id}-v{record.version}.pdf",
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="besluitverslag-{record.decision_id}-v{record.version}.pdf"'
     )
+    return response
 
 
 @require_GET

@@ -1,5 +1,6 @@
-"""The audit log is append-only (PostgreSQL refuses UPDATE and DELETE) and tamper-evident
-(a hash chain over the non-personal fields; `verify_audit_chain` finds the first break)."""
+"""The audit log is append-only (PostgreSQL refuses every UPDATE and DELETE) and
+tamper-evident (a hash chain over every column; `verify_audit_chain` finds the first
+break)."""
 
 import threading
 
@@ -7,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
-from pga.audit import acting_as, scrub_personal_values, verify_audit_chain
+from pga.audit import acting_as, verify_audit_chain
 from pga.models import AuditEntry, Partner
 from tests.factories import PartnerFactory
 
@@ -69,36 +70,47 @@ def test_removed_last_entry_is_found_by_the_chain_check(entries):
     assert verify_audit_chain()[1] == "laatste regel(s) verwijderd"
 
 
-def test_retention_scrub_keeps_the_chain_intact(entries):
-    partner_pks = {e.object_pk for e in entries if e.content_type.model_class() is Partner}
-    scrub_personal_values(Partner, partner_pks)
-    assert "Partner keten" not in str(
-        list(AuditEntry.objects.filter(object_pk__in=partner_pks).values_list("changes"))
-    )
-    assert verify_audit_chain() is None
-
-
-def test_scrub_cannot_change_who_did_what(entries, auditor):
-    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('pga.audit_scrub', 'on', true)")
-        cursor.execute("UPDATE pga_auditentry SET actor_id = %s WHERE id = %s",
-                       [auditor.pk, entries[0].pk])
-
-
-@pytest.mark.parametrize("change", [
-    "changes = '{\"other_field\": [\"a\", \"b\"]}'::jsonb",  # other changed-field names
+# Every column of the entry: what a session with plain rights tries to change.
+EVERY_COLUMN = [
+    "changes = '{\"name\": [\"a\", \"b\"]}'::jsonb",
     "changes = NULL",
+    "changes_text = 'x'",
+    "additional_data = '{\"x\": 1}'::jsonb",
+    "serialized_data = '{\"x\": 1}'::jsonb",
+    "remote_addr = '10.9.8.7'",
+    "remote_port = 1234",
+    "object_repr = 'iets anders'",
+    "object_pk = '999'",
+    "object_id = 999",
+    "actor_email = 'iemand@example.org'",
+    "cid = 'ander-id'",
     "purpose = 'iets anders'",
+    "action = 3",
+    "weegploeg_id = 424242",
     "\"timestamp\" = \"timestamp\" + interval '1 second'",
-])
-def test_scrub_cannot_change_any_hashed_field(entries, change):
-    """The scrub may empty values only: the trigger compares every hashed field (migration
-    0007), the names of the changed fields included."""
+]
+
+
+@pytest.mark.parametrize("change", EVERY_COLUMN)
+@pytest.mark.parametrize("scrub_flag", [False, True])
+def test_postgres_refuses_a_raw_update_of_any_audit_column(entries, change, scrub_flag):
+    """No exception remains, not even with the session flag the retention scrub once used."""
     changed = next(e for e in entries if e.changes)
-    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('pga.audit_scrub', 'on', true)")
+    with pytest.raises(DatabaseError, match="alleen aan te vullen"), transaction.atomic(), \
+            connection.cursor() as cursor:
+        if scrub_flag:
+            cursor.execute("SELECT set_config('pga.audit_scrub', 'on', true)")
         cursor.execute(f"UPDATE pga_auditentry SET {change} WHERE id = %s",  # noqa: S608
                        [changed.pk])
+
+
+@pytest.mark.parametrize("change", EVERY_COLUMN)
+def test_a_change_to_any_column_is_found_by_the_chain_check(entries, change):
+    """The hash covers every column, so even someone who switches the triggers off cannot
+    change a value unnoticed (only rebuild the whole chain: docs/adr/0005)."""
+    changed = next(e for e in entries if e.changes)
+    _tamper(f"UPDATE pga_auditentry SET {change} WHERE id = %s", [changed.pk])  # noqa: S608
+    assert verify_audit_chain() == (changed.chain_seq, "inhoud gewijzigd")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 
-from pga.audit import SCRUBBED
+from pga.audit import WITHHELD, declaration
 from pga.models import AuditEntry
 from retention import services
 from retention.models import DeletedSignal, LegalHold, PurgeFailure, PurgeRun, PurgeTrigger
@@ -159,11 +159,11 @@ def test_a_purge_killed_halfway_through_its_transaction_is_completed_by_the_next
 ):
     calls = []
 
-    def scrub_then_die(pks_by_model):
-        calls.append(pks_by_model)
+    def log_then_die(rows):
+        calls.append(rows)
         raise Killed
 
-    monkeypatch.setattr(services, "scrub_personal_values_of", scrub_then_die)
+    monkeypatch.setattr(services, "write_entries", log_then_die)
     with pytest.raises(Killed):
         purge_due(due_day(decided), synchronous=True)
     assert calls  # it died after the tombstone facts were read and the rows deleted ...
@@ -332,7 +332,7 @@ def test_the_delete_entries_the_purge_writes_carry_no_personal_values(decided):
     person_created = AuditEntry.objects.get(
         content_type=ContentType.objects.get_for_model(Person), object_pk=str(person.pk),
         action=AuditEntry.Action.CREATE)
-    assert person_created.changes["surname"] == [SCRUBBED, SCRUBBED]
+    assert person_created.changes["surname"] == [WITHHELD, WITHHELD]
     assert deletes.filter(content_type__model="vote").count() == 3
     text = " ".join(str(entry.changes) + entry.changes_text for entry in deletes)
     assert person.surname not in text
@@ -374,7 +374,7 @@ def test_a_batch_with_one_signal_on_hold_purges_the_others_and_leaves_that_one(
     assert not Person.objects.filter(pk__in=[signals[0].person_id, signals[2].person_id])
 
 
-def test_a_batch_purge_writes_one_delete_entry_per_deleted_audited_object_and_scrubs_them(
+def test_a_batch_purge_writes_one_delete_entry_per_deleted_object_with_its_weegploeg(
     meldpunt, weegploeg, coordinator, members, django_capture_on_commit_callbacks
 ):
     signals = decided_signals(meldpunt, weegploeg, coordinator, members, 2)
@@ -394,8 +394,11 @@ def test_a_batch_purge_writes_one_delete_entry_per_deleted_audited_object_and_sc
         assert sorted(int(pk) for pk in deletes.values_list("object_pk", flat=True)) == sorted(
             pks), model
         assert set(deletes.values_list("purpose", flat=True)) == {"bewaartermijn"}
+        assert set(deletes.values_list("weegploeg_id", flat=True)) == {weegploeg.pk}, model
+        withheld = declaration(model).withheld
         for entry in entries.exclude(changes=None):
-            assert all(value == [SCRUBBED, SCRUBBED] for value in entry.changes.values())
+            assert all(value == [WITHHELD, WITHHELD] for field, value in entry.changes.items()
+                       if field in withheld)
     # Each tombstone is audited as created, and noted the files of its own signal, which
     # are gone after the commit.
     tombstones = DeletedSignal.objects.filter(purge_run=report.run)

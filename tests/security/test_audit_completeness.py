@@ -129,7 +129,7 @@ ACCESS_CASES = [
     # The edit form shows the whole registration: the description of the behaviour and the
     # reporter's name, organisation and contact details.
     AccessCase("signals:edit", MEMBER_OWN, {"pk": "signal"}, INTAKE, read="signal"),
-    # Searching persons is a processing of its own (logged with a fingerprint of the query).
+    # Searching persons is a processing of its own (logged without the query).
     AccessCase("signals:queue", MEMBER_OWN, {}, INTAKE, searched="signals.Person",
                query={"q": "Jansen"}, case_id="signals:queue (zoeken)"),
     # The queue lists the name of every person in it.

@@ -218,8 +218,7 @@ def test_person_search_is_audited_without_the_query_in_clear_text(
     client.get(reverse("signals:queue"), {"q": "Jansen"})
     entry = AuditEntry.objects.get(action=AuditEntry.Action.ACCESS, actor=members["politie"])
     assert "Jansen" not in str(entry.additional_data)
-    assert entry.additional_data["zoekopdracht"] == "referentie of naam"
-    assert len(entry.additional_data["vingerafdruk"]) == 64
+    assert entry.additional_data == {"zoekopdracht": "referentie of naam"}
 
 
 def test_a_signal_address_that_is_not_a_number_is_not_found(members, signal):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from retention.models import DeletedSignal
 from signals.models import Person, Signal, SignalStatus
-from weegploeg.models import AgendaItem, Decision, InformationRequest, Session
+from weegploeg.models import AgendaItem, Decision, InformationRequest, Session, Vote
 
 _numbers = itertools.count(1)
 
@@ -47,6 +47,12 @@ def decision(signal, outcome, *, on: datetime.date, recorded_by, corrects=None):
         item = AgendaItem.objects.create(session=session, signal=signal, position=1,
                                          round=(item.round + 1) if item else 1,
                                          status="decided")
+        # The database takes a decision only on three equal votes of the core partners.
+        weegploeg = signal.weegploeg
+        for partner_id in (signal.person.municipality_id or weegploeg.gemeenten.first().pk,
+                           weegploeg.politie_id, weegploeg.om_id):
+            Vote.objects.create(item=item, partner_id=partner_id, voter=recorded_by,
+                                outcome=outcome, motivation="Stem.", cast_at=at(on, 10))
     return Decision.objects.create(
         signal=signal, item=item, outcome=outcome, reasoning="Gezamenlijke motivering.",
         invited_parties=["zorg_ggz"] if outcome == "casusoverleg" else [],

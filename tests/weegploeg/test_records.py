@@ -373,3 +373,57 @@ def test_handover_of_geen_casusoverleg_decision_is_refused(item, members):
     with pytest.raises(RuleViolation, match="alleen bij een besluit tot casusoverleg"):
         handover_zip(decision)
     assert not decision.records.exists()
+
+
+# -- a stored record that was altered is never served (issue 15) --------------------------
+
+
+def tamper(record: DecisionRecord) -> bytes:
+    path = Path(record.file.path)
+    altered = path.read_bytes().replace(b"%PDF", b"%PDF", 1) + b"\n% gewijzigd\n"
+    path.write_bytes(altered)
+    return altered
+
+
+def test_a_tampered_record_is_refused_for_download_with_a_message_and_an_audit_entry(
+    decision, members, login
+):
+    from django.urls import reverse
+
+    from pga.models import AuditEntry
+
+    record = decision.records.get()
+    altered = tamper(record)
+    client = login(members["om"])
+    response = client.get(reverse("weegploeg:record", args=[record.pk]))
+    assert response.status_code == 302
+    assert altered not in response.content
+    page = client.get(response["Location"])
+    assert "controlesom klopt niet" in page.content.decode()
+    refusal = AuditEntry.objects.get(actor=members["om"], object_pk=str(record.pk),
+                                     content_type__model="decisionrecord")
+    assert refusal.additional_data == {"geweigerd": "controlesom van het bestand klopt niet"}
+    assert refusal.weegploeg_id == decision.signal.weegploeg_id
+
+
+def test_an_intact_record_is_downloaded(decision, members, login):
+    from django.urls import reverse
+
+    record = decision.records.get()
+    response = login(members["om"]).get(reverse("weegploeg:record", args=[record.pk]))
+    assert response.status_code == 200
+    assert hashlib.sha256(response.content).hexdigest() == record.sha256
+
+
+def test_a_tampered_record_stops_the_handover_with_a_message_not_a_500(
+    decision, members, login
+):
+    from django.urls import reverse
+
+    tamper(decision.records.get())
+    with pytest.raises(RuleViolation, match="controlesom klopt niet"):
+        handover_zip(decision)
+    client = login(members["om"])
+    response = client.get(reverse("weegploeg:handover", args=[decision.pk]))
+    assert response.status_code == 302
+    assert "controlesom klopt niet" in client.get(response["Location"]).content.decode()

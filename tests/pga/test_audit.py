@@ -7,29 +7,33 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from pga.audit import acting_as, client_ip, record_access
-from pga.models import AuditEntry, Partner, ProcessingActivity, Role
+from pga.models import AuditEntry, Partner, ProcessingActivity, Role, User
 from tests.factories import PartnerFactory
 
 
 def test_model_write_through_a_request_is_audited_with_actor_and_partner(
-    client, login, beheerder
+    client, login, beheerder, make_user
 ):
-    partner = PartnerFactory(name="Gemeente Oud")
+    colleague = make_user(beheerder.partner, Role.MEMBER)
+    colleague.full_name = "Naam Oud"
+    colleague.save()
     login(beheerder)
     response = client.post(
-        reverse("beheer:pga_partner_change", args=[partner.pk]),
-        {"kind": partner.kind, "name": "Gemeente Nieuw", "code": partner.code, "weegploeg": ""},
+        reverse("beheer:pga_user_change", args=[colleague.pk]),
+        {"email": colleague.email, "full_name": "Naam Nieuw", "is_active": "on",
+         "roles": [Role.MEMBER]},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     entry = AuditEntry.objects.get(
-        content_type=ContentType.objects.get_for_model(Partner),
-        object_pk=str(partner.pk),
+        content_type=ContentType.objects.get_for_model(User),
+        object_pk=str(colleague.pk),
         action=AuditEntry.Action.UPDATE,
+        actor=beheerder,
+        changes__has_key="full_name",
     )
-    assert entry.actor == beheerder
     assert entry.partner == beheerder.partner
     assert entry.purpose == ProcessingActivity.MANAGEMENT
-    assert entry.changes["name"] == ["Gemeente Oud", "Gemeente Nieuw"]
+    assert entry.changes["full_name"] == ["Naam Oud", "Naam Nieuw"]
 
 
 def test_record_access_writes_an_access_entry_with_actor_partner_and_purpose(auditor):

@@ -3,6 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from pga.forms import DateInput
 from retention.models import (
+    GROUND_DETAIL_MAX_LENGTH,
+    HOLD_REASON_MAX_LENGTH,
+    REQUEST_TEXT_MAX_LENGTH,
     NotificationMethod,
     NotificationStatus,
     PostponementGround,
@@ -27,6 +30,7 @@ class HoldForm(forms.Form):
     )
     reason = forms.CharField(
         label=_("Reden"), widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=HOLD_REASON_MAX_LENGTH,
         help_text=_("Bijvoorbeeld een lopende procedure bij de rechter of de AP; noem het "
                     "kenmerk, geen persoonsgegevens."),
     )
@@ -42,7 +46,8 @@ class HoldForm(forms.Form):
 
 class EndHoldForm(forms.Form):
     end_reason = forms.CharField(label=_("Reden van beëindiging"),
-                                 widget=forms.Textarea(attrs={"rows": 3}))
+                                 widget=forms.Textarea(attrs={"rows": 3}),
+                                 max_length=HOLD_REASON_MAX_LENGTH)
 
 
 class NotificationForm(forms.Form):
@@ -61,7 +66,8 @@ class NotificationForm(forms.Form):
     ground = forms.ChoiceField(label=_("Grond voor uitstel"), required=False,
                                choices=[("", "—"), *PostponementGround.choices])
     ground_detail = forms.CharField(label=_("Toelichting op de grond"), required=False,
-                                    widget=forms.Textarea(attrs={"rows": 3}))
+                                    widget=forms.Textarea(attrs={"rows": 3}),
+                                    max_length=GROUND_DETAIL_MAX_LENGTH)
     recheck_on = forms.DateField(label=_("Opnieuw beoordelen op"), required=False,
                                  widget=DateInput)
 
@@ -86,7 +92,8 @@ class SubjectRequestForm(forms.Form):
     case_number = forms.CharField(label=_("Kenmerk"), max_length=60)
     received_on = forms.DateField(label=_("Ontvangen op"), widget=DateInput)
     request_text = forms.CharField(label=_("Wat wordt gevraagd"), required=False,
-                                   widget=forms.Textarea(attrs={"rows": 3}))
+                                   widget=forms.Textarea(attrs={"rows": 3}),
+                                   max_length=REQUEST_TEXT_MAX_LENGTH)
 
 
 class HandleRequestForm(forms.Form):
@@ -94,5 +101,6 @@ class HandleRequestForm(forms.Form):
         label=_("Uitkomst"),
         choices=[c for c in SubjectRequestStatus.choices if c[0] != SubjectRequestStatus.OPEN],
     )
-    handling = forms.CharField(label=_("Afhandeling"), widget=forms.Textarea(attrs={"rows": 3}))
+    handling = forms.CharField(label=_("Afhandeling"), widget=forms.Textarea(attrs={"rows": 3}),
+                               max_length=REQUEST_TEXT_MAX_LENGTH)
     handled_on = forms.DateField(label=_("Afgehandeld op"), required=False, widget=DateInput)

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pga.models import Partner, PartnerKind, Weegploeg
 from signals.models import (
+    REASON_MAX_LENGTH,
     Contribution,
     Person,
     Phenomenon,
@@ -197,7 +198,7 @@ class WithdrawForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Alle drie de partners van de weegploeg zien deze reden."),
         min_length=10,
-        max_length=5000,
+        max_length=REASON_MAX_LENGTH,
     )
 
 
@@ -214,7 +215,8 @@ class TransferForm(forms.Form):
         required=False,
     )
     reason = forms.CharField(
-        label=_("Reden van overdracht"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+        label=_("Reden van overdracht"), widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=REASON_MAX_LENGTH,
     )
 
     def __init__(self, *args, **kwargs):

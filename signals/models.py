@@ -13,7 +13,7 @@ from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from pga.models import ChoiceLabels, Partner, Weegploeg
+from pga.models import ChoiceLabels, Partner, Weegploeg, text_within
 
 
 class SourceCategory(models.TextChoices):
@@ -59,6 +59,14 @@ class SignalStatus(models.TextChoices):
 # Until a signal is on a session's agenda its registration may be edited; after that only
 # contributions are added (issue: "edit until on the agenda").
 EDITABLE_STATUSES = (SignalStatus.REGISTERED, SignalStatus.IN_PREPARATION)
+# Maximum lengths of the free texts, in characters. A factual account of behaviour or of
+# what a partner knows fits in ten thousand (some four pages); a reason in four thousand.
+# The bound keeps every page, audit entry, decision record and AVG export that shows them
+# quick to build.
+DESCRIPTION_MAX_LENGTH = 10_000
+CONTENT_MAX_LENGTH = 10_000
+REASON_MAX_LENGTH = 4_000
+
 # Statuses in which a signal is still in the weegploeg's queue.
 OPEN_STATUSES = (
     SignalStatus.REGISTERED,
@@ -111,6 +119,7 @@ class Person(models.Model):
             models.CheckConstraint(
                 name="person_bsn_nine_digits",
                 condition=Q(bsn="") | Q(bsn__regex=r"^[0-9]{9}$"),
+                violation_error_message=_("Een BSN bestaat uit 9 cijfers (0 tot en met 9)."),
             ),
         ]
 
@@ -167,7 +176,9 @@ class Signal(ChoiceLabels):
     reporter_name = models.CharField(_("naam melder"), max_length=200, blank=True)
     reporter_organisation = models.CharField(_("organisatie melder"), max_length=200, blank=True)
     reporter_contact = models.CharField(_("contactgegevens melder"), max_length=200, blank=True)
-    description = models.TextField(_("feitelijke beschrijving van het gedrag"))
+    description = models.TextField(
+        _("feitelijke beschrijving van het gedrag"), max_length=DESCRIPTION_MAX_LENGTH
+    )
     behaviour_from = models.DateField(_("datum gedrag (vanaf)"))
     behaviour_to = models.DateField(_("datum gedrag (tot en met)"), null=True, blank=True)
     phenomenon = models.CharField(_("fenomeen"), max_length=30, choices=Phenomenon.choices)
@@ -184,7 +195,9 @@ class Signal(ChoiceLabels):
         default=False,
         help_text=_("Bij registratie waren er al eerdere signalen over deze betrokkene."),
     )
-    withdrawal_reason = models.TextField(_("reden van intrekking"), blank=True)
+    withdrawal_reason = models.TextField(
+        _("reden van intrekking"), blank=True, max_length=REASON_MAX_LENGTH
+    )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     # The retention clock (DESIGN.md §3 rule 8), set by `retention.services` when an outcome
     # starts it: which rule applies, from which date, and the deletion date computed then —
@@ -215,11 +228,16 @@ class Signal(ChoiceLabels):
                 name="signal_behaviour_period_ordered",
                 condition=Q(behaviour_to__isnull=True)
                 | Q(behaviour_to__gte=models.F("behaviour_from")),
+                violation_error_message=_("De einddatum ligt vóór de begindatum."),
             ),
             models.CheckConstraint(
                 name="signal_withdrawal_has_reason",
                 condition=~Q(status=SignalStatus.WITHDRAWN) | ~Q(withdrawal_reason=""),
             ),
+            text_within("description", DESCRIPTION_MAX_LENGTH,
+                        name="signal_description_max_length"),
+            text_within("withdrawal_reason", REASON_MAX_LENGTH,
+                        name="signal_withdrawal_reason_max_length"),
         ]
 
     def __str__(self):
@@ -311,7 +329,7 @@ class Contribution(ShieldedByPartner):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     source = models.CharField(_("bron"), max_length=200)
     information_date = models.DateField(_("datum van de informatie"))
-    content = models.TextField(_("informatie"))
+    content = models.TextField(_("informatie"), max_length=CONTENT_MAX_LENGTH)
     visibility = models.CharField(
         _("zichtbaarheid"),
         max_length=20,
@@ -324,6 +342,9 @@ class Contribution(ShieldedByPartner):
         verbose_name = _("informatie-inbreng")
         verbose_name_plural = _("informatie-inbreng")
         ordering = ["created_at", "pk"]
+        constraints = [
+            text_within("content", CONTENT_MAX_LENGTH, name="contribution_content_max_length"),
+        ]
 
     def __str__(self):
         return f"Inbreng {self.pk}"
@@ -373,7 +394,7 @@ class Transfer(models.Model):
     reference = models.CharField(max_length=30)
     from_weegploeg = models.ForeignKey(Weegploeg, on_delete=models.PROTECT, related_name="+")
     to_weegploeg = models.ForeignKey(Weegploeg, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField(_("reden"))
+    reason = models.TextField(_("reden"), max_length=REASON_MAX_LENGTH)
     transferred_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -381,6 +402,9 @@ class Transfer(models.Model):
 
     class Meta:
         ordering = ["-transferred_at"]
+        constraints = [
+            text_within("reason", REASON_MAX_LENGTH, name="transfer_reason_max_length"),
+        ]
 
     def __str__(self):
         return f"Overdracht {self.reference}"

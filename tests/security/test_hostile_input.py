@@ -3,9 +3,13 @@ fuzzing missed. Each test names one finding; none may end in a 500, a database m
 English page."""
 
 import pytest
+from django.apps import apps
+from django.db import connection, models
 from django.urls import reverse
 
+from pga.models import AuditEntry
 
+DOMAIN_APPS = ("pga", "signals", "criteria", "weegploeg", "retention")
 LOGIN_PATH = "/account/login/"
 
 
@@ -48,3 +52,62 @@ def test_statistics_for_the_last_months_of_the_calendar_are_shown(login, members
     assert response.status_code == 200
     assert not response.context["form"].errors
     assert len(response.context["figures"].per_month) == 12
+
+
+# -- 2. bounded free text --------------------------------------------------------------------
+
+
+def _free_text_fields():
+    for label in DOMAIN_APPS:
+        for model in apps.get_app_config(label).get_models():
+            if model is AuditEntry or not model._meta.managed:
+                continue
+            for field in model._meta.concrete_fields:
+                if isinstance(field, models.TextField):
+                    yield model, field
+
+
+FREE_TEXT_FIELDS = list(_free_text_fields())
+
+
+@pytest.mark.parametrize(
+    ("model", "field"), FREE_TEXT_FIELDS,
+    ids=[f"{m._meta.label}.{f.name}" for m, f in FREE_TEXT_FIELDS],
+)
+def test_every_free_text_has_a_maximum_in_the_form_and_in_the_database(model, field, db):
+    assert field.max_length, f"{model._meta.label}.{field.name} heeft geen maximumlengte"
+    assert field.formfield().max_length == field.max_length
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype = 'c'",
+            [model._meta.db_table],
+        )
+        checks = [row[0] for row in cursor.fetchall()]
+    assert f"(length({field.column}) <= {field.max_length})" in " ".join(checks), (
+        f"de database begrenst {model._meta.db_table}.{field.column} niet: {checks}"
+    )
+
+
+def test_a_description_over_its_maximum_is_refused_by_the_registration_form(login, meldpunt,
+                                                                            weegploeg):
+    from signals.models import Signal
+
+    client = login(meldpunt)
+    response = client.post(reverse("signals:register"), {
+        "signaal-received_on": "2026-11-01", "signaal-behaviour_from": "2026-10-01",
+        "signaal-source_category": "burger", "signaal-phenomenon": "jihadisme",
+        "signaal-description": "x" * (Signal._meta.get_field("description").max_length + 1),
+        "betrokkene-first_names": "Anna", "betrokkene-surname": "Visser",
+        "betrokkene-municipality": str(weegploeg.gemeente.pk),
+    })
+    assert response.status_code == 200
+    assert "signaal-description" in response.content.decode()
+    assert not Signal.objects.exists()
+
+
+def test_the_registration_form_shows_the_maximum_of_the_description(login, meldpunt):
+    page = login(meldpunt).get(reverse("signals:register")).content.decode()
+    assert 'maxlength="10000"' in page
+    assert "Hoogstens 10.000 tekens." in page
+    assert 'data-template="{count} van 10.000 tekens"' in page

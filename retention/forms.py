@@ -1,10 +1,12 @@
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from pga.forms import DateInput
 from retention.models import (
     GROUND_DETAIL_MAX_LENGTH,
     HOLD_REASON_MAX_LENGTH,
+    MAX_PERIOD,
     REQUEST_TEXT_MAX_LENGTH,
     NotificationMethod,
     NotificationStatus,
@@ -14,13 +16,30 @@ from retention.models import (
     SubjectRequestStatus,
 )
 from retention.subject_access import AccessPurpose
+from signals.forms import BsnField
 
 
 class RuleForm(forms.ModelForm):
+    """A retention rule. The bounds of the period are the database's (a period of at least
+    1, at most `MAX_PERIOD` of its unit); here they are said next to the period itself."""
+
     class Meta:
         model = RetentionRule
         fields = ["period", "unit", "anchor", "legal_source"]
         widgets = {"legal_source": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        period = self.fields["period"]
+        period.validators.append(MinValueValidator(1))
+        period.widget.attrs["min"] = 1
+
+    def clean(self):
+        data = super().clean()
+        period, unit = data.get("period"), data.get("unit")
+        if period and unit in MAX_PERIOD and period > MAX_PERIOD[unit]:
+            self.add_error("period", _("Een bewaartermijn is ten hoogste 100 jaar."))
+        return data
 
 
 class HoldForm(forms.Form):
@@ -80,8 +99,7 @@ class SubjectSearchForm(forms.Form):
         help_text=_("Het kenmerk in uw postregistratie; geen persoonsgegevens. Wordt met de "
                     "zoekopdracht vastgelegd."),
     )
-    bsn = forms.RegexField(label=_("BSN"), regex=r"^[0-9]{9}$", required=False,
-                           error_messages={"invalid": _("Een BSN bestaat uit negen cijfers.")})
+    bsn = BsnField()
     name = forms.CharField(label=_("Naam"), max_length=200, required=False,
                            help_text=_("Zoeken op naam als het BSN onbekend is."))
     date_of_birth = forms.DateField(label=_("Geboortedatum"), required=False, widget=DateInput)

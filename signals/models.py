@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from pga.models import ChoiceLabels, Partner, Weegploeg, text_within
+from signals.validators import validate_single_line
 
 
 class SourceCategory(models.TextChoices):
@@ -86,14 +87,20 @@ class Person(models.Model):
         max_length=100,
         blank=True,
         help_text=_("Pseudoniem zolang de identiteit onbekend is."),
+        validators=[validate_single_line],
     )
-    first_names = models.CharField(_("voornamen"), max_length=200, blank=True)
-    surname_prefix = models.CharField(_("tussenvoegsel"), max_length=20, blank=True)
-    surname = models.CharField(_("achternaam"), max_length=200, blank=True)
+    first_names = models.CharField(_("voornamen"), max_length=200, blank=True,
+                                   validators=[validate_single_line])
+    surname_prefix = models.CharField(_("tussenvoegsel"), max_length=20, blank=True,
+                                      validators=[validate_single_line])
+    surname = models.CharField(_("achternaam"), max_length=200, blank=True,
+                               validators=[validate_single_line])
     date_of_birth = models.DateField(_("geboortedatum"), null=True, blank=True)
     bsn = models.CharField(_("BSN"), max_length=9, blank=True)
-    address = models.CharField(_("adres"), max_length=300, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=7, blank=True)
+    address = models.CharField(_("adres"), max_length=300, blank=True,
+                               validators=[validate_single_line])
+    postcode = models.CharField(_("postcode"), max_length=7, blank=True,
+                                validators=[validate_single_line])
     municipality = models.ForeignKey(
         Partner,
         verbose_name=_("woongemeente"),
@@ -173,9 +180,12 @@ class Signal(ChoiceLabels):
         choices=ProfessionalSector.choices,
         blank=True,
     )
-    reporter_name = models.CharField(_("naam melder"), max_length=200, blank=True)
-    reporter_organisation = models.CharField(_("organisatie melder"), max_length=200, blank=True)
-    reporter_contact = models.CharField(_("contactgegevens melder"), max_length=200, blank=True)
+    reporter_name = models.CharField(_("naam melder"), max_length=200, blank=True,
+                                     validators=[validate_single_line])
+    reporter_organisation = models.CharField(_("organisatie melder"), max_length=200,
+                                             blank=True, validators=[validate_single_line])
+    reporter_contact = models.CharField(_("contactgegevens melder"), max_length=200,
+                                        blank=True, validators=[validate_single_line])
     description = models.TextField(
         _("feitelijke beschrijving van het gedrag"), max_length=DESCRIPTION_MAX_LENGTH
     )
@@ -327,7 +337,7 @@ class Contribution(ShieldedByPartner):
     signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="contributions")
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="+")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    source = models.CharField(_("bron"), max_length=200)
+    source = models.CharField(_("bron"), max_length=200, validators=[validate_single_line])
     information_date = models.DateField(_("datum van de informatie"))
     content = models.TextField(_("informatie"), max_length=CONTENT_MAX_LENGTH)
     visibility = models.CharField(

@@ -8,6 +8,9 @@ from django.db import connection, models
 from django.urls import reverse
 
 from pga.models import AuditEntry
+from retention.forms import RuleForm
+from retention.models import RetentionRule
+from signals.forms import PersonForm
 
 DOMAIN_APPS = ("pga", "signals", "criteria", "weegploeg", "retention")
 LOGIN_PATH = "/account/login/"
@@ -111,3 +114,44 @@ def test_the_registration_form_shows_the_maximum_of_the_description(login, meldp
     assert 'maxlength="10000"' in page
     assert "Hoogstens 10.000 tekens." in page
     assert 'data-template="{count} van 10.000 tekens"' in page
+
+
+# -- 3. identifiers in ASCII digits, names without control characters, Dutch constraints -----
+
+
+def _person_form(**changes):
+    data = {"first_names": "Anna", "surname": "Visser", "date_of_birth": "1990-05-01"}
+    data.update(changes)
+    return PersonForm(data=data)
+
+
+@pytest.mark.parametrize("bsn", ["１１１２２２３３３", "١١١٢٢٢٣٣٣", "۱۱۱۲۲۲۳۳۳"])
+def test_a_bsn_in_other_digits_than_ascii_is_refused_on_the_field(bsn, db):
+    form = _person_form(bsn=bsn)
+    assert not form.is_valid()
+    assert "bsn" in form.errors
+    assert "Beperking" not in str(form.errors)
+
+
+def test_a_bsn_with_spaces_is_accepted_as_its_digits(db):
+    form = _person_form(bsn=" 111 222 333 ")
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["bsn"] == "111222333"
+
+
+@pytest.mark.parametrize("field", ["label", "first_names", "surname_prefix", "surname",
+                                   "address"])
+@pytest.mark.parametrize("control", ["\x07", "\x1b[31m", "\u0085", "\x7f", "\u202e"])
+def test_a_name_with_control_characters_is_refused(field, control, db):
+    form = _person_form(**{field: f"Jan{control}nes"})
+    assert not form.is_valid()
+    assert field in form.errors
+
+
+def test_a_retention_period_of_zero_is_refused_on_the_field_in_dutch(db):
+    rule = RetentionRule.objects.first()
+    form = RuleForm(data={"period": "0", "unit": rule.unit, "anchor": rule.anchor,
+                          "legal_source": "Modelconvenant 2017."}, instance=rule)
+    assert not form.is_valid()
+    assert "period" in form.errors
+    assert "Beperking" not in str(form.errors)

@@ -155,3 +155,33 @@ def test_a_retention_period_of_zero_is_refused_on_the_field_in_dutch(db):
     assert not form.is_valid()
     assert "period" in form.errors
     assert "Beperking" not in str(form.errors)
+
+
+# -- 4. an invalid filter refuses the export -------------------------------------------------
+
+
+@pytest.mark.parametrize("query", [{"date_from": "gisteren"}, {"action": "9"},
+                                   {"actor": "99999999999999999999"}, {"person": "-1"}])
+def test_audit_export_with_an_invalid_filter_is_refused_with_its_errors(login, auditor, signal,
+                                                                        query):
+    client = login(auditor)
+    response = client.get(reverse("audit:export"), query)
+    assert response.status_code == 400
+    assert not response.streaming
+    assert response["Content-Type"].startswith("text/html")
+    assert response.context["form"].errors
+
+
+def test_audit_log_with_an_invalid_filter_shows_no_entries(login, auditor, signal):
+    client = login(auditor)
+    response = client.get(reverse("audit:log"), {"date_from": "gisteren"})
+    assert response.context["form"].errors
+    assert not list(response.context["page"])
+
+
+def test_queue_with_an_invalid_filter_shows_its_errors_and_no_signals(login, members, signal):
+    client = login(members["gemeente"])
+    response = client.get(reverse("signals:queue"), {"date_from": "9999-99-99"})
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert signal.reference not in response.content.decode()

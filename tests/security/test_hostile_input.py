@@ -185,3 +185,58 @@ def test_queue_with_an_invalid_filter_shows_its_errors_and_no_signals(login, mem
     assert response.status_code == 200
     assert response.context["form"].errors
     assert signal.reference not in response.content.decode()
+
+
+# -- 6. Dutch error pages in the site's layout -----------------------------------------------
+
+
+def test_page_not_found_is_dutch_in_the_site_layout(login, members):
+    client = login(members["gemeente"])
+    response = client.get("/bestaat-niet/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Pagina niet gevonden" in page
+    assert 'class="site-header"' in page
+    assert "Not Found" not in page
+
+
+def test_forbidden_is_dutch_in_the_site_layout(login, members):
+    client = login(members["gemeente"])
+    response = client.get(reverse("audit:log"))
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Geen toegang" in page
+    assert 'class="site-header"' in page
+
+
+def test_bad_request_is_dutch_in_the_site_layout(client, db, settings):
+    settings.ALLOWED_HOSTS = ["testserver"]
+    response = client.get("/account/login/", HTTP_HOST="kwaadwillend.example")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Ongeldig verzoek" in page
+    assert 'class="site-header"' in page
+    assert "Bad Request" not in page
+
+
+def test_csrf_failure_stays_dutch(db):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(LOGIN_PATH, {})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Forbidden" not in page
+    assert 'class="site-header"' in page
+
+
+@pytest.mark.urls("tests.security.failing_urls")
+def test_server_error_is_dutch_with_a_reference_and_no_technical_detail(client, db):
+    client.raise_request_exception = False
+    response = client.get("/faalt/")
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "Er ging iets mis" in page
+    assert "geheime technische details" not in page
+    assert "Traceback" not in page
+    assert 'class="site-header"' in page
+    assert f"Referentie: {response['X-Request-ID']}" in page

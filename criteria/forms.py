@@ -5,7 +5,14 @@ in `criteria.services`, whose errors the views put next to the fields named here
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from criteria.models import AssessmentKind, Framework
+from criteria.models import (
+    CONCLUSION_MAX_LENGTH,
+    FRAMEWORK_TEXT_MAX_LENGTH,
+    OBSERVATION_MAX_LENGTH,
+    SUBSTANTIATION_MAX_LENGTH,
+    AssessmentKind,
+    Framework,
+)
 from criteria.services import (
     CriterionInput,
     IndicatorInput,
@@ -40,9 +47,10 @@ class ErrorSummaryMixin:
         return items
 
 
-def _text(label, rows=4, required=False, help_text=""):
+def _text(label, max_length, rows=4, required=False, help_text=""):
     return forms.CharField(
         label=label,
+        max_length=max_length,
         required=required,
         help_text=help_text,
         widget=forms.Textarea(attrs={"rows": rows}),
@@ -77,7 +85,7 @@ class AssessmentForm(ErrorSummaryMixin, forms.Form):
                 error_messages={"invalid_choice": WRONG_VALUE},
             )
             self.fields[criterion_field(n, "substantiation")] = _text(
-                _("Feitelijke onderbouwing"),
+                _("Feitelijke onderbouwing"), SUBSTANTIATION_MAX_LENGTH,
                 help_text=_("Feiten, geen indrukken: wat is gezien, gezegd of gedaan, en "
                             "wanneer. Verplicht bij elk oordeel behalve 'onbekend'."),
             )
@@ -99,22 +107,25 @@ class AssessmentForm(ErrorSummaryMixin, forms.Form):
             for part in ("observed_facts", "protective_factors"):
                 self._contexts[indicator_field(n, part)] = f"{indicator.title} — "
             self.fields[indicator_field(n, "observed_facts")] = _text(
-                _("Waargenomen feiten"), rows=2
+                _("Waargenomen feiten"), OBSERVATION_MAX_LENGTH, rows=2
             )
             self.fields[indicator_field(n, "protective_factors")] = _text(
-                _("Beschermende factoren"), rows=2
+                _("Beschermende factoren"), OBSERVATION_MAX_LENGTH, rows=2
             )
         if kind == AssessmentKind.JOINT:
             # Required, but checked by the service, so that its error comes together with
             # those on the criteria instead of one submission later.
             self.fields["conclusion"] = _text(
                 _("Conclusie van de weegploeg"),
+                CONCLUSION_MAX_LENGTH,
                 rows=6,
                 help_text=_("Verplicht. Een geschreven afweging van het geheel. De criteria "
                             "worden niet opgeteld: ze zijn geen checklist."),
             )
         else:
-            self.fields["conclusion"] = _text(_("Toelichting van de partner"), rows=4)
+            self.fields["conclusion"] = _text(
+                _("Toelichting van de partner"), CONCLUSION_MAX_LENGTH, rows=4
+            )
             self.fields["visibility"] = forms.ChoiceField(
                 label=_("Wie mag deze weging zien?"),
                 choices=ContributionVisibility.choices,
@@ -222,6 +233,7 @@ class FrameworkDraftForm(ErrorSummaryMixin, forms.Form):
 
     notes = _text(
         _("Toelichting bij deze versie"),
+        FRAMEWORK_TEXT_MAX_LENGTH,
         help_text=_("Wat is er veranderd ten opzichte van de vorige versie, en waarom. Wordt "
                     "gepubliceerd in de versiegeschiedenis."),
     )
@@ -238,11 +250,11 @@ class FrameworkDraftForm(ErrorSummaryMixin, forms.Form):
                 label=_("Titel"), max_length=200, initial=criterion.title
             )
             self.fields[criterion_field(n, "description")] = _text(
-                _("Omschrijving"), required=True
+                _("Omschrijving"), FRAMEWORK_TEXT_MAX_LENGTH, required=True
             )
             self.fields[criterion_field(n, "description")].initial = criterion.description
             self.fields[criterion_field(n, "guidance_questions")] = _text(
-                _("Richtvragen"), help_text=_("Eén vraag per regel.")
+                _("Richtvragen"), FRAMEWORK_TEXT_MAX_LENGTH, help_text=_("Eén vraag per regel.")
             )
             self.fields[criterion_field(n, "guidance_questions")].initial = (
                 criterion.guidance_questions
@@ -283,7 +295,7 @@ class FrameworkDraftForm(ErrorSummaryMixin, forms.Form):
                 initial=indicator.title if indicator else "",
             )
             self.fields[indicator_field(number, "description")] = _text(
-                _("Omschrijving"), rows=2
+                _("Omschrijving"), FRAMEWORK_TEXT_MAX_LENGTH, rows=2
             )
             self.fields[indicator_field(number, "description")].initial = (
                 indicator.description if indicator else ""

@@ -16,10 +16,19 @@ from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
-from pga.models import Partner
+from pga.models import Partner, text_within
 from signals.models import ContributionVisibility, ShieldedByPartner, Signal
 
 CRITERIA_COUNT = 5
+
+# Maximum lengths of the free texts, in characters. Facts and a conclusion fit in ten
+# thousand (some four pages), the wording of the framework and notes per development area in
+# four thousand. The bound keeps the assessment page, the decision record and the AVG
+# export quick to build.
+CONCLUSION_MAX_LENGTH = 10_000
+SUBSTANTIATION_MAX_LENGTH = 10_000
+OBSERVATION_MAX_LENGTH = 4_000
+FRAMEWORK_TEXT_MAX_LENGTH = 4_000
 
 
 class FrameworkStatus(models.TextChoices):
@@ -43,6 +52,7 @@ class Framework(models.Model):
     notes = models.TextField(
         _("toelichting bij deze versie"),
         blank=True,
+        max_length=FRAMEWORK_TEXT_MAX_LENGTH,
         help_text=_("Wat is er veranderd ten opzichte van de vorige versie, en waarom."),
     )
     created_at = models.DateTimeField(_("aangemaakt op"), db_default=Now())
@@ -86,6 +96,7 @@ class Framework(models.Model):
                 name="framework_published_has_date",
                 condition=Q(status=FrameworkStatus.DRAFT) | Q(published_at__isnull=False),
             ),
+            text_within("notes", FRAMEWORK_TEXT_MAX_LENGTH, name="framework_notes_max_length"),
         ]
 
     def __str__(self):
@@ -102,9 +113,10 @@ class Criterion(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="criteria")
     number = models.PositiveSmallIntegerField(_("nummer"))
     title = models.CharField(_("titel"), max_length=200)
-    description = models.TextField(_("omschrijving"))
+    description = models.TextField(_("omschrijving"), max_length=FRAMEWORK_TEXT_MAX_LENGTH)
     guidance_questions = models.TextField(
-        _("richtvragen"), blank=True, help_text=_("Eén vraag per regel.")
+        _("richtvragen"), blank=True, help_text=_("Eén vraag per regel."),
+        max_length=FRAMEWORK_TEXT_MAX_LENGTH,
     )
 
     class Meta:
@@ -117,6 +129,10 @@ class Criterion(models.Model):
                 name="criterion_number_one_to_five",
                 condition=Q(number__gte=1, number__lte=CRITERIA_COUNT),
             ),
+            text_within("description", FRAMEWORK_TEXT_MAX_LENGTH,
+                        name="criterion_description_max_length"),
+            text_within("guidance_questions", FRAMEWORK_TEXT_MAX_LENGTH,
+                        name="criterion_guidance_questions_max_length"),
         ]
 
     def __str__(self):
@@ -165,7 +181,9 @@ class Indicator(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="indicators")
     number = models.PositiveSmallIntegerField(_("nummer"))
     title = models.CharField(_("titel"), max_length=200)
-    description = models.TextField(_("omschrijving"), blank=True)
+    description = models.TextField(
+        _("omschrijving"), blank=True, max_length=FRAMEWORK_TEXT_MAX_LENGTH
+    )
 
     class Meta:
         verbose_name = _("ontwikkelgebied")
@@ -173,6 +191,8 @@ class Indicator(models.Model):
         ordering = ["framework", "number"]
         constraints = [
             models.UniqueConstraint(fields=["framework", "number"], name="indicator_unique_number"),
+            text_within("description", FRAMEWORK_TEXT_MAX_LENGTH,
+                        name="indicator_description_max_length"),
         ]
 
     def __str__(self):
@@ -219,7 +239,7 @@ class Assessment(ShieldedByPartner):
         choices=ContributionVisibility.choices,
         default=ContributionVisibility.WEEGPLOEG,
     )
-    conclusion = models.TextField(_("conclusie"), blank=True)
+    conclusion = models.TextField(_("conclusie"), blank=True, max_length=CONCLUSION_MAX_LENGTH)
     # RESTRICT, not PROTECT: an earlier assessment cannot be deleted on its own, but goes
     # with its signal when retention deletes the whole dossier.
     supersedes = models.OneToOneField(
@@ -251,6 +271,8 @@ class Assessment(ShieldedByPartner):
                 condition=Q(kind=AssessmentKind.PARTNER)
                 | (Q(visibility=ContributionVisibility.WEEGPLOEG) & ~Q(conclusion="")),
             ),
+            text_within("conclusion", CONCLUSION_MAX_LENGTH,
+                        name="assessment_conclusion_max_length"),
         ]
 
     def __str__(self):
@@ -280,7 +302,9 @@ class Judgement(models.Model):
     scale_value = models.ForeignKey(
         ScaleValue, verbose_name=_("oordeel"), on_delete=models.PROTECT, related_name="+"
     )
-    substantiation = models.TextField(_("feitelijke onderbouwing"), blank=True)
+    substantiation = models.TextField(
+        _("feitelijke onderbouwing"), blank=True, max_length=SUBSTANTIATION_MAX_LENGTH
+    )
     source = models.CharField(_("bron"), max_length=300, blank=True)
     source_partner = models.ForeignKey(
         Partner,
@@ -299,6 +323,8 @@ class Judgement(models.Model):
             models.UniqueConstraint(
                 fields=["assessment", "criterion"], name="judgement_one_per_criterion"
             ),
+            text_within("substantiation", SUBSTANTIATION_MAX_LENGTH,
+                        name="judgement_substantiation_max_length"),
         ]
 
     def __str__(self):
@@ -314,8 +340,12 @@ class IndicatorObservation(models.Model):
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("ontwikkelgebied"), on_delete=models.PROTECT, related_name="+"
     )
-    observed_facts = models.TextField(_("waargenomen feiten"), blank=True)
-    protective_factors = models.TextField(_("beschermende factoren"), blank=True)
+    observed_facts = models.TextField(
+        _("waargenomen feiten"), blank=True, max_length=OBSERVATION_MAX_LENGTH
+    )
+    protective_factors = models.TextField(
+        _("beschermende factoren"), blank=True, max_length=OBSERVATION_MAX_LENGTH
+    )
 
     class Meta:
         verbose_name = _("waarneming per ontwikkelgebied")
@@ -325,6 +355,10 @@ class IndicatorObservation(models.Model):
             models.UniqueConstraint(
                 fields=["assessment", "indicator"], name="observation_one_per_indicator"
             ),
+            text_within("observed_facts", OBSERVATION_MAX_LENGTH,
+                        name="observation_observed_facts_max_length"),
+            text_within("protective_factors", OBSERVATION_MAX_LENGTH,
+                        name="observation_protective_factors_max_length"),
         ]
 
     def __str__(self):

@@ -89,6 +89,11 @@ class InstallationModelAdmin(admin.ModelAdmin):
         # Partners, weegploegen and users carry history: deactivate, do not delete.
         return False
 
+    def get_object(self, request, object_id, from_field=None):
+        # An empty `?_to_field=` passes Django's check of the field (it is falsy) and then
+        # names no field at all: read it as no field given, not as a server error.
+        return super().get_object(request, object_id, from_field or None)
+
 
 @admin.register(Partner, site=beheer_site)
 class PartnerAdmin(InstallationModelAdmin):

@@ -3,6 +3,7 @@ idle sessions."""
 
 import time
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.backends import ModelBackend
@@ -79,11 +80,16 @@ class SessionRefreshMiddleware:
 
 def login_username(request, credentials=None) -> str | None:
     """The account a login attempt is for, as django-axes counts failures: the e-mail address
-    from the credentials, or from the two-factor login form's `auth-username` field."""
+    from the credentials, or from the two-factor login form's `auth-username` field.
+
+    Cut to the length axes stores: a longer name is no account's (an e-mail address has at
+    most 254 characters), and its failures must be counted, not end in a database error."""
     username = (credentials or {}).get("username")
     if username is None and request is not None:
         username = getattr(request, "POST", {}).get("auth-username")
-    return username.strip().lower() if username else None
+    if not username:
+        return None
+    return username.strip().lower()[:AccessAttempt._meta.get_field("username").max_length]
 
 
 class MinimumLengthValidator(password_validation.MinimumLengthValidator):

@@ -53,8 +53,11 @@ class AuditFilterForm(forms.Form):
         return data
 
     def filter(self, queryset):
-        """The entries that match the valid filters (all entries when none is given)."""
-        data = self.cleaned_data if self.is_valid() else {}
+        """The entries that match the filters: all entries when none is given, none when a
+        filter is invalid (an unreadable filter never widens what is shown or exported)."""
+        if self.is_bound and not self.is_valid():
+            return queryset.none()
+        data = self.cleaned_data if self.is_bound else {}
         if data.get("actor"):
             queryset = queryset.filter(actor=data["actor"])
         if data.get("partner"):

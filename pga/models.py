@@ -7,8 +7,11 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Group,
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.encoding import force_str
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -44,6 +47,18 @@ class AnyOf(models.Func):
     def as_sql(self, compiler, connection, **extra_context):
         sql, params = compiler.compile(self.source_expressions[0])
         return f"{sql} = ANY(%s::bigint[])", (*params, self.ids)
+
+
+def text_within(field: str, max_length: int, *, name: str) -> models.CheckConstraint:
+    """The database's half of a free text's maximum: a TextField's `max_length` is checked
+    by forms only, so without this any other way in could still store ten megabytes."""
+    return models.CheckConstraint(
+        condition=LessThanOrEqual(Length(field), max_length),
+        name=name,
+        violation_error_message=format_lazy(
+            _("Deze tekst is te lang: hoogstens {max_length} tekens."), max_length=max_length
+        ),
+    )
 
 
 class PartnerKind(models.TextChoices):

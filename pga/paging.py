@@ -9,6 +9,11 @@ separately only when the page asked for lies past the end."""
 from django.core.paginator import Paginator
 from django.db.models import Count, Window
 
+# The largest row offset PostgreSQL takes (a bigint). A page number past it (a forged
+# `?pagina=99999999999999999999`) is past the end of any list: Django's way answers it
+# with the last page.
+MAX_OFFSET = 2**63 - 1
+
 
 class OnePassPaginator(Paginator):
     """`fetch(ids)`, if given, reads the rows of a page by their ids (already filtered by
@@ -25,6 +30,8 @@ class OnePassPaginator(Paginator):
         except (TypeError, ValueError):
             number = 1
         bottom = (number - 1) * self.per_page
+        if bottom + self.per_page > MAX_OFFSET:
+            return super().get_page(number)
         found = list(
             self.object_list.annotate(paginator_total=Window(Count("pk")))
             .values_list("pk", "paginator_total")[bottom:bottom + self.per_page]

@@ -13,6 +13,10 @@ audit_patterns = (
     "audit",
 )
 
+# The 500 page shows a reference for the helpdesk; 400, 403 and 404 are Django's handlers
+# with the templates of the same name.
+handler500 = "pga.errors.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

@@ -92,8 +92,16 @@ class _Echo:
 @require_role(Role.AUDITOR)
 @require_GET
 def audit_log_csv(request):
-    """CSV export of the filtered log; the export itself is an audited read."""
+    """CSV export of the filtered log; the export itself is an audited read. With an invalid
+    filter there is no export: the log's page shows what is wrong (status 400)."""
     form, entries = _audit_entries(request)
+    if form.is_bound and not form.is_valid():
+        return render(
+            request, "pga/audit_log.html",
+            {"form": form, "page": Paginator(entries, AUDIT_PAGE_SIZE).get_page(1),
+             "query": request.GET.urlencode()},
+            status=400,
+        )
     record_access(
         request.user,
         model=AuditEntry,

@@ -1,8 +1,13 @@
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from pga.forms import DateInput
 from retention.models import (
+    GROUND_DETAIL_MAX_LENGTH,
+    HOLD_REASON_MAX_LENGTH,
+    MAX_PERIOD,
+    REQUEST_TEXT_MAX_LENGTH,
     NotificationMethod,
     NotificationStatus,
     PostponementGround,
@@ -11,13 +16,30 @@ from retention.models import (
     SubjectRequestStatus,
 )
 from retention.subject_access import AccessPurpose
+from signals.forms import BsnField
 
 
 class RuleForm(forms.ModelForm):
+    """A retention rule. The bounds of the period are the database's (a period of at least
+    1, at most `MAX_PERIOD` of its unit); here they are said next to the period itself."""
+
     class Meta:
         model = RetentionRule
         fields = ["period", "unit", "anchor", "legal_source"]
         widgets = {"legal_source": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        period = self.fields["period"]
+        period.validators.append(MinValueValidator(1))
+        period.widget.attrs["min"] = 1
+
+    def clean(self):
+        data = super().clean()
+        period, unit = data.get("period"), data.get("unit")
+        if period and unit in MAX_PERIOD and period > MAX_PERIOD[unit]:
+            self.add_error("period", _("Een bewaartermijn is ten hoogste 100 jaar."))
+        return data
 
 
 class HoldForm(forms.Form):
@@ -27,6 +49,7 @@ class HoldForm(forms.Form):
     )
     reason = forms.CharField(
         label=_("Reden"), widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=HOLD_REASON_MAX_LENGTH,
         help_text=_("Bijvoorbeeld een lopende procedure bij de rechter of de AP; noem het "
                     "kenmerk, geen persoonsgegevens."),
     )
@@ -42,7 +65,8 @@ class HoldForm(forms.Form):
 
 class EndHoldForm(forms.Form):
     end_reason = forms.CharField(label=_("Reden van beëindiging"),
-                                 widget=forms.Textarea(attrs={"rows": 3}))
+                                 widget=forms.Textarea(attrs={"rows": 3}),
+                                 max_length=HOLD_REASON_MAX_LENGTH)
 
 
 class NotificationForm(forms.Form):
@@ -61,7 +85,8 @@ class NotificationForm(forms.Form):
     ground = forms.ChoiceField(label=_("Grond voor uitstel"), required=False,
                                choices=[("", "—"), *PostponementGround.choices])
     ground_detail = forms.CharField(label=_("Toelichting op de grond"), required=False,
-                                    widget=forms.Textarea(attrs={"rows": 3}))
+                                    widget=forms.Textarea(attrs={"rows": 3}),
+                                    max_length=GROUND_DETAIL_MAX_LENGTH)
     recheck_on = forms.DateField(label=_("Opnieuw beoordelen op"), required=False,
                                  widget=DateInput)
 
@@ -74,8 +99,7 @@ class SubjectSearchForm(forms.Form):
         help_text=_("Het kenmerk in uw postregistratie; geen persoonsgegevens. Wordt met de "
                     "zoekopdracht vastgelegd."),
     )
-    bsn = forms.RegexField(label=_("BSN"), regex=r"^[0-9]{9}$", required=False,
-                           error_messages={"invalid": _("Een BSN bestaat uit negen cijfers.")})
+    bsn = BsnField()
     name = forms.CharField(label=_("Naam"), max_length=200, required=False,
                            help_text=_("Zoeken op naam als het BSN onbekend is."))
     date_of_birth = forms.DateField(label=_("Geboortedatum"), required=False, widget=DateInput)
@@ -86,7 +110,8 @@ class SubjectRequestForm(forms.Form):
     case_number = forms.CharField(label=_("Kenmerk"), max_length=60)
     received_on = forms.DateField(label=_("Ontvangen op"), widget=DateInput)
     request_text = forms.CharField(label=_("Wat wordt gevraagd"), required=False,
-                                   widget=forms.Textarea(attrs={"rows": 3}))
+                                   widget=forms.Textarea(attrs={"rows": 3}),
+                                   max_length=REQUEST_TEXT_MAX_LENGTH)
 
 
 class HandleRequestForm(forms.Form):
@@ -94,5 +119,6 @@ class HandleRequestForm(forms.Form):
         label=_("Uitkomst"),
         choices=[c for c in SubjectRequestStatus.choices if c[0] != SubjectRequestStatus.OPEN],
     )
-    handling = forms.CharField(label=_("Afhandeling"), widget=forms.Textarea(attrs={"rows": 3}))
+    handling = forms.CharField(label=_("Afhandeling"), widget=forms.Textarea(attrs={"rows": 3}),
+                               max_length=REQUEST_TEXT_MAX_LENGTH)
     handled_on = forms.DateField(label=_("Afgehandeld op"), required=False, widget=DateInput)

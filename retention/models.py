@@ -17,7 +17,7 @@ from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from pga.authz import weegploegen_of
-from pga.models import ChoiceLabels, Weegploeg
+from pga.models import ChoiceLabels, Weegploeg, text_within
 from signals.models import Person, Phenomenon, Signal, SourceCategory
 from weegploeg.models import Decision
 
@@ -37,6 +37,14 @@ class PeriodUnit(models.TextChoices):
 
 
 MAX_PERIOD = {PeriodUnit.DAYS: 36525, PeriodUnit.MONTHS: 1200, PeriodUnit.YEARS: 100}
+
+# Maximum lengths of the free texts, in characters. A legal source, a hold's reason or a
+# ground for postponement names a reference in a few sentences; what a person asks and how
+# it was handled fits in four thousand. The bounds keep the AVG export quick to build.
+LEGAL_SOURCE_MAX_LENGTH = 2_000
+HOLD_REASON_MAX_LENGTH = 2_000
+GROUND_DETAIL_MAX_LENGTH = 2_000
+REQUEST_TEXT_MAX_LENGTH = 4_000
 
 
 class ClockAnchor(models.TextChoices):
@@ -64,6 +72,7 @@ class RetentionRule(models.Model):
     )
     legal_source = models.TextField(
         _("wettelijke grondslag"),
+        max_length=LEGAL_SOURCE_MAX_LENGTH,
         help_text=_("De bron van deze termijn: het convenant, de wet of het besluit."),
     )
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
@@ -83,8 +92,10 @@ class RetentionRule(models.Model):
         verbose_name_plural = _("bewaartermijnen")
         ordering = ["basis"]
         constraints = [
-            models.CheckConstraint(name="retention_rule_period_positive",
-                                   condition=Q(period__gte=1)),
+            models.CheckConstraint(
+                name="retention_rule_period_positive", condition=Q(period__gte=1),
+                violation_error_message=_("Een bewaartermijn is minstens 1."),
+            ),
             # A deletion date must stay computable (and a retention period is no eternity).
             models.CheckConstraint(
                 name="retention_rule_period_at_most_100_years",
@@ -93,6 +104,8 @@ class RetentionRule(models.Model):
                 | Q(unit=PeriodUnit.YEARS, period__lte=MAX_PERIOD[PeriodUnit.YEARS]),
                 violation_error_message=_("Een bewaartermijn is ten hoogste 100 jaar."),
             ),
+            text_within("legal_source", LEGAL_SOURCE_MAX_LENGTH,
+                        name="retention_rule_legal_source_max_length"),
         ]
 
     def __str__(self):
@@ -141,7 +154,7 @@ class LegalHold(models.Model):
         Person, verbose_name=_("betrokkene"), on_delete=models.PROTECT, null=True, blank=True,
         related_name="+",
     )
-    reason = models.TextField(_("reden"))
+    reason = models.TextField(_("reden"), max_length=HOLD_REASON_MAX_LENGTH)
     until = models.DateField(_("tot en met"))
     placed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("ingesteld door"), on_delete=models.PROTECT,
@@ -153,7 +166,9 @@ class LegalHold(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("beëindigd door"), on_delete=models.PROTECT,
         null=True, blank=True, related_name="+",
     )
-    end_reason = models.TextField(_("reden van beëindiging"), blank=True)
+    end_reason = models.TextField(
+        _("reden van beëindiging"), blank=True, max_length=HOLD_REASON_MAX_LENGTH
+    )
 
     objects = LegalHoldQuerySet.as_manager()
 
@@ -174,6 +189,8 @@ class LegalHold(models.Model):
                 | Q(signal__isnull=True, person__isnull=False),
             ),
             models.CheckConstraint(name="hold_has_reason", condition=~Q(reason="")),
+            text_within("reason", HOLD_REASON_MAX_LENGTH, name="hold_reason_max_length"),
+            text_within("end_reason", HOLD_REASON_MAX_LENGTH, name="hold_end_reason_max_length"),
             models.CheckConstraint(
                 name="hold_end_has_reason",
                 condition=Q(ended_at__isnull=True) | ~Q(end_reason=""),
@@ -327,7 +344,9 @@ class Notification(ChoiceLabels):
                               blank=True)
     ground = models.CharField(_("grond voor uitstel"), max_length=30,
                               choices=PostponementGround.choices, blank=True)
-    ground_detail = models.TextField(_("toelichting"), blank=True)
+    ground_detail = models.TextField(
+        _("toelichting"), blank=True, max_length=GROUND_DETAIL_MAX_LENGTH
+    )
     recheck_on = models.DateField(_("opnieuw beoordelen op"), null=True, blank=True)
     recheck_reminder_sent_on = models.DateField(null=True, blank=True)
     recorded_by = models.ForeignKey(
@@ -356,6 +375,8 @@ class Notification(ChoiceLabels):
                 | (~Q(ground="") & Q(recheck_on__isnull=False)
                    & (~Q(ground="anders") | ~Q(ground_detail=""))),
             ),
+            text_within("ground_detail", GROUND_DETAIL_MAX_LENGTH,
+                        name="notification_ground_detail_max_length"),
         ]
 
     def __str__(self):
@@ -390,10 +411,14 @@ class SubjectRequest(models.Model):
         help_text=_("Het kenmerk van het verzoek in uw postregistratie; geen persoonsgegevens."),
     )
     received_on = models.DateField(_("ontvangen op"))
-    request_text = models.TextField(_("wat wordt gevraagd"), blank=True)
+    request_text = models.TextField(
+        _("wat wordt gevraagd"), blank=True, max_length=REQUEST_TEXT_MAX_LENGTH
+    )
     status = models.CharField(_("stand"), max_length=12, choices=SubjectRequestStatus.choices,
                               default=SubjectRequestStatus.OPEN)
-    handling = models.TextField(_("afhandeling"), blank=True)
+    handling = models.TextField(
+        _("afhandeling"), blank=True, max_length=REQUEST_TEXT_MAX_LENGTH
+    )
     handled_on = models.DateField(_("afgehandeld op"), null=True, blank=True)
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("afgehandeld door"), on_delete=models.PROTECT,
@@ -414,6 +439,10 @@ class SubjectRequest(models.Model):
                 name="subject_request_handled_complete",
                 condition=Q(status="open") | (Q(handled_on__isnull=False) & ~Q(handling="")),
             ),
+            text_within("request_text", REQUEST_TEXT_MAX_LENGTH,
+                        name="subject_request_request_text_max_length"),
+            text_within("handling", REQUEST_TEXT_MAX_LENGTH,
+                        name="subject_request_handling_max_length"),
         ]
 
     def __str__(self):

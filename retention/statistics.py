@@ -182,12 +182,16 @@ def default_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:
     return datetime.date(months // 12, months % 12 + 1, 1), today
 
 
+def _month_count(start: datetime.date, end: datetime.date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
 def _months(start: datetime.date, end: datetime.date) -> list[datetime.date]:
-    month, months = start.replace(day=1), []
-    while month <= end:
-        months.append(month)
-        month = (month + datetime.timedelta(days=32)).replace(day=1)
-    return months
+    """The first days of the months from `start` to `end`, counted, not stepped through
+    dates: December 9999 has no next month to step to."""
+    return [datetime.date(start.year + (start.month - 1 + n) // 12,
+                          (start.month - 1 + n) % 12 + 1, 1)
+            for n in range(_month_count(start, end))]
 
 
 def statistics_weegploegen(user):
@@ -216,7 +220,7 @@ def dashboard(user, *, weegploeg=None, date_from=None, date_to=None,
     start, end = date_from or start, date_to or end
     if end < start:
         raise RuleViolation(_("De einddatum ligt vóór de begindatum."), field="date_to")
-    if len(_months(start, end)) > MAX_PERIOD_MONTHS:
+    if _month_count(start, end) > MAX_PERIOD_MONTHS:
         raise RuleViolation(_("Kies een periode van hoogstens tien jaar."), field="date_from")
     weegploegen = list(statistics_weegploegen(user))
     if weegploeg is not None:

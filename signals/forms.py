@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pga.models import Partner, PartnerKind, Weegploeg
 from signals.models import (
+    REASON_MAX_LENGTH,
     Contribution,
     Person,
     Phenomenon,
@@ -13,6 +14,7 @@ from signals.models import (
 )
 from signals.validators import (
     check_attachment,
+    normalise_bsn,
     validate_bsn,
     validate_date_of_birth,
     validate_not_in_future,
@@ -54,12 +56,30 @@ class AttachmentsField(forms.FileField):
         return cleaned
 
 
+class BsnField(forms.CharField):
+    """A BSN: the spaces it is grouped with taken out first, then nine ASCII digits that
+    pass the eleven-check (`signals.validators.validate_bsn`)."""
+
+    default_validators = [validate_bsn]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("BSN"))
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+
+    def to_python(self, value):
+        return normalise_bsn(super().to_python(value))
+
+
 def gemeente_choices():
     return Partner.objects.filter(kind=PartnerKind.GEMEENTE, weegploeg__isnull=False)
 
 
 class PersonForm(forms.ModelForm):
     """The betrokkene. Everything optional: a signal may start without identity."""
+
+    bsn = BsnField(help_text=_("Optioneel; 9 cijfers."))
 
     class Meta:
         model = Person
@@ -69,7 +89,6 @@ class PersonForm(forms.ModelForm):
         ]
         widgets = {"date_of_birth": DateInput}
         help_texts = {
-            "bsn": _("Optioneel; 9 cijfers."),
             "municipality": _("Bepaalt de weegploeg. Laat leeg als de woongemeente onbekend is."),
         }
 
@@ -77,11 +96,7 @@ class PersonForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = gemeente_choices()
         self.fields["municipality"].empty_label = _("Onbekend")
-        self.fields["bsn"].validators.append(validate_bsn)
         self.fields["date_of_birth"].validators.append(validate_date_of_birth)
-
-    def clean_bsn(self):
-        return "".join(self.cleaned_data.get("bsn", "").split())
 
     def clean_postcode(self):
         return self.cleaned_data.get("postcode", "").replace(" ", "").upper()
@@ -197,7 +212,7 @@ class WithdrawForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Alle drie de partners van de weegploeg zien deze reden."),
         min_length=10,
-        max_length=5000,
+        max_length=REASON_MAX_LENGTH,
     )
 
 
@@ -214,7 +229,8 @@ class TransferForm(forms.Form):
         required=False,
     )
     reason = forms.CharField(
-        label=_("Reden van overdracht"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+        label=_("Reden van overdracht"), widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=REASON_MAX_LENGTH,
     )
 
     def __init__(self, *args, **kwargs):

@@ -13,7 +13,8 @@ from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from pga.models import ChoiceLabels, Partner, Weegploeg
+from pga.models import ChoiceLabels, Partner, Weegploeg, text_within
+from signals.validators import validate_single_line
 
 
 class SourceCategory(models.TextChoices):
@@ -59,6 +60,14 @@ class SignalStatus(models.TextChoices):
 # Until a signal is on a session's agenda its registration may be edited; after that only
 # contributions are added (issue: "edit until on the agenda").
 EDITABLE_STATUSES = (SignalStatus.REGISTERED, SignalStatus.IN_PREPARATION)
+# Maximum lengths of the free texts, in characters. A factual account of behaviour or of
+# what a partner knows fits in ten thousand (some four pages); a reason in four thousand.
+# The bound keeps every page, audit entry, decision record and AVG export that shows them
+# quick to build.
+DESCRIPTION_MAX_LENGTH = 10_000
+CONTENT_MAX_LENGTH = 10_000
+REASON_MAX_LENGTH = 4_000
+
 # Statuses in which a signal is still in the weegploeg's queue.
 OPEN_STATUSES = (
     SignalStatus.REGISTERED,
@@ -94,14 +103,20 @@ class Person(models.Model):
         max_length=100,
         blank=True,
         help_text=_("Pseudoniem zolang de identiteit onbekend is."),
+        validators=[validate_single_line],
     )
-    first_names = models.CharField(_("voornamen"), max_length=200, blank=True)
-    surname_prefix = models.CharField(_("tussenvoegsel"), max_length=20, blank=True)
-    surname = models.CharField(_("achternaam"), max_length=200, blank=True)
+    first_names = models.CharField(_("voornamen"), max_length=200, blank=True,
+                                   validators=[validate_single_line])
+    surname_prefix = models.CharField(_("tussenvoegsel"), max_length=20, blank=True,
+                                      validators=[validate_single_line])
+    surname = models.CharField(_("achternaam"), max_length=200, blank=True,
+                               validators=[validate_single_line])
     date_of_birth = models.DateField(_("geboortedatum"), null=True, blank=True)
     bsn = models.CharField(_("BSN"), max_length=9, blank=True)
-    address = models.CharField(_("adres"), max_length=300, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=7, blank=True)
+    address = models.CharField(_("adres"), max_length=300, blank=True,
+                               validators=[validate_single_line])
+    postcode = models.CharField(_("postcode"), max_length=7, blank=True,
+                                validators=[validate_single_line])
     municipality = models.ForeignKey(
         Partner,
         verbose_name=_("woongemeente"),
@@ -131,6 +146,7 @@ class Person(models.Model):
             models.CheckConstraint(
                 name="person_bsn_nine_digits",
                 condition=Q(bsn="") | Q(bsn__regex=r"^[0-9]{9}$"),
+                violation_error_message=_("Een BSN bestaat uit 9 cijfers (0 tot en met 9)."),
             ),
         ]
 
@@ -184,10 +200,15 @@ class Signal(ChoiceLabels):
         choices=ProfessionalSector.choices,
         blank=True,
     )
-    reporter_name = models.CharField(_("naam melder"), max_length=200, blank=True)
-    reporter_organisation = models.CharField(_("organisatie melder"), max_length=200, blank=True)
-    reporter_contact = models.CharField(_("contactgegevens melder"), max_length=200, blank=True)
-    description = models.TextField(_("feitelijke beschrijving van het gedrag"))
+    reporter_name = models.CharField(_("naam melder"), max_length=200, blank=True,
+                                     validators=[validate_single_line])
+    reporter_organisation = models.CharField(_("organisatie melder"), max_length=200,
+                                             blank=True, validators=[validate_single_line])
+    reporter_contact = models.CharField(_("contactgegevens melder"), max_length=200,
+                                        blank=True, validators=[validate_single_line])
+    description = models.TextField(
+        _("feitelijke beschrijving van het gedrag"), max_length=DESCRIPTION_MAX_LENGTH
+    )
     behaviour_from = models.DateField(_("datum gedrag (vanaf)"))
     behaviour_to = models.DateField(_("datum gedrag (tot en met)"), null=True, blank=True)
     phenomenon = models.CharField(_("fenomeen"), max_length=30, choices=Phenomenon.choices)
@@ -204,7 +225,9 @@ class Signal(ChoiceLabels):
         default=False,
         help_text=_("Bij registratie waren er al eerdere signalen over deze betrokkene."),
     )
-    withdrawal_reason = models.TextField(_("reden van intrekking"), blank=True)
+    withdrawal_reason = models.TextField(
+        _("reden van intrekking"), blank=True, max_length=REASON_MAX_LENGTH
+    )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     # The retention clock (DESIGN.md §3 rule 8), set by `retention.services` when an outcome
     # starts it: which rule applies, from which date, and the deletion date computed then —
@@ -235,11 +258,16 @@ class Signal(ChoiceLabels):
                 name="signal_behaviour_period_ordered",
                 condition=Q(behaviour_to__isnull=True)
                 | Q(behaviour_to__gte=models.F("behaviour_from")),
+                violation_error_message=_("De einddatum ligt vóór de begindatum."),
             ),
             models.CheckConstraint(
                 name="signal_withdrawal_has_reason",
                 condition=~Q(status=SignalStatus.WITHDRAWN) | ~Q(withdrawal_reason=""),
             ),
+            text_within("description", DESCRIPTION_MAX_LENGTH,
+                        name="signal_description_max_length"),
+            text_within("withdrawal_reason", REASON_MAX_LENGTH,
+                        name="signal_withdrawal_reason_max_length"),
         ]
 
     def __str__(self):
@@ -329,9 +357,9 @@ class Contribution(ShieldedByPartner):
     signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="contributions")
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="+")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    source = models.CharField(_("bron"), max_length=200)
+    source = models.CharField(_("bron"), max_length=200, validators=[validate_single_line])
     information_date = models.DateField(_("datum van de informatie"))
-    content = models.TextField(_("informatie"))
+    content = models.TextField(_("informatie"), max_length=CONTENT_MAX_LENGTH)
     visibility = models.CharField(
         _("zichtbaarheid"),
         max_length=20,
@@ -344,6 +372,9 @@ class Contribution(ShieldedByPartner):
         verbose_name = _("informatie-inbreng")
         verbose_name_plural = _("informatie-inbreng")
         ordering = ["created_at", "pk"]
+        constraints = [
+            text_within("content", CONTENT_MAX_LENGTH, name="contribution_content_max_length"),
+        ]
 
     def __str__(self):
         return f"Inbreng {self.pk}"
@@ -393,7 +424,7 @@ class Transfer(models.Model):
     reference = models.CharField(max_length=30)
     from_weegploeg = models.ForeignKey(Weegploeg, on_delete=models.PROTECT, related_name="+")
     to_weegploeg = models.ForeignKey(Weegploeg, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField(_("reden"))
+    reason = models.TextField(_("reden"), max_length=REASON_MAX_LENGTH)
     transferred_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -401,6 +432,9 @@ class Transfer(models.Model):
 
     class Meta:
         ordering = ["-transferred_at"]
+        constraints = [
+            text_within("reason", REASON_MAX_LENGTH, name="transfer_reason_max_length"),
+        ]
 
     def __str__(self):
         return f"Overdracht {self.reference}"

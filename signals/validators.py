@@ -1,7 +1,10 @@
-"""Input rules of intake: BSN eleven-check, plausible dates, attachment types by content."""
+"""Input rules of intake: BSN eleven-check, names without control characters, plausible
+dates, attachment types by content."""
 
 import datetime
 import io
+import re
+import unicodedata
 import zipfile
 
 import magic
@@ -42,10 +45,17 @@ _OOXML_BY_FOLDER = {
 }
 
 
+def normalise_bsn(value: str) -> str:
+    """A BSN as typed, without the spaces it is often grouped with ("111 222 333")."""
+    return "".join(value.split())
+
+
 def bsn_is_valid(value: str) -> bool:
     """The BSN eleven-check ("elfproef"): nine digits d1..d9 with
-    9·d1 + 8·d2 + … + 2·d8 − 1·d9 divisible by 11, and not all zeros."""
-    if len(value) != 9 or not value.isdigit() or value == "000000000":
+    9·d1 + 8·d2 + … + 2·d8 − 1·d9 divisible by 11, and not all zeros. Digits are the ASCII
+    digits 0-9 only: `str.isdigit()` also takes fullwidth and Arabic-Indic digits, which
+    the database (and every other system a BSN goes to) does not."""
+    if not re.fullmatch(r"[0-9]{9}", value, flags=re.ASCII) or value == "000000000":
         return False
     digits = [int(c) for c in value]
     total = sum(weight * digit for weight, digit in zip(range(9, 1, -1), digits[:8], strict=True))
@@ -55,9 +65,30 @@ def bsn_is_valid(value: str) -> bool:
 def validate_bsn(value: str) -> None:
     if value and not bsn_is_valid(value):
         raise ValidationError(
-            _("Dit is geen geldig BSN: het moet uit 9 cijfers bestaan en de elfproef doorstaan."),
+            _("Dit is geen geldig BSN: het moet uit 9 cijfers (0 tot en met 9) bestaan en de "
+              "elfproef doorstaan."),
             code="bsn",
         )
+
+
+# Direction overrides and isolates: invisible, and they make a name read differently from
+# how it is stored ("Trojan Source").
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def validate_single_line(value: str) -> None:
+    """A name, address or other one-line text holds no control characters (bell, escape,
+    line breaks, delete, C1 codes), no line or paragraph separators and no direction
+    overrides: they are invisible on screen, break the CSV and PDF exports and make two
+    names that look the same differ."""
+    for character in value:
+        if (unicodedata.category(character) in ("Cc", "Zl", "Zp")
+                or character in _BIDI_CONTROLS):
+            raise ValidationError(
+                _("Deze tekst bevat een stuurteken of onzichtbaar teken (zoals een regeleinde "
+                  "of tab). Laat het weg."),
+                code="control_character",
+            )
 
 
 def validate_date_of_birth(value: datetime.date) -> None:

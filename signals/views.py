@@ -153,7 +153,10 @@ def queue(request):
     form = QueueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     transfers = None
-    if filters.get("status") == SignalStatus.TRANSFERRED:
+    if form.is_bound and not form.is_valid():
+        # An unreadable filter shows its errors and no signals, never the whole queue.
+        page = Paginator(visible_signals(request.user).none(), PAGE_SIZE).get_page(1)
+    elif filters.get("status") == SignalStatus.TRANSFERRED:
         transfers = services.transfers_out(request.user)
         page = Paginator(transfers, PAGE_SIZE).get_page(request.GET.get("pagina"))
     else:

@@ -4,8 +4,16 @@ from django.utils.translation import gettext_lazy as _
 
 from pga.models import Partner
 from signals.forms import DateInput
-from signals.models import ContributionVisibility
-from weegploeg.models import CaseParty, Outcome, Referral
+from signals.models import CONTENT_MAX_LENGTH, ContributionVisibility
+from weegploeg.models import (
+    CORRECTION_REASON_MAX_LENGTH,
+    MOTIVATION_MAX_LENGTH,
+    QUESTION_MAX_LENGTH,
+    REASONING_MAX_LENGTH,
+    CaseParty,
+    Outcome,
+    Referral,
+)
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -48,7 +56,7 @@ class AddItemForm(forms.Form):
 class PrepareForm(forms.Form):
     joint_reasoning = forms.CharField(
         label=_("Gezamenlijke motivering"), widget=forms.Textarea(attrs={"rows": 5}),
-        required=False, max_length=10000,
+        required=False, max_length=REASONING_MAX_LENGTH,
         help_text=_("Leeg gelaten wordt de motivering samengesteld uit de drie stemmotiveringen."),
     )
     invited_parties = forms.MultipleChoiceField(
@@ -69,19 +77,21 @@ class VoteForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Uw stem"), choices=Outcome.choices,
                                 widget=forms.RadioSelect)
     motivation = forms.CharField(label=_("Motivering"), widget=forms.Textarea(attrs={"rows": 4}),
-                                 max_length=10000)
+                                 max_length=MOTIVATION_MAX_LENGTH)
 
 
 class CorrectionForm(forms.Form):
     reasoning = forms.CharField(label=_("Gecorrigeerde motivering"),
-                                widget=forms.Textarea(attrs={"rows": 5}), max_length=10000)
+                                widget=forms.Textarea(attrs={"rows": 5}),
+                                max_length=REASONING_MAX_LENGTH)
     reason = forms.CharField(label=_("Reden van de correctie"),
-                             widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             max_length=CORRECTION_REASON_MAX_LENGTH)
 
 
 class InformationRequestForm(forms.Form):
     question = forms.CharField(label=_("Vraag"), widget=forms.Textarea(attrs={"rows": 3}),
-                               max_length=5000)
+                               max_length=QUESTION_MAX_LENGTH)
     assigned_partner = forms.ModelChoiceField(label=_("Partner"), queryset=Partner.objects.none())
     external_body = forms.CharField(label=_("Externe instantie (optioneel)"), max_length=200,
                                     required=False)
@@ -94,7 +104,7 @@ class InformationRequestForm(forms.Form):
 
 class AnswerForm(forms.Form):
     content = forms.CharField(label=_("Antwoord"), widget=forms.Textarea(attrs={"rows": 5}),
-                              max_length=20000)
+                              max_length=CONTENT_MAX_LENGTH)
     source = forms.CharField(label=_("Bron"), max_length=200)
     information_date = forms.DateField(label=_("Datum van de informatie"), widget=DateInput)
     visibility = forms.ChoiceField(label=_("Zichtbaarheid"),

@@ -11,8 +11,18 @@ from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
-from pga.models import ChoiceLabels, Partner, Weegploeg
+from pga.models import ChoiceLabels, Partner, Weegploeg, text_within
 from signals.models import Signal
+
+# Maximum lengths of the free texts, in characters. A reasoning fits in ten thousand (some
+# four pages), a vote's motivation in three thousand, a question in four thousand. A decision
+# without a joint reasoning takes the three motivations, each after its partner's name (at
+# most 200 characters): 3 × (3 000 + 202) + 2 fits in the reasoning's maximum. The bounds keep
+# the decision record (a PDF made when the third vote is cast) quick to build.
+REASONING_MAX_LENGTH = 10_000
+MOTIVATION_MAX_LENGTH = 3_000
+QUESTION_MAX_LENGTH = 4_000
+CORRECTION_REASON_MAX_LENGTH = 2_000
 
 
 class SessionStatus(models.TextChoices):
@@ -97,7 +107,9 @@ class AgendaItem(ChoiceLabels):
         _("escalatie naar de lokale driehoek"), default=False, db_default=False
     )
     # Prepared by the coordinator; copied into the decision when all three votes agree.
-    joint_reasoning = models.TextField(_("gezamenlijke motivering"), blank=True)
+    joint_reasoning = models.TextField(
+        _("gezamenlijke motivering"), blank=True, max_length=REASONING_MAX_LENGTH
+    )
     invited_parties = ArrayField(
         models.CharField(max_length=30, choices=CaseParty.choices),
         verbose_name=_("uit te nodigen partijen"), default=list, blank=True,
@@ -115,6 +127,8 @@ class AgendaItem(ChoiceLabels):
         constraints = [
             models.UniqueConstraint(fields=["session", "signal"], name="item_signal_once"),
             models.UniqueConstraint(fields=["signal", "round"], name="item_one_per_round"),
+            text_within("joint_reasoning", REASONING_MAX_LENGTH,
+                        name="item_joint_reasoning_max_length"),
         ]
 
     def __str__(self):
@@ -129,7 +143,7 @@ class Vote(models.Model):
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="+")
     voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     outcome = models.CharField(_("stem"), max_length=20, choices=Outcome.choices)
-    motivation = models.TextField(_("motivering"))
+    motivation = models.TextField(_("motivering"), max_length=MOTIVATION_MAX_LENGTH)
     cast_at = models.DateTimeField(db_default=Now())
 
     class Meta:
@@ -139,6 +153,7 @@ class Vote(models.Model):
             # Rule 4: one vote per partner per agenda item (= per round).
             models.UniqueConstraint(fields=["item", "partner"], name="vote_one_per_partner"),
             models.CheckConstraint(name="vote_has_motivation", condition=~Q(motivation="")),
+            text_within("motivation", MOTIVATION_MAX_LENGTH, name="vote_motivation_max_length"),
         ]
 
     def __str__(self):
@@ -152,7 +167,7 @@ class Decision(ChoiceLabels):
     signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="decisions")
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="decisions")
     outcome = models.CharField(_("uitkomst"), max_length=20, choices=Outcome.choices)
-    reasoning = models.TextField(_("gezamenlijke motivering"))
+    reasoning = models.TextField(_("gezamenlijke motivering"), max_length=REASONING_MAX_LENGTH)
     invited_parties = ArrayField(
         models.CharField(max_length=30, choices=CaseParty.choices), default=list, blank=True
     )
@@ -163,7 +178,7 @@ class Decision(ChoiceLabels):
     corrects = models.OneToOneField(
         "self", on_delete=models.RESTRICT, null=True, blank=True, related_name="correction"
     )
-    correction_reason = models.TextField(blank=True)
+    correction_reason = models.TextField(blank=True, max_length=CORRECTION_REASON_MAX_LENGTH)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -185,6 +200,9 @@ class Decision(ChoiceLabels):
                 name="decision_correction_has_reason",
                 condition=Q(corrects__isnull=True) | ~Q(correction_reason=""),
             ),
+            text_within("reasoning", REASONING_MAX_LENGTH, name="decision_reasoning_max_length"),
+            text_within("correction_reason", CORRECTION_REASON_MAX_LENGTH,
+                        name="decision_correction_reason_max_length"),
         ]
 
     def __str__(self):
@@ -229,7 +247,7 @@ class InformationRequest(models.Model):
     decision = models.ForeignKey(
         Decision, on_delete=models.CASCADE, null=True, blank=True, related_name="requests"
     )
-    question = models.TextField(_("vraag"))
+    question = models.TextField(_("vraag"), max_length=QUESTION_MAX_LENGTH)
     assigned_partner = models.ForeignKey(
         Partner, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="+"
     )
@@ -255,6 +273,9 @@ class InformationRequest(models.Model):
         ordering = ["deadline", "pk"]
         indexes = [models.Index(fields=["deadline"], name="request_deadline_idx",
                                 condition=Q(answered_at__isnull=True))]
+        constraints = [
+            text_within("question", QUESTION_MAX_LENGTH, name="request_question_max_length"),
+        ]
 
     def __str__(self):
         return f"Informatieverzoek {self.pk}"

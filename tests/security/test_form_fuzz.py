@@ -12,12 +12,21 @@ Known edge cases (names at their max_length, characters that grow when normalise
 the ends of the calendar, another weegploeg's ids) are always tried, as hypothesis @example.
 A form class that no target fuzzes fails `test_every_form_is_fuzzed`: a new form forces a
 new target.
+
+Boundary values (issue 16) are tried on every form as well: every field over-long at once
+(past the largest maximum of any free text, and far past it), every date field at 0001-01-01
+and at 9999-12-31, every field an integer beyond 64 bits, in fullwidth or Arabic-Indic
+digits, or with control characters. And every query parameter of every GET view: the views
+are taken from the URLconf (with the permission matrix's objects and a user that may see
+the page), the parameters each reads are recorded while it answers a first request, and
+then fuzzed — a new view or a new parameter is fuzzed without being listed here.
 """
 
 import dataclasses
 import datetime
 import importlib
 import inspect
+import threading
 import traceback
 from collections import Counter
 from collections.abc import Callable
@@ -26,6 +35,7 @@ import pytest
 from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
@@ -37,7 +47,17 @@ from pga.admin import beheer_site
 from pga.models import AuditEntry, Role
 from retention.views import SUBJECT_SESSION_KEY
 from tests.criteria.factories import form_data
+from tests.pga.test_login import _sample_path
 from tests.security.conftest import FIGURES, INSTALLATION, World
+from tests.security.test_permission_matrix import (
+    OK,
+    PATTERNS,
+    POST_DATA,
+    STATED_PURPOSE,
+    beheer_path,
+    expected_for,
+    url_kwargs,
+)
 from weegploeg.models import CaseParty, Outcome, Referral
 from weegploeg.services import cast_vote
 
@@ -60,10 +80,22 @@ NASTY = st.sampled_from([
     "<script>alert(1)</script>", "'; DROP TABLE signals_signal; --", "%s%s%n", "{{ 7*7 }}",
     "../../etc/passwd", "\\", "NULL", "None", "Ⅻ", "١٢٣", "ᅟ",
 ])
-WORDS = st.one_of(TEXT, TEXT, MEDIUM, LONG, NASTY)
+# Past the maxima of the free texts (the largest is 10 000 characters), and far past them.
+OVER_LONG = ("x" * 10_001, "ab\n" * 33_334)
+# Control characters: bell, escape sequence, NUL, delete, C1 next-line, line separator, a
+# direction override.
+CONTROL = ("a\x07b", "\x1b[31mrood\x1b[0m", "a\x00b", "\x7f", "Jan\u0085", "a\u2028b",
+           "\u202eJan")
+# Beyond 64 bits, in digits other than ASCII.
+BEYOND_64_BITS = ("9223372036854775808", "-9223372036854775809", "99999999999999999999",
+                  "1" + "0" * 400)
+OTHER_DIGITS = ("１２３", "١٢٣", "۱۲۳", "१२३")
+BOUNDARY = st.sampled_from([*OVER_LONG, *CONTROL, *BEYOND_64_BITS, *OTHER_DIGITS])
+WORDS = st.one_of(TEXT, TEXT, MEDIUM, LONG, NASTY, BOUNDARY)
 NUMBERS = st.one_of(
     st.integers(-(2**70), 2**70).map(str),
-    st.sampled_from(["0", "-1", "1.5", "1e309", "NaN", "inf", "0x10", "２", "٣", " 7 ", ""]),
+    st.sampled_from(["0", "-1", "1.5", "1e309", "NaN", "inf", "0x10", "２", "٣", " 7 ", "",
+                     *BEYOND_64_BITS, *OTHER_DIGITS]),
 )
 DATES = st.one_of(
     st.dates().map(str),
@@ -800,13 +832,25 @@ def test_form_survives_fuzzing(target, world, as_user, rolled_back, request):
                  data=submissions(target.valid(world), target.fields(world), target.fixed))(
         submit
     )
-    for changes, url in target.edges(world):
+    for changes, url in [*target.edges(world), *boundary_edges(target, world)]:
         data = baseline(target.valid(world), target.fixed)
         data.update(changes)
         data = {name: value for name, value in data.items() if value is not None}
         fuzz = example(url=url or urls[0], data=data)(fuzz)
     settings(max_examples=target.examples, **FUZZ_SETTINGS)(fuzz)()
     request.node.user_properties.append(("examples", EXAMPLES[target.name]))
+
+
+def boundary_edges(target, world) -> list:
+    """The boundary values on every field of the form at once: each value on its own, so
+    that one check cannot hide behind another field's error."""
+    fields = target.fields(world)
+    dates = [name for name, strategy in fields.items() if strategy is DATES]
+    edges = [({name: value for name in fields}, None)
+             for value in (*OVER_LONG, BEYOND_64_BITS[2], OTHER_DIGITS[0], CONTROL[0])]
+    if dates:
+        edges += [({name: day for name in dates}, None) for day in ("0001-01-01", "9999-12-31")]
+    return edges
 
 
 @settings(max_examples=8, **FUZZ_SETTINGS)
@@ -876,3 +920,168 @@ def test_every_form_is_fuzzed():
     fuzzed = {form for target in TARGETS for form in target.forms}
     missing = sorted(set(_form_classes()) - fuzzed)
     assert not missing, f"formulieren zonder fuzz-doel in TARGETS: {missing}"
+
+
+# -- every query parameter of every GET view ------------------------------------------------
+
+# Read by a view that goes through all parameters (the admin's change lists): the names it
+# knows, and any.
+EVERY_PARAMETER = "*"
+ADMIN_PARAMETERS = ["q", "o", "p", "e", "all", "_popup", "_to_field", "_changelist_filters",
+                    "next", "partner__id__exact", "kind__exact", "is_active__exact"]
+_recording = threading.local()
+
+
+class RecordedQueryDict(QueryDict):
+    """The query string of a request, noting which parameters the code reads."""
+
+    def _note(self, key):
+        read = getattr(_recording, "read", None)
+        if read is not None and not getattr(_recording, "quiet", False):
+            read.add(key)
+
+    def __getitem__(self, key):
+        self._note(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key):
+        self._note(key)
+        return super().__contains__(key)
+
+    def getlist(self, key, default=None):
+        self._note(key)
+        return super().getlist(key, default)
+
+    def lists(self):
+        self._note(EVERY_PARAMETER)
+        return super().lists()
+
+    def items(self):
+        self._note(EVERY_PARAMETER)
+        return super().items()
+
+    def keys(self):
+        self._note(EVERY_PARAMETER)
+        return super().keys()
+
+    def __iter__(self):
+        self._note(EVERY_PARAMETER)
+        return super().__iter__()
+
+    def copy(self):
+        # A copy to build links with (`?pagina=` kept, the rest encoded) is no reading.
+        _recording.quiet = True
+        try:
+            return QueryDict(self.urlencode(), mutable=True)
+        finally:
+            _recording.quiet = False
+
+
+class RecordQueryParameters:
+    """Test middleware, first in line: the request's GET becomes a RecordedQueryDict."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.GET = RecordedQueryDict(request.META.get("QUERY_STRING", ""),
+                                        encoding=request.encoding)
+        return self.get_response(request)
+
+
+def get_views(world):
+    """(name, path, the (role, scope) of a user who gets the page) of every URL pattern that
+    answers GET with a page (200) for some user: from the URLconf and the permission
+    matrix, so a new view is in this list without being named here."""
+    found = []
+    for name, route, pattern in PATTERNS:
+        expected = expected_for(name, route)
+        if name in POST_DATA or not expected:
+            continue
+        viewer = next(((role, scope) for (role, scope), answer in expected.items()
+                       if answer == OK), None)
+        if viewer is None:
+            continue
+        if name.startswith("beheer:"):
+            path = beheer_path(world, route, pattern)
+        elif "<" in route:
+            path = reverse(name, kwargs=url_kwargs(world)[name])
+        else:
+            path = _sample_path(route, pattern)
+        found.append((name, path, viewer))
+    return found
+
+
+GET_VALUES = st.one_of(JUNK, BOUNDARY, st.sampled_from(["0001-01-01", "9999-12-31", "-1"]))
+GET_EDGES = ("99999999999999999999", "-1", "0", "0001-01-01", "9999-12-31", "１２３", "١٢٣",
+             "x" * 10_001, "a\x07b", "")
+GET_REQUESTS = Counter()
+GET_PARAMETERS = set()
+GET_VIEWS = set()
+FIGURES["GET views: views fuzzed (from the URLconf)"] = GET_VIEWS
+FIGURES["GET views: requests with fuzzed query parameters"] = GET_REQUESTS
+FIGURES["GET views: (view, query parameter) pairs covered"] = GET_PARAMETERS
+
+
+def test_every_query_parameter_of_every_get_view_survives_fuzzing(
+    world, as_user, rolled_back, request
+):
+    django_settings = request.getfixturevalue("settings")
+    django_settings.MIDDLEWARE = [f"{__name__}.RecordQueryParameters",
+                                  *django_settings.MIDDLEWARE]
+    views = get_views(world)
+    assert len(views) >= 40, [name for name, _path, _viewer in views]
+    failures = []
+    for name, path, (role, scope) in views:
+        user = None if role == "anonymous" else world.user(role, scope)
+        client = as_user(user)
+        if user is not None and name.startswith("retention:subject_"):
+            session = client.session
+            session[SUBJECT_SESSION_KEY] = STATED_PURPOSE
+            session.save()
+        # Discovery: a bound request (one unknown parameter), so that the view's forms read
+        # every field they have.
+        _recording.read = set()
+        with rolled_back():
+            response, server_error = _submit(client, "get", path, {"fuzz-probe": "1"})
+        read, _recording.read = _recording.read - {"fuzz-probe"}, None
+        if server_error:
+            failures.append(f"{name} {path} (zonder parameters):\n{server_error}")
+            continue
+        GET_VIEWS.add(name)
+        read_by_name = sorted(read - {EVERY_PARAMETER})
+        if EVERY_PARAMETER in read:
+            read = (read - {EVERY_PARAMETER}) | set(ADMIN_PARAMETERS)
+        parameters = sorted(read)
+        GET_PARAMETERS.update((name, parameter) for parameter in parameters)
+        if not parameters:
+            continue
+
+        fuzz = given(query=st.dictionaries(
+            st.sampled_from(parameters),
+            st.one_of(GET_VALUES, st.lists(GET_VALUES, min_size=2, max_size=3)),
+            min_size=1,
+        ))(_get_request(name, path, client, rolled_back))
+        # Each boundary value in every parameter at once, and in each parameter the view
+        # reads by name on its own (where the others, absent, cannot make the form invalid
+        # before the value is used).
+        for value in GET_EDGES:
+            fuzz = example(query=dict.fromkeys(parameters, value))(fuzz)
+            for parameter in read_by_name:
+                fuzz = example(query={parameter: value})(fuzz)
+        try:
+            settings(max_examples=8, **FUZZ_SETTINGS)(fuzz)()
+        except AssertionError as error:
+            failures.append(str(error))
+    assert not failures, "\n\n".join(failures)
+
+
+def _get_request(name, path, client, rolled_back):
+    def request(query):
+        GET_REQUESTS[name] += 1
+        with rolled_back():
+            response, server_error = _submit(client, "get", path, query)
+        assert server_error is None, f"500 op GET {name} {path} {query!r}:\n{server_error}"
+        assert response.status_code < 500, (name, query, response.status_code)
+
+    return request

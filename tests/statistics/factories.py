@@ -23,7 +23,8 @@ def signal(weegploeg, registrar, *, received_on, phenomenon="jihadisme",
            repeat=False, person=None, surname="Visser"):
     number = next(_numbers)
     person = person or Person.objects.create(
-        weegploeg=weegploeg, first_names="Anna", surname=surname, date_of_birth=datetime.date(2001, 4, 5),
+        weegploeg=weegploeg, first_names="Anna", surname=surname,
+        date_of_birth=datetime.date(2001, 4, 5),
         bsn="", normalised_name=f"anna {surname.lower()}", municipality=weegploeg.gemeente,
     )
     return Signal.objects.create(

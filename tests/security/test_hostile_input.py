@@ -1,0 +1,242 @@
+"""Hostile and careless input (issue 16): what an outside bad-input battery found that the
+fuzzing missed. Each test names one finding; none may end in a 500, a database message or an
+English page."""
+
+import pytest
+from django.apps import apps
+from django.db import connection, models
+from django.urls import reverse
+
+from pga.models import AuditEntry
+from retention.forms import RuleForm
+from retention.models import RetentionRule
+from signals.forms import PersonForm
+
+DOMAIN_APPS = ("pga", "signals", "criteria", "weegploeg", "retention")
+LOGIN_PATH = "/account/login/"
+
+
+# -- 1. no 500, authenticated or not ---------------------------------------------------------
+
+
+def test_login_with_a_username_longer_than_any_account_is_refused_without_an_error(client, db):
+    response = client.post(LOGIN_PATH, {
+        "login_view-current_step": "auth", "auth-username": "a" * 300 + "@example.nl",
+        "auth-password": "geen-wachtwoord",
+    })
+    assert response.status_code == 200
+    assert "auth-username" in response.content.decode()
+
+
+def test_queue_page_number_beyond_64_bits_shows_the_last_page(login, members, signal):
+    client = login(members["gemeente"])
+    response = client.get(reverse("signals:queue"), {"pagina": "99999999999999999999"})
+    assert response.status_code == 200
+    assert signal.reference in response.content.decode()
+
+
+@pytest.mark.parametrize("date_to", ["9999-12-31", "0001-01-01"])
+def test_statistics_up_to_the_end_of_the_calendar_is_refused_with_a_dutch_message(
+    login, members, date_to
+):
+    client = login(members["gemeente"])
+    response = client.get(reverse("statistics:dashboard"), {"date_to": date_to})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors
+    assert all("Beperking" not in message for messages in form.errors.values()
+               for message in messages)
+
+
+def test_statistics_for_the_last_months_of_the_calendar_are_shown(login, members):
+    client = login(members["gemeente"])
+    response = client.get(reverse("statistics:dashboard"),
+                          {"date_from": "9999-01-01", "date_to": "9999-12-31"})
+    assert response.status_code == 200
+    assert not response.context["form"].errors
+    assert len(response.context["figures"].per_month) == 12
+
+
+# -- 2. bounded free text --------------------------------------------------------------------
+
+
+def _free_text_fields():
+    for label in DOMAIN_APPS:
+        for model in apps.get_app_config(label).get_models():
+            if model is AuditEntry or not model._meta.managed:
+                continue
+            for field in model._meta.concrete_fields:
+                if isinstance(field, models.TextField):
+                    yield model, field
+
+
+FREE_TEXT_FIELDS = list(_free_text_fields())
+
+
+@pytest.mark.parametrize(
+    ("model", "field"), FREE_TEXT_FIELDS,
+    ids=[f"{m._meta.label}.{f.name}" for m, f in FREE_TEXT_FIELDS],
+)
+def test_every_free_text_has_a_maximum_in_the_form_and_in_the_database(model, field, db):
+    assert field.max_length, f"{model._meta.label}.{field.name} heeft geen maximumlengte"
+    assert field.formfield().max_length == field.max_length
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype = 'c'",
+            [model._meta.db_table],
+        )
+        checks = [row[0] for row in cursor.fetchall()]
+    assert f"(length({field.column}) <= {field.max_length})" in " ".join(checks), (
+        f"de database begrenst {model._meta.db_table}.{field.column} niet: {checks}"
+    )
+
+
+def test_a_description_over_its_maximum_is_refused_by_the_registration_form(login, meldpunt,
+                                                                            weegploeg):
+    from signals.models import Signal
+
+    client = login(meldpunt)
+    response = client.post(reverse("signals:register"), {
+        "signaal-received_on": "2026-11-01", "signaal-behaviour_from": "2026-10-01",
+        "signaal-source_category": "burger", "signaal-phenomenon": "jihadisme",
+        "signaal-description": "x" * (Signal._meta.get_field("description").max_length + 1),
+        "betrokkene-first_names": "Anna", "betrokkene-surname": "Visser",
+        "betrokkene-municipality": str(weegploeg.gemeente.pk),
+    })
+    assert response.status_code == 200
+    assert "signaal-description" in response.content.decode()
+    assert not Signal.objects.exists()
+
+
+def test_the_registration_form_shows_the_maximum_of_the_description(login, meldpunt):
+    page = login(meldpunt).get(reverse("signals:register")).content.decode()
+    assert 'maxlength="10000"' in page
+    assert "Hoogstens 10.000 tekens." in page
+    assert 'data-template="{count} van 10.000 tekens"' in page
+
+
+# -- 3. identifiers in ASCII digits, names without control characters, Dutch constraints -----
+
+
+def _person_form(**changes):
+    data = {"first_names": "Anna", "surname": "Visser", "date_of_birth": "1990-05-01"}
+    data.update(changes)
+    return PersonForm(data=data)
+
+
+@pytest.mark.parametrize("bsn", ["１１１２２２３３３", "١١١٢٢٢٣٣٣", "۱۱۱۲۲۲۳۳۳"])
+def test_a_bsn_in_other_digits_than_ascii_is_refused_on_the_field(bsn, db):
+    form = _person_form(bsn=bsn)
+    assert not form.is_valid()
+    assert "bsn" in form.errors
+    assert "Beperking" not in str(form.errors)
+
+
+def test_a_bsn_with_spaces_is_accepted_as_its_digits(db):
+    form = _person_form(bsn=" 111 222 333 ")
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["bsn"] == "111222333"
+
+
+@pytest.mark.parametrize("field", ["label", "first_names", "surname_prefix", "surname",
+                                   "address"])
+@pytest.mark.parametrize("control", ["\x07", "\x1b[31m", "\u0085", "\x7f", "\u202e"])
+def test_a_name_with_control_characters_is_refused(field, control, db):
+    form = _person_form(**{field: f"Jan{control}nes"})
+    assert not form.is_valid()
+    assert field in form.errors
+
+
+def test_a_retention_period_of_zero_is_refused_on_the_field_in_dutch(db):
+    rule = RetentionRule.objects.first()
+    form = RuleForm(data={"period": "0", "unit": rule.unit, "anchor": rule.anchor,
+                          "legal_source": "Modelconvenant 2017."}, instance=rule)
+    assert not form.is_valid()
+    assert "period" in form.errors
+    assert "Beperking" not in str(form.errors)
+
+
+# -- 4. an invalid filter refuses the export -------------------------------------------------
+
+
+@pytest.mark.parametrize("query", [{"date_from": "gisteren"}, {"action": "9"},
+                                   {"actor": "99999999999999999999"}, {"person": "-1"}])
+def test_audit_export_with_an_invalid_filter_is_refused_with_its_errors(login, auditor, signal,
+                                                                        query):
+    client = login(auditor)
+    response = client.get(reverse("audit:export"), query)
+    assert response.status_code == 400
+    assert not response.streaming
+    assert response["Content-Type"].startswith("text/html")
+    assert response.context["form"].errors
+
+
+def test_audit_log_with_an_invalid_filter_shows_no_entries(login, auditor, signal):
+    client = login(auditor)
+    response = client.get(reverse("audit:log"), {"date_from": "gisteren"})
+    assert response.context["form"].errors
+    assert not list(response.context["page"])
+
+
+def test_queue_with_an_invalid_filter_shows_its_errors_and_no_signals(login, members, signal):
+    client = login(members["gemeente"])
+    response = client.get(reverse("signals:queue"), {"date_from": "9999-99-99"})
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert signal.reference not in response.content.decode()
+
+
+# -- 6. Dutch error pages in the site's layout -----------------------------------------------
+
+
+def test_page_not_found_is_dutch_in_the_site_layout(login, members):
+    client = login(members["gemeente"])
+    response = client.get("/bestaat-niet/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Pagina niet gevonden" in page
+    assert 'class="site-header"' in page
+    assert "Not Found" not in page
+
+
+def test_forbidden_is_dutch_in_the_site_layout(login, members):
+    client = login(members["gemeente"])
+    response = client.get(reverse("audit:log"))
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Geen toegang" in page
+    assert 'class="site-header"' in page
+
+
+def test_bad_request_is_dutch_in_the_site_layout(client, db, settings):
+    settings.ALLOWED_HOSTS = ["testserver"]
+    response = client.get("/account/login/", HTTP_HOST="kwaadwillend.example")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Ongeldig verzoek" in page
+    assert 'class="site-header"' in page
+    assert "Bad Request" not in page
+
+
+def test_csrf_failure_stays_dutch(db):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(LOGIN_PATH, {})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Forbidden" not in page
+    assert 'class="site-header"' in page
+
+
+@pytest.mark.urls("tests.security.failing_urls")
+def test_server_error_is_dutch_with_a_reference_and_no_technical_detail(client, db):
+    client.raise_request_exception = False
+    response = client.get("/faalt/")
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "Er ging iets mis" in page
+    assert "geheime technische details" not in page
+    assert "Traceback" not in page
+    assert 'class="site-header"' in page
+    assert f"Referentie: {response['X-Request-ID']}" in page

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from pga.models import AuditEntry, Partner, User
@@ -45,6 +46,20 @@ class AuditFilterForm(forms.Form):
     )
     date_from = forms.DateField(label=_("Vanaf datum"), required=False, widget=DateInput)
     date_to = forms.DateField(label=_("Tot en met datum"), required=False, widget=DateInput)
+
+    def __init__(self, user, *args, **kwargs):
+        """The choices are the FG's own scope: the staff and partners of the weegploegen
+        their partner takes part in (and their own partner), no one else's names."""
+        super().__init__(*args, **kwargs)
+        from pga.authz import weegploegen_of
+
+        partners = Partner.objects.filter(
+            Q(pk=user.partner_id) | Q(weegploeg__in=weegploegen_of(user))
+            | Q(weegploegen_as_politie__in=weegploegen_of(user))
+            | Q(weegploegen_as_om__in=weegploegen_of(user))
+        ).distinct()
+        self.fields["partner"].queryset = partners
+        self.fields["actor"].queryset = User.objects.filter(partner__in=partners)
 
     def clean(self):
         data = super().clean()

@@ -262,7 +262,20 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name
 
 
-class AuditEntryManager(LogEntryManager):
+class AuditEntryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one scope of the audit log: an FG (role auditor) reads the entries whose actor
+        worked for their own partner, and those about objects of the weegploegen their
+        partner takes part in — nothing else, also not through a filter or the export.
+        Nobody else reads the log on screen."""
+        from pga.authz import has_role, weegploegen_of
+
+        if not has_role(user, Role.AUDITOR):
+            return self.none()
+        return self.filter(Q(partner_id=user.partner_id) | Q(weegploeg__in=weegploegen_of(user)))
+
+
+class AuditEntryManager(LogEntryManager.from_queryset(AuditEntryQuerySet)):
     """django-auditlog's manager, writing with each entry the weegploeg of the logged object
     (`pga.audit.weegploeg_of`, by the path its app declared when registering it)."""
 

@@ -57,11 +57,11 @@ def healthz(request):
 
 
 def _audit_entries(request):
-    form = AuditFilterForm(request.GET or None)
+    """The entries of the FG's scope (`AuditEntry.objects.visible_to`), filtered."""
+    form = AuditFilterForm(request.user, request.GET or None)
     entries = form.filter(
-        AuditEntry.objects.select_related("actor", "partner", "content_type").order_by(
-            "-timestamp", "-pk"
-        )
+        AuditEntry.objects.visible_to(request.user)
+        .select_related("actor", "partner", "content_type").order_by("-timestamp", "-pk")
     )
     return form, entries
 

@@ -128,7 +128,7 @@ def test_auditor_finds_an_object_number_under_every_type_or_under_the_chosen_one
     AuditEntry.objects.create(
         content_type=ContentType.objects.get_for_model(User), object_pk=number,
         object_repr="gebruiker", action=AuditEntry.Action.ACCESS,
-        purpose=ProcessingActivity.MANAGEMENT)
+        purpose=ProcessingActivity.MANAGEMENT, partner=auditor.partner)  # the FG's scope
     login(auditor)
     url = reverse("audit:log")
     found = client.get(url, {"object_pk": number}).context["page"].object_list

@@ -231,35 +231,3 @@ def get_visible_signal(user, pk, perm: str = "signals.view_signal"):
         raise Http404
     signal._authz_held = (user.pk, held)
     return signal
-
-
-def get_visible_session(user, pk):
-    """A weegploeg session, for members and coordinators of its weegploeg's partners; 404
-    for anyone else."""
-    from django.http import Http404
-
-    from pga.models import Role
-    from weegploeg.models import Session
-
-    session = (
-        Session.objects.select_related("weegploeg")
-        .filter(pk=pk, weegploeg__in=weegploegen_of(user))
-        .first()
-    )
-    if session is None or not has_role(user, Role.MEMBER, Role.COORDINATOR):
-        raise Http404
-    return session
-
-
-def get_visible_item(user, pk):
-    """An agenda item: its session and its signal must both be visible to the user."""
-    from django.http import Http404
-
-    from weegploeg.models import AgendaItem
-
-    item = AgendaItem.objects.select_related("session").filter(pk=pk).first()
-    if item is None:
-        raise Http404
-    get_visible_session(user, item.session_id)
-    item.signal = get_visible_signal(user, item.signal_id, "signals.view_dossier")
-    return item

@@ -11,7 +11,8 @@ from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
-from pga.models import ChoiceLabels, Partner, Weegploeg, text_within
+from pga.authz import has_role, visible_signals, weegploegen_of
+from pga.models import ChoiceLabels, Partner, Role, Weegploeg, text_within
 from signals.models import Signal
 
 # Maximum lengths of the free texts, in characters. A reasoning fits in ten thousand (some
@@ -54,6 +55,58 @@ class Referral(models.TextChoices):
     CRIMINAL = "strafrechtelijk", _("Strafrechtelijk traject")
 
 
+# The one scope of each object type of a session (docs/adr/0001): who may read it. Views
+# and services get these objects through `visible_to`; another weegploeg's object does not
+# exist for the user (404).
+
+
+def _weegploeg_staff(user) -> bool:
+    return has_role(user, Role.MEMBER, Role.COORDINATOR)
+
+
+class SessionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Sessions of the weegploegen the user's partner takes part in, for its members
+        and procesregisseurs."""
+        if not _weegploeg_staff(user):
+            return self.none()
+        return self.filter(weegploeg__in=weegploegen_of(user))
+
+
+class AgendaItemQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Agenda items of a visible session whose signal's dossier the user sees."""
+        return self.filter(session__in=Session.objects.visible_to(user),
+                           signal__in=visible_signals(user, "signals.view_dossier"))
+
+
+class ByItemQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Votes and decisions of a visible agenda item."""
+        return self.filter(item__in=AgendaItem.objects.visible_to(user))
+
+
+class DecisionRecordQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Decision records of a visible decision."""
+        return self.filter(decision__in=Decision.objects.visible_to(user))
+
+
+class InformationRequestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Information requests on a signal whose dossier the user sees (as a member or
+        procesregisseur of its weegploeg)."""
+        if not _weegploeg_staff(user):
+            return self.none()
+        return self.filter(signal__in=visible_signals(user, "signals.view_dossier"))
+
+
+class SessionExportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """ZIP exports of a visible session."""
+        return self.filter(session__in=Session.objects.visible_to(user))
+
+
 class Session(models.Model):
     """A weegploegoverleg."""
 
@@ -75,6 +128,8 @@ class Session(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SessionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("weegploegoverleg")
@@ -120,6 +175,8 @@ class AgendaItem(ChoiceLabels):
     )
     follow_up_on = models.DateField(_("datum opvolging"), null=True, blank=True)
 
+    objects = AgendaItemQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("agendapunt")
         verbose_name_plural = _("agendapunten")
@@ -145,6 +202,8 @@ class Vote(models.Model):
     outcome = models.CharField(_("stem"), max_length=20, choices=Outcome.choices)
     motivation = models.TextField(_("motivering"), max_length=MOTIVATION_MAX_LENGTH)
     cast_at = models.DateTimeField(db_default=Now())
+
+    objects = ByItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("stem")
@@ -182,6 +241,8 @@ class Decision(ChoiceLabels):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+
+    objects = ByItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("besluit")
@@ -227,6 +288,8 @@ class DecisionRecord(models.Model):
     size = models.PositiveIntegerField()
     created_at = models.DateTimeField(db_default=Now())
 
+    objects = DecisionRecordQuerySet.as_manager()
+
     class Meta:
         ordering = ["decision", "-version"]
         constraints = [
@@ -267,6 +330,8 @@ class InformationRequest(models.Model):
     reminder_sent_on = models.DateField(null=True, blank=True)
     overdue_notice_sent_on = models.DateField(null=True, blank=True)
 
+    objects = InformationRequestQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("informatieverzoek")
         verbose_name_plural = _("informatieverzoeken")
@@ -302,6 +367,8 @@ class SessionExport(models.Model):
     file = models.FileField(max_length=300, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(db_default=Now())
+
+    objects = SessionExportQuerySet.as_manager()
 
     def __str__(self):
         return f"Export {self.pk}"

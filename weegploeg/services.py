@@ -55,10 +55,8 @@ def _require_coordinator(user, weegploeg):
 
 
 def sessions_for(user):
-    """The sessions of the weegploegen in which the user's partner takes part."""
-    from pga.authz import weegploegen_of
-
-    return Session.objects.filter(weegploeg__in=weegploegen_of(user)).select_related("weegploeg")
+    """The sessions the user sees (`Session.objects.visible_to`)."""
+    return Session.objects.visible_to(user).select_related("weegploeg")
 
 
 @transaction.atomic

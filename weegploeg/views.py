@@ -1,6 +1,7 @@
 """Weegploeg screens: sessions, the agenda, voting, decisions and their records. Thin views:
-every session, item and signal is looked up through `pga.authz` (404 for others), each
-action calls one service, and reads of personal data are recorded."""
+every session, item, decision, record, request and export is looked up through its model's
+one scope (`visible_to`; 404 for others), each action calls one service, and reads of
+personal data are recorded."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -10,14 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pga.audit import record_access
-from pga.authz import (
-    get_visible_item,
-    get_visible_session,
-    get_visible_signal,
-    has_role,
-    require_role,
-    weegploegen_of,
-)
+from pga.authz import get_visible_signal, has_role, require_role, weegploegen_of
 from pga.models import Partner, ProcessingActivity, Role
 from pga.services import RuleViolation
 from signals.services import core_partner_ids
@@ -31,13 +25,43 @@ from weegploeg.forms import (
     SessionForm,
     VoteForm,
 )
-from weegploeg.models import Decision, DecisionRecord, InformationRequest, ItemStatus, Vote
+from weegploeg.models import (
+    AgendaItem,
+    Decision,
+    DecisionRecord,
+    InformationRequest,
+    ItemStatus,
+    Session,
+    SessionExport,
+    Vote,
+)
 
 WEEGPLOEG_ROLES = (Role.MEMBER, Role.COORDINATOR)
 
 
 def _form_error(form, error: RuleViolation):
     form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def _session(user, pk) -> Session:
+    return get_object_or_404(Session.objects.visible_to(user).select_related("weegploeg"),
+                             pk=pk)
+
+
+def _item(user, pk) -> AgendaItem:
+    """A visible agenda item, with its signal read with the user's permissions on it (for
+    `can` in the services)."""
+    item = get_object_or_404(AgendaItem.objects.visible_to(user).select_related("session"),
+                             pk=pk)
+    item.signal = get_visible_signal(user, item.signal_id, "signals.view_dossier")
+    return item
+
+
+def _decision(user, pk) -> Decision:
+    decision = get_object_or_404(Decision.objects.visible_to(user).select_related("item"),
+                                 pk=pk)
+    decision.signal = get_visible_signal(user, decision.signal_id, "signals.view_dossier")
+    return decision
 
 
 @require_role(*WEEGPLOEG_ROLES)
@@ -87,14 +111,14 @@ def _session_context(request, session, add_form=None):
 
 @require_GET
 def session_detail(request, pk):
-    session = get_visible_session(request.user, pk)
+    session = _session(request.user, pk)
     return render(request, "weegploeg/session.html", _session_context(request, session))
 
 
 @require_POST
 def session_action(request, pk, action):
     """The coordinator's actions on a session: add an item, publish, open, close, export."""
-    session = get_visible_session(request.user, pk)
+    session = _session(request.user, pk)
     user = request.user
     if not has_role(user, Role.COORDINATOR):
         raise PermissionDenied
@@ -133,7 +157,7 @@ def session_action(request, pk, action):
 
 @require_POST
 def item_action(request, pk, action):
-    item = get_visible_item(request.user, pk)
+    item = _item(request.user, pk)
     if not has_role(request.user, Role.COORDINATOR):
         raise PermissionDenied
     try:
@@ -161,7 +185,7 @@ def item_detail(request, pk):
     """An agenda item: the three votes, the vote form for a member, the coordinator's
     preparation of the decision, and the decision once taken."""
     user = request.user
-    item = get_visible_item(user, pk)
+    item = _item(user, pk)
     record_access(user, item.signal, purpose=ProcessingActivity.DECISION)
     try:
         partners = list(Partner.objects.filter(pk__in=core_partner_ids(item.signal)))
@@ -219,17 +243,10 @@ def item_detail(request, pk):
     })
 
 
-def _visible_decision(user, pk):
-    decision = get_object_or_404(Decision.objects.select_related("item"), pk=pk)
-    item = get_visible_item(user, decision.item_id)
-    decision.signal = item.signal
-    return decision
-
-
 @require_http_methods(["GET", "POST"])
 def decision_detail(request, pk):
     user = request.user
-    decision = _visible_decision(user, pk)
+    decision = _decision(user, pk)
     record_access(user, decision, purpose=ProcessingActivity.DECISION)
     correction_form = request_form = None
     if has_role(user, Role.COORDINATOR) and decision.is_current:
@@ -293,8 +310,7 @@ def record_download(request, pk):
     audited (and so is a refusal)."""
     from weegploeg.records import read_record
 
-    record = get_object_or_404(DecisionRecord, pk=pk)
-    _visible_decision(request.user, record.decision_id)
+    record = get_object_or_404(DecisionRecord.objects.visible_to(request.user), pk=pk)
     try:
         content = read_record(record)
     except RuleViolation as error:
@@ -311,7 +327,7 @@ def record_download(request, pk):
 @require_GET
 def handover_download(request, pk):
     """Hand-over export (PDF and JSON) of a casusoverleg decision for the casusoverleg's file."""
-    decision = _visible_decision(request.user, pk)
+    decision = _decision(request.user, pk)
     from weegploeg.records import handover_zip
 
     try:
@@ -330,10 +346,11 @@ def handover_download(request, pk):
 
 @require_GET
 def export_download(request, pk, export_pk):
-    session = get_visible_session(request.user, pk)
+    session = _session(request.user, pk)
     if not has_role(request.user, Role.COORDINATOR):
         raise PermissionDenied
-    export = get_object_or_404(session.exports, pk=export_pk, status="done")
+    export = get_object_or_404(SessionExport.objects.visible_to(request.user), session=session,
+                               pk=export_pk, status="done")
     record_access(request.user, export, purpose=ProcessingActivity.DECISION)
     return FileResponse(export.file.open("rb"), as_attachment=True,
                         content_type="application/zip",
@@ -345,8 +362,9 @@ def export_status(request, pk, export_pk):
     """Progress of a ZIP export, for the page's progress indicator (JSON)."""
     from django.http import JsonResponse
 
-    session = get_visible_session(request.user, pk)
-    export = get_object_or_404(session.exports, pk=export_pk)
+    session = _session(request.user, pk)
+    export = get_object_or_404(SessionExport.objects.visible_to(request.user), session=session,
+                               pk=export_pk)
     return JsonResponse({"status": export.status, "done": export.done_count,
                          "total": export.total})
 
@@ -355,7 +373,7 @@ def export_status(request, pk, export_pk):
 @require_http_methods(["GET", "POST"])
 def answer_request(request, pk):
     user = request.user
-    info_request = get_object_or_404(InformationRequest, pk=pk)
+    info_request = get_object_or_404(InformationRequest.objects.visible_to(user), pk=pk)
     signal = get_visible_signal(user, info_request.signal_id, "signals.view_dossier")
     if info_request.assigned_partner_id != user.partner_id:
         raise PermissionDenied

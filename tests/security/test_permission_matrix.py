@@ -132,7 +132,7 @@ MATRIX = {
     # -- weegploeg: sessions of A, the decided casusoverleg item ----------------------------
     "weegploeg:sessions": only({MEMBER, COORDINATOR}),
     # A session is visible to the members and coordinators of its weegploeg's partners only;
-    # for any other role it does not exist (404, `get_visible_session`).
+    # for any other role it does not exist (404, `Session.objects.visible_to`).
     "weegploeg:session": row(meldpunt=NOT_VISIBLE, member=WEEGPLOEG_A, coordinator=WEEGPLOEG_A,
                              admin=NOT_VISIBLE, auditor=NOT_VISIBLE),
     "weegploeg:session_action": row(meldpunt=NOT_VISIBLE, member=ROLE_REFUSED_IN_A,

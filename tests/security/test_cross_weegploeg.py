@@ -1,0 +1,446 @@
+"""Isolation between weegploegen (issue 14): for every URL that takes an id, another
+weegploeg's ids are requested by every role, GET and POST, and a checksum of every table shows
+that nothing changed.
+
+The world (conftest) has two complete weegploegen, A and B, each with a user of every role at
+each of its three partners and objects of every type a URL takes an id of. Every URL pattern
+with an id is filled with B's objects (B_IDS; a pattern without an entry fails, so a new URL
+forces a decision) — and, where a URL names two objects, with an object of A and one of B —
+and requested by an anonymous visitor and by each of A's 15 users with a verified second
+factor: GET, an empty POST and, where the page has a form, a valid POST body.
+
+What each may answer:
+- anonymous: the login page (followed through the admin site's own login URL);
+- A's users: 403, 404 or 405; a redirect only to a page that names nothing of B and is no
+  result of an action (ALLOWED_REDIRECTS); never a page with B's data;
+- and nothing changes: a checksum of every table (except the audit log, its chain head,
+  sessions and the login-attempt tables, which reads and logins write to) is the same after
+  the request as before it. Every request runs in a savepoint that is rolled back.
+
+The named tests at the end state the rules of issue 14 one by one.
+"""
+
+import dataclasses
+import datetime
+import re
+import traceback
+from collections.abc import Callable
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from pga.models import AuditEntry, Partner, Role, User, Weegploeg
+from retention.models import LegalHold
+from retention.views import SUBJECT_SESSION_KEY
+from signals.models import Person, Signal
+from tests.criteria.factories import form_data
+from tests.factories import TEST_PASSWORD
+from tests.pga.test_login import LOGIN_PATH, all_url_patterns
+from tests.security.conftest import FIGURES, KINDS, ROLES
+from tests.signals.factories import person_fields
+
+STATED = {"purpose": "inzageverzoek", "case_number": "INZ-2026-4"}
+MOTIVATION = "Feiten uit school en politie wijzen op toenemende geweldsbereidheid."
+# Keyword arguments that name an object; the others (an action, an export format) choose
+# what to do with it.
+ID_KWARG = re.compile(r"(^|_)(pk|id)$|^version$|^basis$")
+# Tables that reads and logins legitimately write to: the audit log (every read is an ACCESS
+# entry) and its chain head, sessions, and django-axes' login attempts.
+UNCHECKED_TABLES = {
+    AuditEntry._meta.db_table, "pga_auditchain_head", "django_session",
+    "axes_accessattempt", "axes_accesslog", "axes_accessfailurelog",
+}
+
+
+def _key(name, route):
+    return route if name.startswith("beheer:") else name
+
+
+def _kwargs_of(pattern):
+    return list(pattern.pattern.regex.groupindex)
+
+
+ID_PATTERNS = [(name, route, pattern) for name, route, pattern in all_url_patterns()
+               if any(ID_KWARG.search(kwarg) for kwarg in _kwargs_of(pattern))]
+
+# -- what each URL's ids are filled with -----------------------------------------------------
+
+
+@dataclasses.dataclass
+class Variant:
+    """One request target: the URL's kwargs with B's objects (`label` says which), and the
+    POST bodies of the page's forms (besides the empty POST)."""
+
+    label: str
+    kwargs: dict
+    bodies: list[dict] = dataclasses.field(default_factory=list)
+
+
+def _upload():
+    return SimpleUploadedFile("verslag.txt", b"Gespreksverslag mentor.\n")
+
+
+def _days(n):
+    return (timezone.localdate() + datetime.timedelta(days=n)).isoformat()
+
+
+def _signal_body():
+    return {"signaal-received_on": _days(-3), "signaal-behaviour_from": _days(-10),
+            "signaal-source_category": "burger", "signaal-phenomenon": "jihadisme",
+            "signaal-description": "Overgenomen door een andere weegploeg."}
+
+
+def _person_body(w):
+    return {"betrokkene-first_names": "Anna", "betrokkene-surname": "Visser",
+            "betrokkene-date_of_birth": "1990-05-01",
+            "betrokkene-municipality": str(w.a.gemeente.pk)}
+
+
+def _assessment_body(w, joint):
+    data = {k: str(v) for k, v in form_data(framework=w.published).items()}
+    data["conclusion"] = "Weging door een andere weegploeg."
+    if joint:
+        data.update({f"c{n}-source_partner": str(w.b.politie.pk) for n in range(1, 6)})
+    return data
+
+
+def _signals(w, *bodies):
+    """B's open signal, and B's signal with a casusoverleg decision."""
+    b = w.in_b
+    return [Variant("B's open signal", {"pk": b.signal.pk}, list(bodies)),
+            Variant("B's decided signal", {"pk": b.item.signal_id}, list(bodies))]
+
+
+def _two(parent_kwarg, child_kwarg, b_parent, b_child, a_parent, bodies=()):
+    """A URL naming two objects: both of B, and A's parent with B's child."""
+    return [Variant("B's objects", {parent_kwarg: b_parent, child_kwarg: b_child}, list(bodies)),
+            Variant("A's parent, B's child", {parent_kwarg: a_parent, child_kwarg: b_child},
+                    list(bodies))]
+
+
+def _b_staff(w):
+    """One user of each of B's partners, with different roles."""
+    return [w.staff[("b", "gemeente", Role.ADMIN)], w.staff[("b", "politie", Role.MEMBER)],
+            w.staff[("b", "om", Role.AUDITOR)]]
+
+
+def _user_body(user):
+    """Take the account over: keep its partner, make it a beheerder, set a new password."""
+    return {"email": user.email, "full_name": user.full_name, "partner": str(user.partner_id),
+            "roles": "admin", "is_active": "on", "password1": TEST_PASSWORD + "!",
+            "password2": TEST_PASSWORD + "!", "_save": "Opslaan"}
+
+
+def _partner_body(partner):
+    return {"kind": partner.kind, "name": partner.name + " (gewijzigd)", "code": partner.code,
+            "weegploeg": str(partner.weegploeg_id or ""), "_save": "Opslaan"}
+
+
+def _weegploeg_body(weegploeg):
+    return {"name": weegploeg.name + " (gewijzigd)", "code": weegploeg.code,
+            "politie": str(weegploeg.politie_id), "om": str(weegploeg.om_id),
+            "_save": "Opslaan"}
+
+
+def _beheer(model, bodies=lambda obj: []):
+    def variants(w):
+        objects = {
+            "partner": [w.b.gemeente, w.b.politie, w.b.om],
+            "weegploeg": [w.b],
+            "user": _b_staff(w),
+        }[model]
+        return [Variant(f"B's {model} {obj}", {"object_id": obj.pk}, bodies(obj))
+                for obj in objects]
+
+    return variants
+
+
+def _view_on_site(w):
+    return [Variant(f"B's {obj._meta.model_name}",
+                    {"content_type_id": ContentType.objects.get_for_model(obj).pk,
+                     "object_id": obj.pk})
+            for obj in (w.b.politie, w.b, w.staff[("b", "gemeente", Role.ADMIN)])]
+
+
+B_IDS: dict[str, Callable] = {
+    # -- the admin site: B's partners, weegploeg B, B's users --------------------------------
+    "beheer/r/<path:content_type_id>/<path:object_id>/": _view_on_site,
+    **{f"beheer/pga/{model}/<path:object_id>/{suffix}": _beheer(model, bodies)
+       for model, change in (("partner", _partner_body), ("weegploeg", _weegploeg_body),
+                             ("user", _user_body))
+       for suffix, bodies in (("", lambda obj: []), ("history/", lambda obj: []),
+                              ("change/", lambda obj, change=change: [change(obj)]),
+                              ("delete/", lambda obj: [{"post": "yes"}]))},
+    # -- signals -------------------------------------------------------------------------
+    "signals:detail": lambda w: _signals(w),
+    "signals:edit": lambda w: _signals(w, _signal_body()),
+    "signals:identity": lambda w: _signals(w, _person_body(w)),
+    "signals:attachment_add": lambda w: _signals(w, {"file": _upload}),
+    "signals:attachment": lambda w: _two("pk", "attachment_pk", w.in_b.signal.pk,
+                                         w.in_b.attachment.pk, w.signal.pk),
+    "signals:contribute": lambda w: _signals(w, {
+        "source": "Politieregistratie", "information_date": _days(-2),
+        "content": "Melding van bedreiging.", "visibility": "weegploeg"}),
+    "signals:withdraw": lambda w: _signals(w, {"reason": "Onterecht geregistreerd."}),
+    # Pull B's dossier into A.
+    "signals:transfer": lambda w: _signals(w, {"municipality": str(w.a.gemeente.pk),
+                                               "reason": "Verhuisd."}),
+    # -- criteria ------------------------------------------------------------------------
+    "criteria:partner_assessment": lambda w: [
+        Variant("B's open signal", {"signal_pk": w.in_b.signal.pk},
+                [_assessment_body(w, joint=False)])],
+    "criteria:joint_assessment": lambda w: [
+        Variant("B's open signal", {"signal_pk": w.in_b.signal.pk},
+                [_assessment_body(w, joint=True)])],
+    "criteria:assessment": lambda w: [
+        *_two("signal_pk", "pk", w.in_b.signal.pk, w.in_b.joint_assessment.pk, w.signal.pk),
+        Variant("B's partner assessment", {"signal_pk": w.in_b.signal.pk,
+                                           "pk": w.in_b.partner_assessment.pk})],
+    # -- weegploeg -----------------------------------------------------------------------
+    "weegploeg:session": lambda w: [Variant("B's session", {"pk": w.in_b.session.pk})],
+    "weegploeg:session_action": lambda w: [
+        Variant(f"B's session, {action}", {"pk": w.in_b.session.pk, "action": action},
+                [{"signal": str(w.in_b.signal.pk)}] if action == "toevoegen" else [])
+        for action in ("toevoegen", "publiceren", "openen", "sluiten", "exporteren")],
+    "weegploeg:export": lambda w: _two("pk", "export_pk", w.in_b.session.pk,
+                                       w.in_b.export.pk, w.session.pk),
+    "weegploeg:export_status": lambda w: _two("pk", "export_pk", w.in_b.session.pk,
+                                              w.in_b.export.pk, w.session.pk),
+    "weegploeg:item": lambda w: [
+        Variant(label, {"pk": item.pk}, [
+            {"stem": "1", "outcome": "geen_casusoverleg", "motivation": MOTIVATION},
+            {"voorbereiden": "1", "joint_reasoning": "Samen besproken.",
+             "invited_parties": "zorg_ggz", "referral": "geen"}])
+        for label, item in (("B's open item", w.in_b.open_item),
+                            ("B's decided item", w.in_b.item),
+                            ("B's nadere-duiding item", w.in_b.more_info_item))],
+    "weegploeg:item_action": lambda w: [
+        Variant(f"B's open item, {action}", {"pk": w.in_b.open_item.pk, "action": action})
+        for action in ("omhoog", "omlaag", "verwijderen")],
+    "weegploeg:decision": lambda w: [
+        Variant(label, {"pk": decision.pk}, [
+            {"corrigeren": "1", "reasoning": "Gecorrigeerd.", "reason": "Typefout."},
+            {"verzoek": "1", "question": "Is er contact met de wijkagent?",
+             "assigned_partner": str(w.b.om.pk), "deadline": _days(14)}])
+        for label, decision in (("B's casusoverleg decision", w.in_b.decision),
+                                ("B's nadere-duiding decision", w.in_b.more_info_decision))],
+    "weegploeg:handover": lambda w: [Variant("B's decision", {"pk": w.in_b.decision.pk})],
+    "weegploeg:record": lambda w: [Variant("B's decision record", {"pk": w.in_b.record.pk})],
+    "weegploeg:answer": lambda w: [Variant("B's information request",
+                                           {"pk": w.in_b.info_request.pk}, [
+        {"content": "Ja, sinds september.", "source": "Leerplicht",
+         "information_date": _days(-1), "visibility": "weegploeg"}])],
+    # -- retention -----------------------------------------------------------------------
+    # A purge run is one job of the installation, not of a weegploeg: its page may show,
+    # but nothing of B's results (SHARED).
+    "retention:run": lambda w: [Variant("the run with B's tombstone",
+                                        {"pk": w.b_purge_run.pk})],
+    "retention:hold_end": lambda w: [Variant("B's legal hold", {"pk": w.in_b.hold.pk},
+                                             [{"end_reason": "De procedure is afgerond."}])],
+    "retention:notification": lambda w: [
+        Variant("B's decision with its notification", {"pk": w.in_b.decision.pk}, [
+            {"status": "postponed", "ground": "nationale_veiligheid",
+             "recheck_on": _days(90)}])],
+    "retention:subject_person": lambda w: [Variant("B's person", {"pk": w.in_b.signal.person_id}, [
+        {"kind": "rectificatie", "case_number": "REC-2026-1", "received_on": _days(-1),
+         "request_text": "Adres is onjuist."}])],
+    "retention:subject_export": lambda w: [
+        Variant(f"B's person, {fmt}", {"pk": w.in_b.signal.person_id, "export_format": fmt})
+        for fmt in ("json", "pdf")],
+    "retention:subject_request": lambda w: [
+        Variant(label, {"pk": person, "request_pk": w.in_b.subject_request.pk}, [
+            {f"verzoek-{w.in_b.subject_request.pk}-status": "toegewezen",
+             f"verzoek-{w.in_b.subject_request.pk}-handling": "Inzage verstrekt."}])
+        for label, person in (("B's objects", w.in_b.signal.person_id),
+                              ("A's person, B's request", w.signal.person_id))],
+}
+
+# URLs whose id names no object of a weegploeg: installation-wide objects, each with its
+# reason. They are not swept with B's ids (there are none).
+NATIONAL = {
+    # The referentiekader is one for the whole country (published, versioned).
+    "criteria:framework_version": "het referentiekader is landelijk en openbaar",
+    "criteria:edit_draft": "het referentiekader is landelijk",
+    "criteria:publish": "het referentiekader is landelijk",
+    # Retention rules are the installation's, set to the law and the model covenant.
+    "retention:rule": "de bewaartermijnen gelden voor de hele installatie",
+}
+# URLs whose object is the installation's, shown to a user of any weegploeg: a 200 is right,
+# as long as the page names nothing of B.
+SHARED = {"retention:run"}
+
+
+def _allowed_redirect(w, key, kwargs, location):
+    """Redirects that are no answer about B's object: to the one login, to the admin index
+    (Django's admin answers an object outside its queryset so), to the person search (no
+    purpose stated), or the admin's redirect from an object's bare URL to its change page,
+    which looks nothing up."""
+    path = location.split("?")[0]
+    if path.startswith(LOGIN_PATH) or path in ("/beheer/", reverse("retention:subject_search")):
+        return True
+    return (key.startswith("beheer/pga/") and key.endswith("<path:object_id>/")
+            and path == "/" + key.replace("<path:object_id>", str(kwargs["object_id"]))
+            + "change/")
+
+
+# -- the checksum of every table --------------------------------------------------------------
+
+
+def _checksum_sql():
+    tables = sorted(set(connection.introspection.table_names()) - UNCHECKED_TABLES)
+    # Table names from the database's own catalogue, not from input.
+    parts = [f"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) "  # noqa: S608
+             f'FROM "{table}" t)' for table in tables]
+    return tables, "SELECT " + ", ".join(parts)
+
+
+def checksums(sql):
+    tables, query = sql
+    with connection.cursor() as cursor:
+        cursor.execute(query)
+        return dict(zip(tables, cursor.fetchone(), strict=True))
+
+
+# -- B's data, to recognise it in a page -----------------------------------------------------
+
+
+def b_markers(w):
+    """Strings that only B's data contain: references, persons' names, staff, partners, the
+    weegploeg's name, the texts of its hold, request, notification and tombstone."""
+    signals = Signal.objects.filter(weegploeg=w.b)
+    markers = set(signals.values_list("reference", flat=True))
+    markers |= set(Person.objects.filter(weegploeg=w.b).values_list("surname", flat=True))
+    markers |= {user.email for key, user in w.staff.items() if key[0] == "b"}
+    markers |= {w.b.name, *(p.name for p in (w.b.gemeente, w.b.politie, w.b.om))}
+    markers |= {w.in_b.hold.reason, w.in_b.subject_request.case_number,
+                w.b_notification.notified_by, w.b_tombstone.reference}
+    return {marker for marker in markers if marker}
+
+
+def shown(markers, body: str):
+    return sorted(m for m in markers if re.search(rf"(?<![\w-]){re.escape(m)}(?![\w-])", body))
+
+
+def _body(response):
+    if response.streaming:
+        return b"".join(response.streaming_content).decode(errors="replace")
+    return response.content.decode(errors="replace")
+
+
+# -- the sweep --------------------------------------------------------------------------------
+
+A_STAFF = [(kind, role) for kind in KINDS for role in ROLES]
+SWEPT: list[str] = []
+GETS: list[str] = []
+POSTS: list[str] = []
+LEAKS: list[str] = []
+FIGURES["cross-weegploeg sweep: URL patterns with ids"] = [_key(n, r) for n, r, _p in ID_PATTERNS]
+FIGURES["cross-weegploeg sweep: URL patterns swept with another weegploeg's ids"] = SWEPT
+FIGURES["cross-weegploeg sweep: GET requests"] = GETS
+FIGURES["cross-weegploeg sweep: POST requests"] = POSTS
+FIGURES["cross-weegploeg sweep: leaks found"] = LEAKS
+
+
+def _requests(variant):
+    """(method, body) of one variant: a GET, an empty POST, the page's forms."""
+    yield "get", None
+    yield "post", {}
+    for body in variant.bodies:
+        yield "post", {k: v() if callable(v) else v for k, v in body.items()}
+
+
+def _verdict(w, key, variant, user, response, body, markers):
+    """What is wrong with this answer (None when nothing is)."""
+    status = response.status_code
+    if user is None:
+        chain = response.redirect_chain
+        if chain and chain[-1][0].startswith(LOGIN_PATH):
+            return None
+        return f"{status} in plaats van de loginpagina"
+    if status in (403, 404, 405):
+        return None
+    if status in (301, 302):
+        location = response["Location"]
+        if _allowed_redirect(w, key, variant.kwargs, location):
+            return None
+        return f"{status} naar {location} (een geslaagde handeling?)"
+    found = shown(markers, body)
+    if status == 200 and key in SHARED and not found:
+        return None
+    return f"{status}" + (f", toont {', '.join(found)}" if found else "")
+
+
+@pytest.mark.parametrize(("name", "route"), [(n, r) for n, r, _p in ID_PATTERNS],
+                         ids=[_key(n, r) for n, r, _p in ID_PATTERNS])
+def test_another_weegploegs_ids_give_nothing_to_any_role(name, route, world, as_user,
+                                                         rolled_back):
+    key = _key(name, route)
+    if key in NATIONAL:
+        pytest.skip(f"geen object van een weegploeg: {NATIONAL[key]}")
+    if key not in B_IDS:
+        pytest.fail(f"{key}: geef in B_IDS de objecten van weegploeg B voor deze URL (of zet "
+                    f"hem met een reden in NATIONAL).")
+    SWEPT.append(key)
+    sql, markers = _checksum_sql(), b_markers(world)
+    variants = B_IDS[key](world)
+    wrong, server_errors = [], []
+    for seat in [None, *A_STAFF]:
+        user = None if seat is None else world.staff[("a", *seat)]
+        who = "anoniem" if seat is None else f"{seat[1]} ({seat[0]} A)"
+        with rolled_back():
+            client = as_user(user)
+            if user is not None:
+                session = client.session
+                session[SUBJECT_SESSION_KEY] = STATED
+                session.save()
+            before = checksums(sql)
+            for variant in variants:
+                path = (_path(route, variant.kwargs) if name.startswith("beheer:")
+                        else reverse(name, kwargs=variant.kwargs))
+                for method, data in _requests(variant):
+                    (GETS if method == "get" else POSTS).append(path)
+                    what = f"{method.upper()} {path} [{variant.label}] als {who}" + (
+                        f" met {sorted(data)[:3]}…" if data else "")
+                    with rolled_back():
+                        try:
+                            response = getattr(client, method)(
+                                path, data, follow=user is None)
+                            body = _body(response)
+                        except Exception as error:  # noqa: BLE001 - reported with its case
+                            wrong.append(f"{what}: 500 ({error!r})")
+                            server_errors.append("".join(traceback.format_exception(error)))
+                            continue
+                        verdict = _verdict(world, key, variant, user, response, body, markers)
+                        after = checksums(sql)
+                    changed = sorted(t for t in before if before[t] != after[t])
+                    if changed:
+                        verdict = (verdict + "; " if verdict else "") + \
+                            f"wijzigde {', '.join(changed)}"
+                    if verdict:
+                        wrong.append(f"{what}: {verdict}")
+    LEAKS.extend(wrong)
+    assert not wrong, f"{key}: {len(wrong)} lek(ken)\n  " + "\n  ".join(
+        wrong + server_errors[:1])
+
+
+def _path(route, kwargs):
+    """The admin site's patterns: the route with the kwargs filled in."""
+    path = route
+    for kwarg, value in kwargs.items():
+        path = path.replace(f"<path:{kwarg}>", str(value))
+    return "/" + path
+
+
+def test_every_url_with_an_id_has_another_weegploegs_ids_or_a_reason():
+    """A new URL with an id fails here until B_IDS or NATIONAL says what to try on it."""
+    keys = [_key(n, r) for n, r, _p in ID_PATTERNS]
+    missing = [key for key in keys if key not in B_IDS and key not in NATIONAL]
+    assert not missing, "URL's met een id zonder objecten van weegploeg B:\n" + "\n".join(missing)
+    assert not set(B_IDS) & set(NATIONAL)
+    stale = (set(B_IDS) | set(NATIONAL)) - set(keys)
+    assert not stale, f"regels zonder URL: {sorted(stale)}"
+    assert len(keys) >= 40

@@ -20,8 +20,10 @@ What each may answer:
 The named tests at the end state the rules of issue 14 one by one.
 """
 
+import csv
 import dataclasses
 import datetime
+import io
 import re
 import traceback
 from collections.abc import Callable
@@ -33,15 +35,25 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from criteria.models import Assessment
 from pga.models import AuditEntry, Partner, Role, User, Weegploeg
-from retention.models import LegalHold
+from retention.models import DeletedSignal, LegalHold, Notification, SubjectRequest
 from retention.views import SUBJECT_SESSION_KEY
-from signals.models import Person, Signal
+from signals.models import Attachment, Contribution, Person, Signal
 from tests.criteria.factories import form_data
 from tests.factories import TEST_PASSWORD
 from tests.pga.test_login import LOGIN_PATH, all_url_patterns
 from tests.security.conftest import FIGURES, KINDS, ROLES
 from tests.signals.factories import person_fields
+from weegploeg.models import (
+    AgendaItem,
+    Decision,
+    DecisionRecord,
+    InformationRequest,
+    Session,
+    SessionExport,
+    Vote,
+)
 
 STATED = {"purpose": "inzageverzoek", "case_number": "INZ-2026-4"}
 MOTIVATION = "Feiten uit school en politie wijzen op toenemende geweldsbereidheid."
@@ -444,3 +456,256 @@ def test_every_url_with_an_id_has_another_weegploegs_ids_or_a_reason():
     stale = (set(B_IDS) | set(NATIONAL)) - set(keys)
     assert not stale, f"regels zonder URL: {sorted(stale)}"
     assert len(keys) >= 40
+
+
+def test_the_sweep_sees_a_page_of_b_and_a_change_of_any_table(world, as_user, rolled_back):
+    """The sweep is not blind: B's own coordinator gets B's dossier with B's data in it, and
+    B's withdrawal of its signal changes the checksum."""
+    sql, markers = _checksum_sql(), b_markers(world)
+    client = as_user(world.staff[("b", "gemeente", Role.COORDINATOR)])
+    response = client.get(reverse("signals:detail", kwargs={"pk": world.in_b.signal.pk}))
+    assert response.status_code == 200
+    assert world.in_b.signal.reference in shown(markers, _body(response))
+    with rolled_back():
+        before = checksums(sql)
+        response = client.post(reverse("signals:withdraw", kwargs={"pk": world.in_b.signal.pk}),
+                               {"reason": "Onterecht geregistreerd."})
+        assert response.status_code == 302
+        changed = {t for t, value in checksums(sql).items() if before[t] != value}
+    assert "signals_signal" in changed
+
+
+# -- the rules of issue 14, one by one -------------------------------------------------------
+
+
+def _admin(world, kind="gemeente"):
+    return world.staff[("a", kind, Role.ADMIN)]
+
+
+def test_admin_cannot_create_an_account_at_a_partner_of_another_weegploeg(world, as_user):
+    """Functioneel beheer is per partner (DESIGN.md §4): A's gemeente's beheerder makes
+    accounts for the gemeente only, and never a beheerder (that is the installation
+    administrator's)."""
+    client = as_user(_admin(world))
+    response = client.post(reverse("beheer:pga_user_add"), {
+        "email": "indringer@example.nl", "full_name": "Indringer",
+        "partner": str(world.b.politie.pk), "roles": "admin", "is_active": "on",
+        "password1": TEST_PASSWORD, "password2": TEST_PASSWORD, "_save": "Opslaan",
+    })
+    assert response.status_code in (200, 403)
+    assert not User.objects.filter(email="indringer@example.nl").exists()
+
+
+def test_admin_user_form_offers_only_the_own_partner_and_no_admin_role(world, as_user):
+    response = as_user(_admin(world)).get(reverse("beheer:pga_user_add"))
+    assert response.status_code == 200
+    fields = response.context["adminform"].form.fields
+    if "partner" in fields:
+        assert list(fields["partner"].queryset) == [world.a.gemeente]
+    assert Role.ADMIN not in [value for value, _label in fields["roles"].choices]
+
+
+def test_admin_cannot_make_a_beheerder_at_the_own_partner_either(world, as_user):
+    client = as_user(_admin(world))
+    client.post(reverse("beheer:pga_user_add"), {
+        "email": "tweede.beheerder@example.nl", "full_name": "Tweede beheerder",
+        "partner": str(world.a.gemeente.pk), "roles": "admin", "is_active": "on",
+        "password1": TEST_PASSWORD, "password2": TEST_PASSWORD, "_save": "Opslaan",
+    })
+    user = User.objects.filter(email="tweede.beheerder@example.nl").first()
+    assert user is None or not user.groups.filter(role_group__role=Role.ADMIN).exists()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_admin_gets_404_for_a_user_of_another_partner(kind, world, as_user):
+    """Viewing or changing a user of another weegploeg's partner: 404, and nothing changes."""
+    b_user = world.staff[("b", kind, Role.MEMBER)]
+    client = as_user(_admin(world))
+    url = reverse("beheer:pga_user_change", args=[b_user.pk])
+    assert client.get(url).status_code == 404
+    response = client.post(url, {**_user_body(b_user), "partner": str(world.a.gemeente.pk)})
+    assert response.status_code == 404
+    b_user.refresh_from_db()
+    assert b_user.partner_id == getattr(world.b, kind).pk
+    assert b_user.check_password(TEST_PASSWORD)
+
+
+def test_admin_gets_404_for_a_user_of_another_partner_in_the_same_weegploeg(world, as_user):
+    """Per partner, not per weegploeg: A's politie's users are not the gemeente's to manage."""
+    politie_user = world.staff[("a", "politie", Role.MEMBER)]
+    response = as_user(_admin(world)).get(
+        reverse("beheer:pga_user_change", args=[politie_user.pk]))
+    assert response.status_code == 404
+
+
+def test_admin_user_list_shows_only_the_own_partners_users(world, as_user):
+    response = as_user(_admin(world)).get(reverse("beheer:pga_user_changelist"))
+    assert response.status_code == 200
+    listed = set(response.context["cl"].result_list)
+    assert listed, "de eigen gebruikers staan in de lijst"
+    assert {user.partner_id for user in listed} == {world.a.gemeente.pk}
+
+
+@pytest.mark.parametrize("url", [
+    "beheer:pga_partner_changelist", "beheer:pga_partner_add", "beheer:pga_weegploeg_changelist",
+    "beheer:pga_weegploeg_add", "own partner", "own weegploeg",
+])
+def test_partners_and_weegploegen_are_for_the_installation_administrator(url, world, as_user):
+    """A partner's beheerder cannot reach the admin of partners and weegploegen at all (403):
+    those belong to the installation administrator (Django superuser)."""
+    if url == "own partner":
+        url = reverse("beheer:pga_partner_change", args=[world.a.gemeente.pk])
+    elif url == "own weegploeg":
+        url = reverse("beheer:pga_weegploeg_change", args=[world.a.pk])
+    else:
+        url = reverse(url)
+    client = as_user(_admin(world))
+    assert client.get(url).status_code == 403
+    assert client.post(url, {}).status_code == 403
+
+
+# -- the FG's audit log: their own scope only ------------------------------------------------
+
+
+def _b_objects(world):
+    """(content type model, object number) of everything of weegploeg B and its partners."""
+    b = world.b
+    b_partners = [b.gemeente.pk, b.politie.pk, b.om.pk]
+    querysets = [
+        Signal.objects.filter(weegploeg=b), Person.objects.filter(weegploeg=b),
+        Attachment.objects.filter(signal__weegploeg=b),
+        Contribution.objects.filter(signal__weegploeg=b),
+        Assessment.objects.filter(signal__weegploeg=b),
+        Session.objects.filter(weegploeg=b), AgendaItem.objects.filter(session__weegploeg=b),
+        Vote.objects.filter(item__session__weegploeg=b),
+        Decision.objects.filter(item__session__weegploeg=b),
+        DecisionRecord.objects.filter(decision__item__session__weegploeg=b),
+        InformationRequest.objects.filter(signal__weegploeg=b),
+        SessionExport.objects.filter(session__weegploeg=b),
+        LegalHold.objects.filter(signal__weegploeg=b),
+        SubjectRequest.objects.filter(person__weegploeg=b),
+        Notification.objects.filter(decision__item__session__weegploeg=b),
+        DeletedSignal.objects.filter(weegploeg=b),
+        User.objects.filter(partner__in=b_partners), Partner.objects.filter(pk__in=b_partners),
+        Weegploeg.objects.filter(pk=b.pk),
+    ]
+    return {(qs.model._meta.model_name, str(pk))
+            for qs in querysets for pk in qs.values_list("pk", flat=True)}
+
+
+def _b_rows(world, rows):
+    """The rows (content type model, object number, actor e-mail, partner name) that are
+    B's: about B's objects, or by B's staff, or on behalf of B's partners."""
+    objects = _b_objects(world)
+    emails = {user.email for key, user in world.staff.items() if key[0] == "b"}
+    partners = {world.b.gemeente.name, world.b.politie.name, world.b.om.name}
+    return [row for row in rows
+            if (row[0], row[1]) in objects or row[2] in emails or row[3] in partners]
+
+
+def _page_rows(response):
+    return [(entry.content_type.model, entry.object_pk, entry.actor_email or "",
+             entry.partner.name if entry.partner else "")
+            for entry in response.context["page"].object_list]
+
+
+def _csv_rows(response):
+    rows = list(csv.reader(io.StringIO(_body(response))))[1:]
+    return [(row[4], row[5], row[1], row[2]) for row in rows]
+
+
+def _b_filters(world):
+    """Filters of the audit screen naming B's objects, staff, partners and person."""
+    ct = ContentType.objects.get_for_model
+    b = world.in_b
+    filters = [
+        {"content_type": ct(Signal).pk, "object_pk": b.signal.pk},
+        {"object_pk": b.signal.pk},
+        {"object_pk": b.signal.reference},
+        {"content_type": ct(Person).pk, "object_pk": b.signal.person_id},
+        {"person": b.signal.person_id},
+        {"content_type": ct(LegalHold).pk, "object_pk": b.hold.pk},
+        {"content_type": ct(Decision).pk, "object_pk": b.decision.pk},
+        {"content_type": ct(Session).pk, "object_pk": b.session.pk},
+        {"actor": world.staff[("b", "gemeente", Role.MELDPUNT)].pk},
+        {"partner": world.b.politie.pk},
+        {"content_type": ct(User).pk, "object_pk": world.staff[("b", "om", Role.MEMBER)].pk},
+    ]
+    return [{k: str(v) for k, v in f.items()} for f in filters]
+
+
+def _fg(world):
+    return world.staff[("a", "gemeente", Role.AUDITOR)]
+
+
+def test_the_audit_log_of_weegploeg_b_exists(world):
+    """The checks below are not blind: B's processing is in the log."""
+    rows = [(e.content_type.model, e.object_pk, e.actor_email or "",
+             e.partner.name if e.partner else "")
+            for e in AuditEntry.objects.select_related("content_type", "partner")]
+    assert len(_b_rows(world, rows)) > 50
+
+
+@pytest.mark.parametrize("export", [False, True], ids=["screen", "csv"])
+def test_fg_sees_no_entry_of_another_weegploeg_without_filters(export, world, as_user):
+    """DESIGN.md §4: the FG sees the audit entries of their own partner's staff and of their
+    own weegploegen's objects, not the national log."""
+    response = as_user(_fg(world)).get(reverse("audit:export" if export else "audit:log"))
+    assert response.status_code == 200
+    rows = _csv_rows(response) if export else _page_rows(response)
+    assert rows, "de eigen regels staan erin"
+    assert not _b_rows(world, rows)
+
+
+@pytest.mark.parametrize("export", [False, True], ids=["screen", "csv"])
+def test_fg_filtering_on_another_weegploegs_ids_finds_nothing_of_it(export, world, as_user):
+    client = as_user(_fg(world))
+    found = {}
+    for query in _b_filters(world):
+        response = client.get(reverse("audit:export" if export else "audit:log"), query)
+        if response.status_code != 200:
+            continue  # a filter the form refuses: nothing shown
+        rows = _b_rows(world, _csv_rows(response) if export else _page_rows(response))
+        if rows:
+            found[str(query)] = len(rows)
+    assert not found, f"regels van weegploeg B per filter: {found}"
+
+
+# -- the person index and the retention screens ----------------------------------------------
+
+
+def test_registering_a_known_bsn_of_another_weegploeg_shows_nothing_of_that_person(
+    world, as_user
+):
+    """Rule 9: a person registered in A with the BSN of a person of B gets a record of A;
+    the registrar sees nothing of B's person and changes nothing of it."""
+    b_person = Person.objects.get(pk=world.in_b.signal.person_id)
+    Person.objects.filter(pk=b_person.pk).update(bsn="111222333")
+    b_person.refresh_from_db()
+    before = {f.name: getattr(b_person, f.name) for f in Person._meta.fields}
+    client = as_user(world.staff[("a", "gemeente", Role.MELDPUNT)])
+    response = client.post(reverse("signals:register"), {
+        "signaal-received_on": _days(-3), "signaal-behaviour_from": _days(-10),
+        "signaal-source_category": "burger", "signaal-phenomenon": "jihadisme",
+        "signaal-description": "Deelde in de klas propaganda.",
+        **{f"betrokkene-{k}": v for k, v in person_fields(
+            first_names="Anna", surname="Visser", bsn="111222333",
+            municipality=world.a.gemeente.pk).items() if v is not None},
+    }, follow=True)
+    assert response.status_code == 200
+    pages = [_body(response), _body(client.get(reverse("signals:mine")))]
+    signal = Signal.objects.filter(weegploeg=world.a, person__bsn="111222333").get()
+    pages.append(_body(client.get(reverse("signals:detail", kwargs={"pk": signal.pk}))))
+    markers = b_markers(world) | {b_person.surname, b_person.first_names}
+    assert not [shown(markers, page) for page in pages if shown(markers, page)]
+    assert signal.person_id != b_person.pk and signal.person.weegploeg_id == world.a.pk
+    b_person.refresh_from_db()
+    assert {f.name: getattr(b_person, f.name) for f in Person._meta.fields} == before
+
+
+def test_admin_cannot_end_a_legal_hold_of_another_weegploeg(world, as_user):
+    client = as_user(_admin(world))
+    url = reverse("retention:hold_end", kwargs={"pk": world.in_b.hold.pk})
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"end_reason": "De procedure is afgerond."}).status_code == 404
+    assert LegalHold.objects.get(pk=world.in_b.hold.pk).ended_at is None

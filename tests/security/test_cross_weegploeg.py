@@ -709,3 +709,23 @@ def test_admin_cannot_end_a_legal_hold_of_another_weegploeg(world, as_user):
     assert client.get(url).status_code == 404
     assert client.post(url, {"end_reason": "De procedure is afgerond."}).status_code == 404
     assert LegalHold.objects.get(pk=world.in_b.hold.pk).ended_at is None
+
+
+def test_admin_cannot_place_a_hold_on_a_signal_or_person_of_another_weegploeg(world, as_user):
+    """The hold form takes its object from a reference or a person number, not from the
+    URL's path: another weegploeg's are answered as if they did not exist."""
+    client = as_user(_admin(world))
+    session = client.session
+    session[SUBJECT_SESSION_KEY] = STATED
+    session.save()
+    holds = LegalHold.objects.count()
+    url = reverse("retention:hold_create")
+    until = _days(30)
+    response = client.post(url, {"reference": world.in_b.signal.reference,
+                                 "reason": "Procedure bij de rechter.", "until": until})
+    assert response.status_code == 200
+    assert "Er is geen signaal met dit referentienummer." in _body(response)
+    by_person = f"{url}?betrokkene={world.in_b.signal.person_id}"
+    assert client.get(by_person).status_code == 404
+    assert client.post(by_person, {"reason": "Procedure.", "until": until}).status_code == 404
+    assert LegalHold.objects.count() == holds

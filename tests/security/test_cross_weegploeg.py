@@ -72,6 +72,14 @@ def _key(name, route):
     return route if name.startswith("beheer:") else name
 
 
+def _path(route, kwargs):
+    """The admin site's patterns: the route with the kwargs filled in."""
+    path = route
+    for kwarg, value in kwargs.items():
+        path = path.replace(f"<path:{kwarg}>", str(value))
+    return "/" + path
+
+
 def _kwargs_of(pattern):
     return list(pattern.pattern.regex.groupindex)
 
@@ -437,14 +445,6 @@ def test_another_weegploegs_ids_give_nothing_to_any_role(name, route, world, as_
     LEAKS.extend(wrong)
     assert not wrong, f"{key}: {len(wrong)} lek(ken)\n  " + "\n  ".join(
         wrong + server_errors[:1])
-
-
-def _path(route, kwargs):
-    """The admin site's patterns: the route with the kwargs filled in."""
-    path = route
-    for kwarg, value in kwargs.items():
-        path = path.replace(f"<path:{kwarg}>", str(value))
-    return "/" + path
 
 
 def test_every_url_with_an_id_has_another_weegploegs_ids_or_a_reason():

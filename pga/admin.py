@@ -69,7 +69,18 @@ class BeheerSite(admin.AdminSite):
 beheer_site = BeheerSite(name="beheer")
 
 
-class InstallationModelAdmin(admin.ModelAdmin):
+class BeheerModelAdmin(admin.ModelAdmin):
+    def get_object(self, request, object_id, from_field=None):
+        """Only through this admin's queryset; anything else is 404, not Django's redirect
+        with "does not exist" (the same answer whether it exists or not). An empty
+        `_to_field` in the query is no field: the primary key, not a 500."""
+        obj = super().get_object(request, object_id, from_field or None)
+        if obj is None:
+            raise Http404
+        return obj
+
+
+class InstallationModelAdmin(BeheerModelAdmin):
     """Partners and weegploegen: the installatiebeheerder's only. A partner's functioneel
     beheerder gets 403 (the role may not take this kind of action)."""
 
@@ -167,7 +178,7 @@ class PartnerUserForm(UserForm):
 
 
 @admin.register(User, site=beheer_site)
-class UserAdmin(admin.ModelAdmin):
+class UserAdmin(BeheerModelAdmin):
     """Users: the installatiebeheerder manages all of them (and makes the first functioneel
     beheerder of each partner); a partner's functioneel beheerder only those of their own
     partner — another partner's user does not exist for them (404)."""
@@ -216,14 +227,6 @@ class UserAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def get_object(self, request, object_id, from_field=None):
-        """Only through this admin's queryset; anything else is 404, not Django's redirect
-        with "does not exist" (the same answer whether it exists or not)."""
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404
-        return obj
 
     def get_list_filter(self, request):
         return ["partner", "is_active"] if is_installation_admin(request.user) else ["is_active"]

@@ -6,9 +6,13 @@ and a joint assessment; a session with three agenda items — one decided (casus
 its decision record and a finished session export), one decided "nadere duiding" with an
 information request to the gemeente, one still open; a draft framework version next to the
 published one; a legal hold, a purge run and a request of the person under the AVG. Weegploeg
-B has its own signal and session, for forged ids.
+B holds the same dossiers of its own (`World.in_b`, other persons), and a notification of
+its casusoverleg decision and a purge run with the tombstone of one of its signals: every id
+a URL takes exists in B too, for forged ids (tests/security/test_cross_weegploeg.py).
 
-Users: one per role (meldpunt, member, coordinator, admin, auditor) per scope:
+Staff: in both weegploegen, one user per role (meldpunt, member, coordinator, admin,
+auditor) at each of the three partners (`World.staff`). The permission matrix names three
+scopes of them (`World.user`):
 - "own": the gemeente of A, the partner that received the signals;
 - "same": the politie of A, another partner in the same weegploeg;
 - "other": the gemeente of B, a partner of another weegploeg.
@@ -30,7 +34,8 @@ from django.utils import timezone
 from criteria.models import Assessment, Framework, FrameworkStatus
 from criteria.services import create_draft, record_joint_assessment, record_partner_assessment
 from pga.models import Partner, Role, User, Weegploeg
-from retention.models import LegalHold, PurgeRun, SubjectRequest
+from retention.models import DeletedSignal, LegalHold, Notification, PurgeRun, SubjectRequest
+from retention.notifications import record_notification
 from retention.services import place_hold
 from retention.subject_access import record_request
 from signals.models import Attachment, Contribution, Signal
@@ -71,19 +76,27 @@ MOTIVATION = "Feiten uit school en politieregistratie wijzen op toenemende gewel
 SHIELDED_CONTENT = "Lopend opsporingsonderzoek 2026/0815 naar wapenbezit."
 
 
+KINDS = ("gemeente", "politie", "om")
+# The permission matrix's scopes: (weegploeg, partner kind) of the users it names.
+SCOPE_SEATS = {"own": ("a", "gemeente"), "same": ("a", "politie"), "other": ("b", "gemeente")}
+
+
 @dataclasses.dataclass
-class World:
-    a: Weegploeg
-    b: Weegploeg
-    partners: dict[str, Partner]
-    users: dict[tuple[str, str], User]
-    om_member: User
-    # Weegploeg A
+class Dossiers:
+    """One weegploeg's objects of every type a URL takes an id of."""
+
+    # An open signal: attachment, a contribution and one the politie shields from the
+    # others, a partner's and the joint assessment, a legal hold, a request of its person.
     signal: Signal
     attachment: Attachment
     contribution: Contribution
+    shielded_contribution: Contribution
     partner_assessment: Assessment
     joint_assessment: Assessment
+    hold: LegalHold
+    subject_request: SubjectRequest
+    # A session: a casusoverleg decision with its record and a finished session export, a
+    # nadere-duiding decision with an information request to the gemeente, an open item.
     session: Session
     item: AgendaItem
     decision: Decision
@@ -93,22 +106,55 @@ class World:
     more_info_decision: Decision
     info_request: InformationRequest
     open_item: AgendaItem
+
+
+@dataclasses.dataclass
+class World(Dossiers):
+    """Weegploeg A's dossiers (the fields of `Dossiers`), and everything around them."""
+
+    a: Weegploeg
+    b: Weegploeg
+    partners: dict[str, Partner]
+    staff: dict[tuple[str, str, str], User]  # (weegploeg "a"/"b", partner kind, role)
+    installation: User  # the installatiebeheerder
     published: Framework
     draft: Framework
-    # Retention of weegploeg A: a legal hold on the open signal, a purge run, a request of
-    # the person of the open signal; a contribution the politie shields from the others.
-    shielded_contribution: Contribution
-    hold: LegalHold
     purge_run: PurgeRun
-    subject_request: SubjectRequest
-    # Weegploeg B
-    b_signal: Signal
-    b_attachment: Attachment
-    b_session: Session
-    b_coordinator: User
+    # Weegploeg B: the same dossiers, a notification of its casusoverleg decision, and a
+    # purge run with the tombstone of one of its signals.
+    in_b: Dossiers
+    b_notification: Notification
+    b_purge_run: PurgeRun
+    b_tombstone: DeletedSignal
 
     def user(self, role: str, scope: str) -> User:
-        return self.users[(role, scope)]
+        if role == INSTALLATION:
+            return self.installation
+        return self.staff[(*SCOPE_SEATS[scope], role)]
+
+    @property
+    def users(self) -> dict[tuple[str, str], User]:
+        return {(role, scope): self.user(role, scope) for scope in SCOPES for role in ROLES}
+
+    @property
+    def om_member(self) -> User:
+        return self.staff[("a", "om", Role.MEMBER)]
+
+    @property
+    def b_signal(self) -> Signal:
+        return self.in_b.signal
+
+    @property
+    def b_attachment(self) -> Attachment:
+        return self.in_b.attachment
+
+    @property
+    def b_session(self) -> Session:
+        return self.in_b.session
+
+    @property
+    def b_coordinator(self) -> User:
+        return self.staff[("b", "politie", Role.COORDINATOR)]
 
 
 def text_upload(name="verslag.txt", content=b"Gespreksverslag mentor, 12 oktober.\n"):
@@ -126,35 +172,46 @@ def _decide(item, voters, outcome):
     return decision
 
 
-def build_world() -> World:
-    a, b = WeegploegFactory(), WeegploegFactory()
-    partners = {"own": a.gemeente, "same": a.politie, "other": b.gemeente}
-    users = {
-        (role, scope): UserFactory(
-            partner=partner, roles=[role], full_name=f"{Role(role).label} ({scope})",
-            email=f"{role}.{scope}@security.example",
-        )
-        for scope, partner in partners.items()
-        for role in ROLES
-    }
-    users[(INSTALLATION, "-")] = User.objects.create_superuser(
-        "installatie@security.example", "x", full_name="Installatiebeheerder")
-    om_member = UserFactory(partner=a.om, roles=[Role.MEMBER])
-    meldpunt = users[(Role.MELDPUNT, "own")]
-    coordinator = users[(Role.COORDINATOR, "own")]
-    voters = [users[(Role.MEMBER, "own")], users[(Role.MEMBER, "same")], om_member]
-    published = Framework.objects.get(status=FrameworkStatus.PUBLISHED)
+def build_staff(weegploegen: dict[str, Weegploeg]) -> dict[tuple[str, str, str], User]:
+    """One user per role at each partner of each weegploeg. The users the permission matrix
+    names by scope keep the e-mail address and name of that scope."""
+    scope_of = {seat: scope for scope, seat in SCOPE_SEATS.items()}
+    staff = {}
+    for key, weegploeg in weegploegen.items():
+        for kind in KINDS:
+            for role in ROLES:
+                label = scope_of.get((key, kind), f"{kind} {key.upper()}")
+                staff[(key, kind, role)] = UserFactory(
+                    partner=getattr(weegploeg, kind), roles=[role],
+                    full_name=f"{Role(role).label} ({label})",
+                    email=f"{role}.{label.replace(' ', '-').lower()}@security.example",
+                )
+    return staff
+
+
+def build_dossiers(weegploeg, staff, key, names) -> Dossiers:
+    """The dossiers of `weegploeg` (key "a" or "b" in `staff`), about persons with `names`
+    (first names, surname, year of birth): the open signal's person and the three on the
+    agenda."""
+    def seat(kind, role):
+        return staff[(key, kind, role)]
+
+    mark = "" if key == "a" else f" ({key.upper()})"
+
+    meldpunt, coordinator = seat("gemeente", Role.MELDPUNT), seat("gemeente", Role.COORDINATOR)
+    voters = [seat(kind, Role.MEMBER) for kind in KINDS]
+    admin = seat("gemeente", Role.ADMIN)
 
     def person(first, surname, year):
         return person_fields(
             first_names=first, surname=surname, date_of_birth=datetime.date(year, 3, 14),
-            municipality=a.gemeente,
+            municipality=weegploeg.gemeente,
         )
 
     # The open signal: attachment, contribution, a partner's and the joint assessment.
-    signal = register(meldpunt, weegploeg=a, person=person("Jan", "Jansen", 2004),
-                      attachments=[text_upload()])
-    attachment = signal.attachments.get()
+    open_person, *agenda_persons = names
+    signal = register(meldpunt, weegploeg=weegploeg, person=person(*open_person),
+                      attachments=[text_upload(f"verslag{mark}.txt")])
     contribution = add_contribution(voters[1], signal, {
         "source": "Politieregistratie", "information_date": datetime.date(2026, 10, 1),
         "content": "Twee meldingen van bedreiging op sociale media.",
@@ -169,12 +226,11 @@ def build_world() -> World:
 
     # A session with a casusoverleg decision, a nadere-duiding decision and an open item.
     session = plan_session(
-        coordinator, a, timezone.now() + datetime.timedelta(days=1), location="Stadhuis"
+        coordinator, weegploeg, timezone.now() + datetime.timedelta(days=1), location="Stadhuis"
     )
     items = []
-    for first, surname, year in (("Piet", "Pietersen", 2001), ("Karin", "de Vries", 1999),
-                                 ("Mo", "Bakker", 2006)):
-        other = register(meldpunt, weegploeg=a, person=person(first, surname, year))
+    for names_of_person in agenda_persons:
+        other = register(meldpunt, weegploeg=weegploeg, person=person(*names_of_person))
         record_joint_assessment(voters[0], other, judgements(), "Bespreken in de weegploeg.")
         items.append(prepare_decision(
             coordinator, add_to_agenda(coordinator, session, other),
@@ -186,45 +242,66 @@ def build_world() -> World:
     more_info_decision = _decide(more_info_item, voters, Outcome.MORE_INFORMATION)
     info_request = request_information(
         coordinator, more_info_item.signal, question="Is er contact met de leerplichtambtenaar?",
-        partner=a.gemeente, deadline=timezone.localdate() + datetime.timedelta(days=14),
+        partner=weegploeg.gemeente, deadline=timezone.localdate() + datetime.timedelta(days=14),
     )
     record = create_decision_record(decision)
     # The background build is scheduled on commit, which never comes here: build it now.
     export = build_session_export(request_session_export(coordinator, session))
-    draft = create_draft(users[(Role.ADMIN, "own")])
     shielded_contribution = add_contribution(voters[1], signal, {
         "source": "Recherche", "information_date": datetime.date(2026, 10, 2),
         "content": SHIELDED_CONTENT, "visibility": "own_partner",
     })
-    admin = users[(Role.ADMIN, "own")]
-    hold = place_hold(admin, reason="Procedure bij de AP, kenmerk AP-2026-17.",
+    hold = place_hold(admin, reason=f"Procedure bij de AP, kenmerk AP-2026-17{mark}.",
                       until=timezone.localdate() + datetime.timedelta(days=60), signal=signal)
-    purge_run = PurgeRun.objects.create(trigger="command", finished_at=timezone.now())
     subject_request = record_request(admin, signal.person, kind="inzage",
-                                     case_number="INZ-2026-4", received_on=timezone.localdate())
-
-    # Weegploeg B: a signal with an attachment and a session, for forged ids.
-    b_coordinator = UserFactory(partner=b.politie, roles=[Role.COORDINATOR])
-    b_signal = register(users[(Role.MELDPUNT, "other")], weegploeg=b,
-                        person=person_fields(first_names="Els", surname="Smit",
-                                             municipality=b.gemeente),
-                        attachments=[text_upload("b.txt")])
-    b_session = plan_session(
-        b_coordinator, b, timezone.now() + datetime.timedelta(days=2), location="Gemeentehuis"
-    )
+                                     case_number=f"INZ-2026-4{mark}",
+                                     received_on=timezone.localdate())
     for obj in (item, more_info_item, open_item):
         obj.refresh_from_db()
-    return World(
-        a=a, b=b, partners=partners, users=users, om_member=om_member,
-        signal=Signal.objects.get(pk=signal.pk), attachment=attachment,
-        contribution=contribution, partner_assessment=partner_assessment,
-        joint_assessment=joint_assessment, session=session, item=item, decision=decision,
+    return Dossiers(
+        signal=Signal.objects.get(pk=signal.pk), attachment=signal.attachments.get(),
+        contribution=contribution, shielded_contribution=shielded_contribution,
+        partner_assessment=partner_assessment, joint_assessment=joint_assessment, hold=hold,
+        subject_request=subject_request, session=session, item=item, decision=decision,
         record=record, export=export, more_info_item=more_info_item,
         more_info_decision=more_info_decision, info_request=info_request, open_item=open_item,
-        published=published, draft=draft, shielded_contribution=shielded_contribution,
-        hold=hold, purge_run=purge_run, subject_request=subject_request, b_signal=b_signal,
-        b_attachment=b_signal.attachments.get(), b_session=b_session,
-        b_coordinator=b_coordinator,
+    )
+
+
+def build_world() -> World:
+    a, b = WeegploegFactory(), WeegploegFactory()
+    staff = build_staff({"a": a, "b": b})
+    in_a = build_dossiers(a, staff, "a", [("Jan", "Jansen", 2004), ("Piet", "Pietersen", 2001),
+                                          ("Karin", "de Vries", 1999), ("Mo", "Bakker", 2006)])
+    in_b = build_dossiers(b, staff, "b", [("Els", "Smit", 1998), ("Joost", "Mulder", 2000),
+                                          ("Fatima", "El Amrani", 2003),
+                                          ("Sven", "Verbeek", 2005)])
+    published = Framework.objects.get(status=FrameworkStatus.PUBLISHED)
+    draft = create_draft(staff[("a", "gemeente", Role.ADMIN)])
+    purge_run = PurgeRun.objects.create(trigger="command", finished_at=timezone.now())
+
+    # What only B has: a notification of its casusoverleg decision, and a purge run that
+    # left the tombstone of a withdrawn signal of B.
+    b_notification = record_notification(
+        staff[("b", "gemeente", Role.COORDINATOR)], in_b.decision, status="notified",
+        notified_on=timezone.localdate(), notified_by="Wijkregisseur B", method="brief",
+    )
+    b_purge_run = PurgeRun.objects.create(trigger="nightly", finished_at=timezone.now())
+    today = timezone.localdate()
+    b_tombstone = DeletedSignal.objects.create(
+        signal_id=10**9, reference=f"{b.code.upper()}-2025-999999", weegploeg=b,
+        received_on=today, registered_on=today, withdrawn_on=today, status="withdrawn",
+        phenomenon=in_b.signal.phenomenon, source_category=in_b.signal.source_category,
+        purge_run=b_purge_run,
+    )
+    return World(
+        **{field.name: getattr(in_a, field.name) for field in dataclasses.fields(Dossiers)},
+        a=a, b=b, partners={scope: getattr(a if key == "a" else b, kind)
+                            for scope, (key, kind) in SCOPE_SEATS.items()},
+        staff=staff, installation=User.objects.create_superuser(
+            "installatie@security.example", "x", full_name="Installatiebeheerder"),
+        published=published, draft=draft, purge_run=purge_run, in_b=in_b,
+        b_notification=b_notification, b_purge_run=b_purge_run, b_tombstone=b_tombstone,
     )
 
 
@@ -247,7 +324,7 @@ def _world_storage(settings, security_storage):
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, security_storage):
     """The world, once per module, rolled back afterwards; fast password hashing (the world
-    has 17 users)."""
+    has 30 users)."""
     from django.conf import settings
 
     with (
@@ -291,8 +368,9 @@ def rolled_back(db):
 
 
 def pytest_terminal_summary(terminalreporter):
+    # Every figure of the modules that ran, also a zero (no leaks found is a figure too).
     counted = {name: (sum(value.values()) if hasattr(value, "values") else len(value))
-               for name, value in FIGURES.items() if value}
+               for name, value in FIGURES.items()}
     if counted:
         terminalreporter.section("security figures")
         for name, total in counted.items():

@@ -1,23 +1,28 @@
-"""The permission matrix (issue 7): every URL pattern × every role × every scope, against one
-explicit table of what each must answer.
+"""The permission matrix (issues 7 and 14): every URL pattern × every role × every scope. The
+expected answers are not listed per URL: each URL declares the type of the object it shows
+and how it checks; each object type declares its scope; the answer follows from the two.
 
 Scopes (see conftest): "own" = the gemeente of weegploeg A that received the signals, "same" =
-the politie of A (another partner in the same weegploeg), "other" = the gemeente of
-weegploeg B. Every object tried lives in weegploeg A. The answers:
+the politie of A (another partner in the same weegploeg), "other" = the gemeente of weegploeg
+B (a second, complete weegploeg). Every object tried lives in weegploeg A, or is a member of
+A's gemeente for the admin site's users. The answers:
 
 - LOGIN: an anonymous visitor is sent to the login page;
 - 200, or DONE (a redirect after a successful action) for POST-only endpoints;
-- 403: the user's role may not take this kind of action (`pga.authz.require_role`);
-- 404: the object is not granted to the user — another partner's or weegploeg's, or an object
-  permission the user's partner and role do not hold. The same answer whether the object
-  exists or not, so nothing leaks.
+- 403: the user's role may not take this kind of action (`pga.authz.require_role`), or the
+  user sees the object but may not act on it;
+- 404: the object is outside the user's scope — another partner's or weegploeg's. The same
+  answer whether the object exists or not, so nothing leaks;
+- EMPTY: a filtered screen (the FG's audit log) that shows nothing of an object outside the
+  user's scope.
 
-A URL pattern without a row in MATRIX fails: a new URL forces a decision. The admin site
-(`beheer:*`, generated patterns) follows one rule for the namespace — admin role 200, every
-other role 403, anonymous to the login — with the exceptions in BEHEER_EXCEPTIONS, and is
-still checked pattern by pattern.
+A URL checks either the role first (a `require_role` decorator, the admin site: 403 before
+any lookup) or the object first (`get_visible_signal`, `get_visible_session`: 404 unless the
+object is in scope, then 403 for a role that may not act). A URL pattern without a
+declaration fails: a new URL forces a decision.
 """
 
+import dataclasses
 import re
 import traceback
 
@@ -27,205 +32,253 @@ from django.urls import reverse
 
 from pga.models import Partner, Role
 from retention.views import SUBJECT_SESSION_KEY
+from signals.models import Signal
 from tests.pga.test_login import LOGIN_PATH, _sample_path, all_url_patterns
 from tests.security.conftest import FIGURES, ROLES, SCOPES
 
 OK, DONE, LOGIN, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, "done", "login", 403, 404, 405
-# A 404 for a role that holds no object permission on signals at all (admin, auditor) or
-# not this one (a meldpunt on the weegploeg's dossier): the object does not exist for them.
-NOT_VISIBLE = NOT_FOUND
-MEMBER, COORDINATOR = Role.MEMBER, Role.COORDINATOR
+EMPTY = "empty"
+MELDPUNT, MEMBER, COORDINATOR, ADMIN, AUDITOR = ROLES
+WEEGPLOEG = (MEMBER, COORDINATOR)
+REGISTERING = (MELDPUNT, MEMBER, COORDINATOR)
+RIGHTS = (ADMIN, AUDITOR)
 
-# Per scope (own, same, other): shorthand for the common shapes.
-OWN_PARTNER = (OK, NOT_FOUND, NOT_FOUND)
-WEEGPLOEG_A = (OK, OK, NOT_FOUND)
-WEEGPLOEG_A_DONE = (DONE, DONE, NOT_FOUND)
-ROLE_REFUSED_IN_A = (FORBIDDEN, FORBIDDEN, NOT_FOUND)
-
-
-def row(*, anonymous=LOGIN, **by_role):
-    """The expected answer per (role, scope). Every role must be named: a value for all three
-    scopes, or a tuple (own, same, other)."""
-    missing = set(ROLES) - set(by_role)
-    assert not missing, f"rol(len) zonder verwachting: {sorted(missing)}"
-    expected = {("anonymous", "-"): anonymous}
-    for role in ROLES:
-        value = by_role[role]
-        for scope, answer in zip(SCOPES, value if isinstance(value, tuple) else (value,) * 3,
-                                 strict=True):
-            expected[(role, scope)] = answer
-    return expected
+# -- the scope of each object type -------------------------------------------------------------
+# Per role, the scopes whose user has the object in their scope. The object is weegploeg A's:
+# "own" and "same" are partners of A, "other" is not.
+A_PARTNERS = {"own", "same"}
+RECEIVING_PARTNER = {"own"}
+ANY_PARTNER = set(SCOPES)
 
 
-def everyone(answer, anonymous=LOGIN):
-    return row(anonymous=anonymous, **{role: answer for role in ROLES})
+@dataclasses.dataclass(frozen=True)
+class ObjectType:
+    """Who has an object of this type in their scope, per role; what a user outside the scope
+    gets (404: it does not exist for them)."""
+
+    scope: dict
+    public: bool = False
+    outside: object = NOT_FOUND
+
+    def in_scope(self, role, scope) -> bool:
+        return scope in self.scope.get(role, ())
 
 
-def only(roles, answer=OK, others=FORBIDDEN):
-    """Role-level screens: `roles` get `answer` in every scope, every other role `others`."""
-    return row(**{role: answer if role in roles else others for role in ROLES})
+def everyone_in(scopes):
+    return {role: scopes for role in ROLES}
 
 
-MATRIX = {
+OBJECT_TYPES = {
+    # No object: the page shows the user's own account, or lists filtered to their scope.
+    "none": ObjectType(everyone_in(ANY_PARTNER)),
+    "public": ObjectType(everyone_in(ANY_PARTNER), public=True),
+    # A signal as a registration: the receiving partner's meldpunt; as a dossier: the members
+    # and coordinators of the partners of its weegploeg. Admin and auditor hold no grants on
+    # signals at all (no global permissions).
+    "signal": ObjectType({MELDPUNT: RECEIVING_PARTNER, MEMBER: A_PARTNERS,
+                          COORDINATOR: A_PARTNERS}),
+    "dossier": ObjectType({MEMBER: A_PARTNERS, COORDINATOR: A_PARTNERS}),
+    # Sessions, their agenda items, decisions, records and exports; information requests.
+    "session": ObjectType({MEMBER: A_PARTNERS, COORDINATOR: A_PARTNERS}),
+    # A casusoverleg decision's notification: the coordinators of its weegploeg.
+    "notification": ObjectType({COORDINATOR: A_PARTNERS}),
+    # Legal holds and persons under the AVG: the admin and FG of the weegploeg's partners.
+    "hold": ObjectType({ADMIN: A_PARTNERS, AUDITOR: A_PARTNERS}),
+    "person": ObjectType({ADMIN: A_PARTNERS, AUDITOR: A_PARTNERS}),
+    # The installation's own: the referentiekader's versions, retention rules, purge runs
+    # (one nightly job for all weegploegen).
+    "national": ObjectType(everyone_in(ANY_PARTNER)),
+    # Functioneel beheer is per partner: a user is the admin's of the same partner only.
+    "user": ObjectType({ADMIN: RECEIVING_PARTNER}),
+    # Partners and weegploegen are the installation administrator's (a Django superuser):
+    # no role of a partner has them in scope.
+    "installation": ObjectType({}),
+    # The audit trail of one of A's signals: the FG of a partner that takes part in A; any
+    # other FG's filtered screen shows nothing of it.
+    "audit trail": ObjectType({AUDITOR: A_PARTNERS}, outside=EMPTY),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Url:
+    """One URL: its object type, the roles that may take its action, which check comes
+    first, the answer when allowed, and (for an information request) the partners that may
+    act on an object they see."""
+
+    object_type: str
+    roles: tuple = tuple(ROLES)
+    role_first: bool = True
+    success: object = OK
+    acting: set | None = None
+
+    def expected(self, role, scope):
+        kind = OBJECT_TYPES[self.object_type]
+        may, in_scope = role in self.roles, kind.in_scope(role, scope)
+        if self.role_first and not may:
+            return FORBIDDEN
+        if not in_scope:
+            return kind.outside
+        if not may or (self.acting is not None and scope not in self.acting):
+            return FORBIDDEN
+        return self.success
+
+    def answers(self):
+        kind = OBJECT_TYPES[self.object_type]
+        expected = {("anonymous", "-"): self.success if kind.public else LOGIN}
+        expected.update({(role, scope): self.expected(role, scope)
+                         for role in ROLES for scope in SCOPES})
+        return expected
+
+
+def screen(*roles, success=OK):
+    """A page without an object (or lists filtered to the user's scope) for `roles`."""
+    return Url("none", roles or tuple(ROLES), success=success)
+
+
+def on(object_type, *roles, success=OK, object_first=True, acting=None):
+    """A page about one object: `roles` may act on it once they see it."""
+    return Url(object_type, roles or tuple(ROLES), role_first=not object_first,
+               success=success, acting=acting)
+
+
+def guarded(object_type, *roles, success=OK):
+    """A page about one object behind a role check (`require_role`)."""
+    return Url(object_type, roles or tuple(ROLES), role_first=True, success=success)
+
+
+URLS = {
     # -- core -----------------------------------------------------------------------------
-    "home": everyone(OK),
-    "healthz": everyone(OK, anonymous=OK),
+    "home": screen(),
+    "healthz": Url("public"),
     # Per-user account screens of django-two-factor-auth: the same for every role.
-    "two_factor:login": everyone(OK, anonymous=OK),
-    "two_factor:setup": everyone(DONE),  # a user with a device is sent on to "complete"
-    "two_factor:qr": everyone(NOT_FOUND),  # only during a setup in this session
-    "two_factor:setup_complete": everyone(OK),
-    "two_factor:backup_tokens": everyone(OK),
-    "two_factor:profile": everyone(OK),
-    "two_factor:disable": everyone(OK),
-    "logout": everyone(LOGIN),  # POST: logged out and sent to the login page
-    # The auditor's screens: every auditor, whatever their partner (the log is one log).
-    "audit:log": only({Role.AUDITOR}),
-    "audit:export": only({Role.AUDITOR}),
+    "two_factor:login": Url("public"),
+    "two_factor:setup": screen(success=DONE),  # a user with a device goes on to "complete"
+    "two_factor:qr": screen(success=NOT_FOUND),  # only during a setup in this session
+    "two_factor:setup_complete": screen(),
+    "two_factor:backup_tokens": screen(),
+    "two_factor:profile": screen(),
+    "two_factor:disable": screen(),
+    "logout": screen(success=LOGIN),  # POST: logged out and sent to the login page
+    # The FG's screens, filtered on the audit trail of A's signal: their own scope only.
+    "audit:log": guarded("audit trail", AUDITOR),
+    "audit:export": guarded("audit trail", AUDITOR),
     # -- signals: lists (filtered by visible_signals) and registration ----------------------
-    "signals:queue": only({MEMBER, COORDINATOR}),
-    "signals:register": only({Role.MELDPUNT, MEMBER, COORDINATOR}),
-    "signals:mine": only({Role.MELDPUNT, MEMBER, COORDINATOR}),
-    # The receipt of a registration for another weegploeg; without one in the session, on to
-    # the registration form.
-    "signals:receipt": only({Role.MELDPUNT, MEMBER, COORDINATOR}, DONE),
+    "signals:queue": screen(*WEEGPLOEG),
+    "signals:register": screen(*REGISTERING),
+    # Without a receipt in the session: on to the registration form.
+    "signals:receipt": screen(*REGISTERING, success=DONE),
+    "signals:mine": screen(*REGISTERING),
     # -- signals: one signal of weegploeg A, received by the gemeente (own) ------------------
-    # The meldpunt of the receiving partner sees and edits its own registration; the
-    # weegploeg (member, coordinator of the three partners) sees the dossier. Admin and
-    # auditor hold no grants on signals at all (no global permissions).
-    "signals:detail": row(meldpunt=OWN_PARTNER, member=WEEGPLOEG_A, coordinator=WEEGPLOEG_A,
-                          admin=NOT_VISIBLE, auditor=NOT_VISIBLE),
-    "signals:edit": row(meldpunt=OWN_PARTNER, member=WEEGPLOEG_A, coordinator=WEEGPLOEG_A,
-                        admin=NOT_VISIBLE, auditor=NOT_VISIBLE),
-    "signals:identity": row(meldpunt=OWN_PARTNER, member=WEEGPLOEG_A, coordinator=WEEGPLOEG_A,
-                            admin=NOT_VISIBLE, auditor=NOT_VISIBLE),
-    "signals:attachment_add": row(meldpunt=OWN_PARTNER, member=WEEGPLOEG_A,
-                                  coordinator=WEEGPLOEG_A, admin=NOT_VISIBLE,
-                                  auditor=NOT_VISIBLE),
-    "signals:attachment": row(meldpunt=OWN_PARTNER, member=WEEGPLOEG_A, coordinator=WEEGPLOEG_A,
-                              admin=NOT_VISIBLE, auditor=NOT_VISIBLE),
+    "signals:detail": on("signal", *REGISTERING),
+    "signals:edit": on("signal", *REGISTERING),
+    "signals:identity": on("signal", *REGISTERING),
+    "signals:attachment_add": on("signal", *REGISTERING),
+    "signals:attachment": on("signal", *REGISTERING),
     # Contributing is an object permission of the weegploeg, not of the registrar.
-    "signals:contribute": row(meldpunt=NOT_VISIBLE, member=WEEGPLOEG_A,
-                              coordinator=WEEGPLOEG_A, admin=NOT_VISIBLE, auditor=NOT_VISIBLE),
+    "signals:contribute": on("dossier", *WEEGPLOEG),
     # Withdrawal and transfer: the coordinator; a member sees the dossier but may not (403).
-    "signals:withdraw": row(meldpunt=NOT_VISIBLE, member=ROLE_REFUSED_IN_A,
-                            coordinator=WEEGPLOEG_A, admin=NOT_VISIBLE, auditor=NOT_VISIBLE),
-    "signals:transfer": row(meldpunt=NOT_VISIBLE, member=ROLE_REFUSED_IN_A,
-                            coordinator=WEEGPLOEG_A, admin=NOT_VISIBLE, auditor=NOT_VISIBLE),
+    "signals:withdraw": on("dossier", COORDINATOR),
+    "signals:transfer": on("dossier", COORDINATOR),
     # -- criteria ---------------------------------------------------------------------------
-    "criteria:public_framework": everyone(OK, anonymous=OK),
-    "criteria:framework_version": everyone(OK, anonymous=OK),
-    "criteria:manage": only({Role.ADMIN}),
-    "criteria:create_draft": only({Role.ADMIN}, DONE),  # POST
-    "criteria:edit_draft": only({Role.ADMIN}),
-    "criteria:publish": only({Role.ADMIN}, DONE),  # POST
+    "criteria:public_framework": Url("public"),
+    "criteria:framework_version": Url("public"),
+    "criteria:manage": screen(ADMIN),
+    "criteria:create_draft": screen(ADMIN, success=DONE),  # POST
+    "criteria:edit_draft": guarded("national", ADMIN),
+    "criteria:publish": guarded("national", ADMIN, success=DONE),  # POST
     # A partner's own view is entered by a member; the coordinator sees the dossier but
     # records only the joint assessment.
-    "criteria:partner_assessment": row(meldpunt=NOT_VISIBLE, member=WEEGPLOEG_A,
-                                       coordinator=ROLE_REFUSED_IN_A, admin=NOT_VISIBLE,
-                                       auditor=NOT_VISIBLE),
-    "criteria:joint_assessment": row(meldpunt=NOT_VISIBLE, member=WEEGPLOEG_A,
-                                     coordinator=WEEGPLOEG_A, admin=NOT_VISIBLE,
-                                     auditor=NOT_VISIBLE),
-    "criteria:assessment": row(meldpunt=NOT_VISIBLE, member=WEEGPLOEG_A, coordinator=WEEGPLOEG_A,
-                               admin=NOT_VISIBLE, auditor=NOT_VISIBLE),
+    "criteria:partner_assessment": on("dossier", MEMBER),
+    "criteria:joint_assessment": on("dossier", *WEEGPLOEG),
+    "criteria:assessment": on("dossier", *WEEGPLOEG),
     # -- weegploeg: sessions of A, the decided casusoverleg item ----------------------------
-    "weegploeg:sessions": only({MEMBER, COORDINATOR}),
-    # A session is visible to the members and coordinators of its weegploeg's partners only;
-    # for any other role it does not exist (404, `Session.objects.visible_to`).
-    "weegploeg:session": row(meldpunt=NOT_VISIBLE, member=WEEGPLOEG_A, coordinator=WEEGPLOEG_A,
-                             admin=NOT_VISIBLE, auditor=NOT_VISIBLE),
-    "weegploeg:session_action": row(meldpunt=NOT_VISIBLE, member=ROLE_REFUSED_IN_A,
-                                    coordinator=WEEGPLOEG_A_DONE, admin=NOT_VISIBLE,
-                                    auditor=NOT_VISIBLE),  # POST "openen"
-    "weegploeg:export": row(meldpunt=NOT_VISIBLE, member=ROLE_REFUSED_IN_A,
-                            coordinator=WEEGPLOEG_A, admin=NOT_VISIBLE, auditor=NOT_VISIBLE),
-    "weegploeg:export_status": row(meldpunt=NOT_VISIBLE, member=WEEGPLOEG_A,
-                                   coordinator=WEEGPLOEG_A, admin=NOT_VISIBLE,
-                                   auditor=NOT_VISIBLE),
-    "weegploeg:item": row(meldpunt=NOT_VISIBLE, member=WEEGPLOEG_A, coordinator=WEEGPLOEG_A,
-                          admin=NOT_VISIBLE, auditor=NOT_VISIBLE),
-    "weegploeg:item_action": row(meldpunt=NOT_VISIBLE, member=ROLE_REFUSED_IN_A,
-                                 coordinator=WEEGPLOEG_A_DONE, admin=NOT_VISIBLE,
-                                 auditor=NOT_VISIBLE),  # POST "omhoog"
-    "weegploeg:decision": row(meldpunt=NOT_VISIBLE, member=WEEGPLOEG_A, coordinator=WEEGPLOEG_A,
-                              admin=NOT_VISIBLE, auditor=NOT_VISIBLE),
-    "weegploeg:handover": row(meldpunt=NOT_VISIBLE, member=WEEGPLOEG_A, coordinator=WEEGPLOEG_A,
-                              admin=NOT_VISIBLE, auditor=NOT_VISIBLE),
-    "weegploeg:record": row(meldpunt=NOT_VISIBLE, member=WEEGPLOEG_A, coordinator=WEEGPLOEG_A,
-                            admin=NOT_VISIBLE, auditor=NOT_VISIBLE),
-    # The information request is addressed to the gemeente: a member of the politie sees the
-    # dossier but may not answer for the gemeente (403); answering is a member's task, so
-    # other roles are refused before any lookup (403, whether the request exists or not).
-    "weegploeg:answer": row(meldpunt=FORBIDDEN, member=(OK, FORBIDDEN, NOT_FOUND),
-                            coordinator=FORBIDDEN, admin=FORBIDDEN, auditor=FORBIDDEN),
+    "weegploeg:sessions": screen(*WEEGPLOEG),
+    "weegploeg:session": on("session", *WEEGPLOEG),
+    "weegploeg:session_action": on("session", COORDINATOR, success=DONE),  # POST "openen"
+    "weegploeg:export": on("session", COORDINATOR),
+    "weegploeg:export_status": on("session", *WEEGPLOEG),
+    "weegploeg:item": on("session", *WEEGPLOEG),
+    "weegploeg:item_action": on("session", COORDINATOR, success=DONE),  # POST "omhoog"
+    "weegploeg:decision": on("session", *WEEGPLOEG),
+    "weegploeg:handover": on("session", *WEEGPLOEG),
+    "weegploeg:record": on("session", *WEEGPLOEG),
+    # The information request is addressed to the gemeente: answering is a member's task
+    # (403 for other roles before any lookup); a member of the politie sees the dossier but
+    # may not answer for the gemeente (403).
+    "weegploeg:answer": Url("dossier", (MEMBER,), role_first=True, acting=RECEIVING_PARTNER),
+    # -- statistics: one's own weegploegen (counts only); the national trend export ----------
+    "statistics:dashboard": screen(MEMBER, COORDINATOR, ADMIN),
+    "statistics:trend_export": screen(ADMIN),
     # -- retention ---------------------------------------------------------------------------
-    # Retention rules, holds and purge runs concern no single partner: the functioneel
-    # beheerder manages them, the FG reads along.
-    # Statistics of one's own weegploegen (counts only); the national trend export is for
-    # the functioneel beheerder.
-    "statistics:dashboard": only({MEMBER, COORDINATOR, Role.ADMIN}),
-    "statistics:trend_export": only({Role.ADMIN}),
-    "retention:overview": only({Role.ADMIN, Role.AUDITOR}),
-    "retention:run": only({Role.ADMIN, Role.AUDITOR}),
-    "retention:rule": only({Role.ADMIN}),
-    "retention:hold_create": only({Role.ADMIN}),
-    # A hold on a signal of A: the admins of A's partners; another weegploeg's admin gets 404.
-    "retention:hold_end": only({Role.ADMIN}, WEEGPLOEG_A),
-    # The coordinator's lists are filtered to their own weegploegen.
-    "retention:notifications": only({COORDINATOR}),
-    "retention:stale": only({COORDINATOR}),
-    "retention:notification": row(meldpunt=FORBIDDEN, member=FORBIDDEN,
-                                  coordinator=WEEGPLOEG_A, admin=FORBIDDEN, auditor=FORBIDDEN),
+    # Lists filtered to the user's weegploegen; rules and runs are the installation's.
+    "retention:overview": screen(*RIGHTS),
+    "retention:run": guarded("national", *RIGHTS),
+    "retention:rule": guarded("national", ADMIN),
+    "retention:hold_create": screen(ADMIN),
+    "retention:hold_end": guarded("hold", ADMIN),
+    "retention:notifications": screen(COORDINATOR),
+    "retention:stale": screen(COORDINATOR),
+    "retention:notification": guarded("notification", COORDINATOR),
     # The person's rights: the functioneel beheerder and the FG (after stating purpose and
-    # case number at the search). The search form itself is empty; what it finds is tested
-    # in test_isolation. A person whose dossiers are all in weegploeg A is, for the admin and
-    # FG of a partner of another weegploeg, another weegploeg's data: 404 (DESIGN.md §4,
-    # ADR 0001 "strikte scheiding tussen partners en weegploegen").
-    "retention:subject_search": only({Role.ADMIN, Role.AUDITOR}),
-    "retention:subject_person": row(meldpunt=FORBIDDEN, member=FORBIDDEN,
-                                    coordinator=FORBIDDEN, admin=WEEGPLOEG_A,
-                                    auditor=WEEGPLOEG_A),
-    "retention:subject_export": row(meldpunt=FORBIDDEN, member=FORBIDDEN,
-                                    coordinator=FORBIDDEN, admin=WEEGPLOEG_A,
-                                    auditor=WEEGPLOEG_A),
-    "retention:subject_request": row(meldpunt=FORBIDDEN, member=FORBIDDEN,
-                                     coordinator=FORBIDDEN, admin=WEEGPLOEG_A_DONE,
-                                     auditor=WEEGPLOEG_A_DONE),  # POST: handle the request
+    # case number at the search). What the search finds is tested in test_isolation.
+    "retention:subject_search": screen(*RIGHTS),
+    "retention:subject_person": guarded("person", *RIGHTS),
+    "retention:subject_export": guarded("person", *RIGHTS),
+    "retention:subject_request": guarded("person", *RIGHTS, success=DONE),  # POST: handle it
 }
 
-# The admin site: admin role 200 in every scope, every other role 403, anonymous to the
-# login page — except these patterns (by route), each with its reason.
-BEHEER_RULE = only({Role.ADMIN})
-BEHEER_EXCEPTIONS = {
+# The admin site (generated patterns, by route). It checks the role first: only the admin
+# role enters. Its own pages:
+BEHEER_SITE = {
+    "beheer/": screen(ADMIN),
+    "beheer/^(?P<app_label>pga)/$": screen(ADMIN),
+    "beheer/password_change/": screen(ADMIN),
+    "beheer/password_change/done/": screen(ADMIN),
+    "beheer/jsi18n/": screen(ADMIN),
     # No second login form: a logged-in user is refused, a visitor goes to the one login.
-    "beheer/login/": everyone(FORBIDDEN),
+    "beheer/login/": screen(success=FORBIDDEN),
     # Django's admin logs out by POST only.
-    "beheer/logout/": only({Role.ADMIN}, NOT_ALLOWED),
+    "beheer/logout/": screen(ADMIN, success=NOT_ALLOWED),
     # Autocomplete answers only a request naming an admin-registered field.
-    "beheer/autocomplete/": only({Role.ADMIN}, FORBIDDEN),
-    # Partners and weegploegen belong to the installatiebeheerder (a superuser, outside this
-    # matrix of partner roles): a partner's functioneel beheerder is refused like any role.
-    **{f"beheer/pga/{model}/{path}": everyone(FORBIDDEN)
-       for model in ("partner", "weegploeg")
-       for path in ("", "add/", "<path:object_id>/history/", "<path:object_id>/delete/",
-                    "<path:object_id>/change/")},
-    # Users: a functioneel beheerder manages those of their own partner (the member of A's
-    # gemeente tried here); another partner's user does not exist for them. Users carry
-    # history: never deleted.
-    "beheer/pga/user/<path:object_id>/change/": only({Role.ADMIN}, OWN_PARTNER),
-    "beheer/pga/user/<path:object_id>/history/": only({Role.ADMIN}, OWN_PARTNER),
-    "beheer/pga/user/<path:object_id>/delete/": only({Role.ADMIN},
-                                                     (FORBIDDEN, NOT_FOUND, NOT_FOUND)),
+    "beheer/autocomplete/": screen(ADMIN, success=FORBIDDEN),
     # "View on site": none of the models has a page outside the admin.
-    "beheer/r/<path:content_type_id>/<path:object_id>/": only({Role.ADMIN}, NOT_FOUND),
-    # The redirect from an object's bare URL to its change page.
-    "beheer/pga/partner/<path:object_id>/": only({Role.ADMIN}, DONE),
-    "beheer/pga/weegploeg/<path:object_id>/": only({Role.ADMIN}, DONE),
-    "beheer/pga/user/<path:object_id>/": only({Role.ADMIN}, DONE),
-    # The admin's catch-all: 404 for the admin on an unknown path below it, 403 for others.
-    "beheer/(?P<url>.*)$": only({Role.ADMIN}, NOT_FOUND),
+    "beheer/r/<path:content_type_id>/<path:object_id>/": screen(ADMIN, success=NOT_FOUND),
+    # The catch-all: 404 for the admin on an unknown path below it.
+    "beheer/(?P<url>.*)$": screen(ADMIN, success=NOT_FOUND),
 }
+# Its models: each a type of object, and the roles that manage it.
+BEHEER_MODELS = {"user": ("user", (ADMIN,)), "partner": ("installation", ()),
+                 "weegploeg": ("installation", ())}
+
+
+def beheer_url(route):
+    """The declaration of an admin page, from its model's: the list and the add form are
+    for the roles that manage the model; an object's pages for those who have it in scope;
+    deletion for nobody (partners, weegploegen and users carry history); the redirect from
+    an object's bare URL to its change page looks nothing up."""
+    if route in BEHEER_SITE:
+        return BEHEER_SITE[route]
+    match = re.fullmatch(r"beheer/pga/(\w+)/(.*)", route)
+    if not match or match.group(1) not in BEHEER_MODELS:
+        return None
+    object_type, roles = BEHEER_MODELS[match.group(1)]
+    page = match.group(2)
+    if page in ("", "add/"):
+        return screen(*roles) if roles else Url("none", (), success=FORBIDDEN)
+    if page == "<path:object_id>/":
+        return screen(ADMIN, success=DONE)
+    if page == "<path:object_id>/delete/":
+        return Url(object_type, ())
+    return guarded(object_type, *roles) if roles else Url(object_type, ())
+
+
+# The FG's screens are filtered on the audit trail of A's open signal.
+def _audit_trail(world):
+    return {"content_type": ContentType.objects.get_for_model(Signal).pk,
+            "object_pk": world.signal.pk}
+
+
+QUERY = {"audit:log": _audit_trail, "audit:export": _audit_trail}
 
 # POST-only endpoints are exercised with a POST (GET would only say 405): their data, from
 # the world. Each request runs in a savepoint that is rolled back.
@@ -312,14 +365,24 @@ def _key(name, route):
     return route if name.startswith("beheer:") else name
 
 
+def declaration(name, route):
+    return beheer_url(route) if name.startswith("beheer:") else URLS.get(name)
+
+
 def expected_for(name, route):
-    if name.startswith("beheer:"):
-        return BEHEER_EXCEPTIONS.get(route, BEHEER_RULE)
-    return MATRIX.get(name)
+    url = declaration(name, route)
+    return url.answers() if url is not None else None
 
 
-def _outcome(response):
+def _outcome(response, filtered=False):
+    """The answer; on a filtered screen (`filtered`), a page without rows is EMPTY."""
     chain = getattr(response, "redirect_chain", None)
+    if filtered and response.status_code == 200 and not chain:
+        if response.streaming:
+            rows = b"".join(response.streaming_content).decode().splitlines()[1:]
+        else:
+            rows = response.context["page"].object_list
+        return OK if rows else EMPTY
     if chain:
         return LOGIN if chain[-1][0].startswith(LOGIN_PATH) else DONE
     if response.status_code in (301, 302):
@@ -339,8 +402,8 @@ def test_url_answers_each_role_and_scope_as_the_matrix_says(
 ):
     expected = expected_for(name, route)
     if expected is None:
-        pytest.fail(f"{name} ({route}) staat niet in MATRIX: beslis per rol en scope wat deze "
-                    f"URL moet antwoorden.")
+        pytest.fail(f"{name} ({route}) staat niet in URLS: verklaar welk soort object deze URL "
+                    f"toont en hoe hij controleert.")
     if name.startswith("beheer:"):
         path = beheer_path(world, route, pattern)
     elif "<" in route:
@@ -348,6 +411,8 @@ def test_url_answers_each_role_and_scope_as_the_matrix_says(
     else:
         path = _sample_path(route, pattern)
     method = "post" if name in POST_DATA else "get"
+    data = (POST_DATA if method == "post" else QUERY).get(name, lambda world: {})(world)
+    filtered = OBJECT_TYPES[declaration(name, route).object_type].outside == EMPTY
     wrong, server_errors = [], []
     for (role, scope), answer in expected.items():
         user = None if role == "anonymous" else world.user(role, scope)
@@ -360,10 +425,7 @@ def test_url_answers_each_role_and_scope_as_the_matrix_says(
             try:
                 # An anonymous visitor is followed to where they end up (the admin site
                 # sends them through its own login URL to the one login page).
-                response = getattr(client, method)(
-                    path, POST_DATA[name](world) if method == "post" else {},
-                    follow=user is None,
-                )
+                response = getattr(client, method)(path, data, follow=user is None)
             except Exception as error:  # noqa: BLE001 - a 500 is reported with its case
                 wrong.append(f"{role}/{scope}: verwacht {answer}, kreeg 500 ({error!r})")
                 if not server_errors:
@@ -371,7 +433,7 @@ def test_url_answers_each_role_and_scope_as_the_matrix_says(
                 continue
             finally:
                 CASES_CHECKED.append((_key(name, route), role, scope))
-            got = _outcome(response)
+            got = _outcome(response, filtered)
             if response.streaming:
                 # Read to the end: the test client's wrapper then closes the file.
                 response.getvalue()
@@ -384,18 +446,19 @@ def test_url_answers_each_role_and_scope_as_the_matrix_says(
 
 
 def test_every_url_pattern_has_a_decision_in_the_matrix():
-    """A new URL fails here (and in its own case above) until MATRIX says what it answers."""
+    """A new URL fails here (and in its own case above) until URLS (or, for the admin site,
+    BEHEER_SITE or BEHEER_MODELS) declares what it shows and how it checks."""
     missing = [
         f"{name} ({route})" for name, route, _pattern in PATTERNS
-        if expected_for(name, route) is None
+        if declaration(name, route) is None
     ]
-    assert not missing, "URL's zonder regel in MATRIX:\n" + "\n".join(missing)
+    assert not missing, "URL's zonder verklaring in URLS:\n" + "\n".join(missing)
     names = [name for name, _route, _pattern in PATTERNS if not name.startswith("beheer:")]
     assert len(names) == len(set(names)), "elke URL buiten beheer heeft een eigen naam"
-    stale = set(MATRIX) - set(names)
-    assert not stale, f"regels in MATRIX zonder URL: {sorted(stale)}"
+    stale = set(URLS) - set(names)
+    assert not stale, f"verklaringen in URLS zonder URL: {sorted(stale)}"
     routes = {route for name, route, _pattern in PATTERNS if name.startswith("beheer:")}
-    assert set(BEHEER_EXCEPTIONS) <= routes, set(BEHEER_EXCEPTIONS) - routes
+    assert set(BEHEER_SITE) <= routes, set(BEHEER_SITE) - routes
 
 
 def test_the_matrix_covers_every_url_for_every_role_and_scope(request):

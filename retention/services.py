@@ -443,12 +443,24 @@ def purged_tables() -> list[str]:
     return sorted({model._meta.db_table for model in seen if model._meta.managed})
 
 
+# How long the rewrite waits for transactions older than it to end (seconds, one check each).
+REWRITE_WAIT_SECONDS = 600
+
+
 def rewrite_purged_tables(run_id: int | None = None) -> list[str]:
     """Physical erasure (DESIGN §3 rule 8): a deleted row stays in the table's files (and
     its indexes) until the table is rewritten. After a run that purged something, rewrite
     the tables it deleted from with VACUUM FULL (which takes each table's exclusive lock in
-    turn, at night). VACUUM cannot run inside a transaction; called inside one (a test), it
-    does nothing and the next run rewrites. Returns the tables rewritten."""
+    turn, at night).
+
+    VACUUM FULL copies a deleted row along as long as a transaction that began before the
+    delete still runs — in any database of the server, because every snapshot reaches back
+    to the oldest running transaction. So it first waits (up to REWRITE_WAIT_SECONDS) until
+    every transaction older than itself has ended; if one still runs then, it rewrites
+    anyway and says so in the log. VACUUM cannot run inside a transaction; called inside one
+    (a test), it does nothing and the next run rewrites. Returns the tables rewritten."""
+    import time
+
     if run_id is not None and not DeletedSignal.objects.filter(purge_run_id=run_id).exists():
         return []
     if not transaction.get_autocommit():
@@ -457,6 +469,18 @@ def rewrite_purged_tables(run_id: int | None = None) -> list[str]:
         return []
     tables = purged_tables()
     with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_xact_id()::text")
+        (horizon,) = cursor.fetchone()
+        for _attempt in range(REWRITE_WAIT_SECONDS):
+            cursor.execute("SELECT pg_snapshot_xmin(pg_current_snapshot()) > %s::xid8",
+                           [horizon])
+            if cursor.fetchone()[0]:
+                break
+            time.sleep(1)
+        else:
+            logger.warning("Een transactie van vóór de vernietiging liep na %s s nog; de "
+                           "tabellen worden toch herschreven, maar kunnen de verwijderde "
+                           "rijen nog bevatten tot de volgende run", REWRITE_WAIT_SECONDS)
         for table in tables:
             cursor.execute(f"VACUUM (FULL, ANALYZE) {connection.ops.quote_name(table)}")
     logger.info("Na vernietiging %s tabellen herschreven", len(tables))

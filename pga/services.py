@@ -54,7 +54,7 @@ class RuleViolation(Exception):
 
 
 def clear_expired_login_data(now=None) -> dict[str, int]:
-    """Nightly clean-up of what logging in leaves behind (issue 15; DESIGN §3 rule 8: nothing
+    """Nightly clean-up of what logging in leaves behind (issue 15; docs/adr/0004: nothing
     kept longer than needed): expired sessions (Django's `clear_expired`) and django-axes'
     records — access logs, failure logs and failed attempts — older than LOGIN_RECORDS_DAYS.
     An attempt that still locks an account is kept: the lock-out does not expire by itself

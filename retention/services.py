@@ -448,7 +448,7 @@ REWRITE_WAIT_SECONDS = 600
 
 
 def rewrite_purged_tables(run_id: int | None = None) -> list[str]:
-    """Physical erasure (DESIGN §3 rule 8): a deleted row stays in the table's files (and
+    """Physical erasure (docs/adr/0004, 6a): a deleted row stays in the table's files (and
     its indexes) until the table is rewritten. After a run that purged something, rewrite
     the tables it deleted from with VACUUM FULL (which takes each table's exclusive lock in
     turn, at night).

@@ -54,7 +54,7 @@ def withhold(value) -> str:
 
 def register(model, *, kept=(), withheld=(), excluded=(), weegploeg=(), m2m_fields=None):
     """Register `model` with django-auditlog under the rule that the log records the
-    processing, not the personal values (DESIGN §4 audit; docs/adr/0005).
+    processing, not the personal values (docs/adr/0005).
 
     - `kept`: fields whose values the log keeps, because they are not personal and not free
       text (a status, a date of the process, an organisation's name);

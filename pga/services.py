@@ -54,11 +54,14 @@ class RuleViolation(Exception):
 
 
 def clear_expired_login_data(now=None) -> dict[str, int]:
-    """Nightly clean-up of what logging in leaves behind (issue 15; DESIGN §3 rule 8: nothing
+    """Nightly clean-up of what logging in leaves behind (issue 15; docs/adr/0004: nothing
     kept longer than needed): expired sessions (Django's `clear_expired`) and django-axes'
     records — access logs, failure logs and failed attempts — older than LOGIN_RECORDS_DAYS.
     An attempt that still locks an account is kept: the lock-out does not expire by itself
-    (the functioneel beheerder lifts it). Returns the counts removed."""
+    (the functioneel beheerder lifts it). A session may hold a search term of the queue (a
+    name), so the session table is then rewritten (VACUUM FULL, a small table; outside a
+    transaction only) to leave nothing of the expired sessions in its files. Returns the
+    counts removed."""
     import datetime
     from importlib import import_module
 
@@ -77,5 +80,12 @@ def clear_expired_login_data(now=None) -> dict[str, int]:
         attempts, _ = AccessAttempt.objects.filter(
             attempt_time__lt=cutoff, failures_since_start__lt=settings.AXES_FAILURE_LIMIT
         ).delete()
+    if expired_sessions and transaction.get_autocommit() and \
+            settings.SESSION_ENGINE == "django.contrib.sessions.backends.db":
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"VACUUM FULL {connection.ops.quote_name(Session._meta.db_table)}")
     return {"sessions": expired_sessions, "access_logs": logs, "failure_logs": failures,
             "attempts": attempts}

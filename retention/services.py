@@ -20,7 +20,9 @@
   personal values (`pga.audit.register`), so it keeps who did what when and nothing to
   erase. A batch that fails is redone signal by signal, so one bad signal is
   recorded and the others go. Files go after the commit; a run killed before that leaves
-  their names on the tombstones for the next run.
+  their names on the tombstones for the next run. The run ends by rewriting the tables it
+  deleted from (`rewrite_purged_tables`, VACUUM FULL), so that the deleted values are gone
+  from the table files too, not only from the visible rows.
   Nothing is purged under a legal hold, or sooner than RETENTION_MIN_AGE_DAYS after its
   clock started, whatever the rules say.
 """
@@ -36,10 +38,11 @@ from auditlog.cid import get_cid
 from auditlog.context import disable_auditlog
 from auditlog.diff import model_instance_diff
 from auditlog.registry import auditlog
+from celery import chain
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
-from django.db import models, router, transaction
+from django.db import connection, models, router, transaction
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.deletion import Collector
 from django.db.models.functions import Coalesce, TruncMonth
@@ -390,13 +393,15 @@ PURGE_BATCH_SIZE = 200
 
 def purge_due(now: datetime.datetime | None = None, *, dry_run: bool = False,
               limit: int | None = None, trigger: str = PurgeTrigger.NIGHTLY,
-              synchronous: bool = False) -> PurgeReport:
+              synchronous: bool = False, rewrite: bool = True) -> PurgeReport:
     """Purge what is due on `now`'s date and not on hold, at most `limit` signals
     (RETENTION_MAX_PER_RUN by default), in batches of PURGE_BATCH_SIZE: one task per batch
-    (`purge_signals_task`), or in this process when `synchronous`; files left by an earlier,
-    interrupted run are removed first. A dry run only reports. Safe to run twice: a purged
-    signal is gone from the selection, and a task re-run purges only what is still there
-    and due."""
+    (`purge_signals_task`, chained one after the other: their transactions queue for the
+    audit chain's head row anyway), or in this process when `synchronous`; files left by an
+    earlier, interrupted run are removed first. When something was purged, the run ends by
+    rewriting the tables it deleted from (`rewrite_purged_tables`; `rewrite=False` leaves
+    that to a later run). A dry run only reports. Safe to run twice: a purged signal is gone
+    from the selection, and a task re-run purges only what is still there and due."""
     now = now or timezone.now()
     report = survey(timezone.localdate(now), limit)
     if dry_run:
@@ -408,19 +413,89 @@ def purge_due(now: datetime.datetime | None = None, *, dry_run: bool = False,
     )
     report.run = run
     report.files_completed = complete_file_removals()
-    from retention.tasks import purge_signals_task
+    from retention.tasks import purge_signals_task, rewrite_purged_tables_task
 
     signal_ids = [signal_id for signal_id, _reference in report.selected]
-    for start in range(0, len(signal_ids), PURGE_BATCH_SIZE):
-        batch = signal_ids[start:start + PURGE_BATCH_SIZE]
-        if synchronous:
-            purge_signals_safely(batch, run.pk, report.today)
-        else:
-            purge_signals_task.delay(batch, run.pk, report.today.isoformat())
+    batches = [signal_ids[start:start + PURGE_BATCH_SIZE]
+               for start in range(0, len(signal_ids), PURGE_BATCH_SIZE)]
     run.files_completed = report.files_completed
     run.finished_at = timezone.now()
     run.save(update_fields=["files_completed", "finished_at"])
+    if synchronous:
+        for batch in batches:
+            purge_signals_safely(batch, run.pk, report.today)
+        if rewrite:
+            rewrite_purged_tables(run.pk)
+    elif batches:
+        steps = [purge_signals_task.si(batch, run.pk, report.today.isoformat())
+                 for batch in batches]
+        if rewrite:
+            steps.append(rewrite_purged_tables_task.si(run.pk))
+        chain(*steps).delay()
     return report
+
+
+# Tables the purge deletes from (or empties a text in) that are not reached by the cascade
+# from a signal or a person.
+PURGE_ROOTS = (Signal, Person, SubjectRequest, SessionExport, LegalHold)
+
+
+def purged_tables() -> list[str]:
+    """The tables that held what the purge deletes: the roots and every model reached from
+    them by a cascading or nulling foreign key (so a model added later is included)."""
+    seen, todo = set(), list(PURGE_ROOTS)
+    while todo:
+        model = todo.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        todo.extend(rel.related_model for rel in model._meta.related_objects
+                    if rel.on_delete in (models.CASCADE, models.SET_NULL))
+    return sorted({model._meta.db_table for model in seen if model._meta.managed})
+
+
+# How long the rewrite waits for transactions older than it to end (seconds, one check each).
+REWRITE_WAIT_SECONDS = 600
+
+
+def rewrite_purged_tables(run_id: int | None = None) -> list[str]:
+    """Physical erasure (docs/adr/0004, 6a): a deleted row stays in the table's files (and
+    its indexes) until the table is rewritten. After a run that purged something, rewrite
+    the tables it deleted from with VACUUM FULL (which takes each table's exclusive lock in
+    turn, at night).
+
+    VACUUM FULL copies a deleted row along as long as a transaction that began before the
+    delete still runs — in any database of the server, because every snapshot reaches back
+    to the oldest running transaction. So it first waits (up to REWRITE_WAIT_SECONDS) until
+    every transaction older than itself has ended; if one still runs then, it rewrites
+    anyway and says so in the log. VACUUM cannot run inside a transaction; called inside one
+    (a test), it does nothing and the next run rewrites. Returns the tables rewritten."""
+    import time
+
+    if run_id is not None and not DeletedSignal.objects.filter(purge_run_id=run_id).exists():
+        return []
+    if not transaction.get_autocommit():
+        logger.warning("Herschrijven van de tabellen na vernietiging overgeslagen: "
+                       "binnen een transactie")
+        return []
+    tables = purged_tables()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_xact_id()::text")
+        (horizon,) = cursor.fetchone()
+        for _attempt in range(REWRITE_WAIT_SECONDS):
+            cursor.execute("SELECT pg_snapshot_xmin(pg_current_snapshot()) > %s::xid8",
+                           [horizon])
+            if cursor.fetchone()[0]:
+                break
+            time.sleep(1)
+        else:
+            logger.warning("Een transactie van vóór de vernietiging liep na %s s nog; de "
+                           "tabellen worden toch herschreven, maar kunnen de verwijderde "
+                           "rijen nog bevatten tot de volgende run", REWRITE_WAIT_SECONDS)
+        for table in tables:
+            cursor.execute(f"VACUUM (FULL, ANALYZE) {connection.ops.quote_name(table)}")
+    logger.info("Na vernietiging %s tabellen herschreven", len(tables))
+    return tables
 
 
 def nightly_purge(now: datetime.datetime | None = None) -> PurgeReport:

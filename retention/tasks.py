@@ -31,6 +31,14 @@ def purge_signals_task(signal_ids, run_id=None, today=None):
     return [tombstone.pk for tombstone in purge_signals_safely(signal_ids, run_id, day)]
 
 
+@shared_task(acks_late=True, time_limit=3600, soft_time_limit=3540)
+def rewrite_purged_tables_task(run_id=None):
+    """The end of a nightly purge: rewrite the tables it deleted from (VACUUM FULL)."""
+    from retention.services import rewrite_purged_tables
+
+    return rewrite_purged_tables(run_id)
+
+
 @shared_task(**TASK_OPTIONS)
 def send_notification_recheck_reminders(today=None):
     """Daily: remind coordinators of postponed notifications due for re-check."""

@@ -5,7 +5,7 @@ recorded with `record_access`."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -147,10 +147,46 @@ def my_registrations(request):
     return render(request, "signals/mine.html", {"page": page})
 
 
+# Searches of the queue in this session, by opaque token: a name typed into the search never
+# travels in a URL (issue 15). Kept in the session (which expires after 15 minutes and is
+# cleared nightly); only the last few, so the session does not grow.
+SEARCHES_KEY = "wachtrij_zoekopdrachten"
+SEARCHES_KEPT = 5
+
+
+def _remember_search(request, text: str) -> str:
+    import secrets
+
+    searches = dict(request.session.get(SEARCHES_KEY, {}))
+    token = secrets.token_urlsafe(8)
+    searches[token] = text
+    request.session[SEARCHES_KEY] = dict(list(searches.items())[-SEARCHES_KEPT:])
+    return token
+
+
 @require_role(*WEEGPLOEG_ROLES)
-@require_GET
+@require_http_methods(["GET", "POST"])
 def queue(request):
-    form = QueueFilterForm(request.GET or None)
+    """The queue. The search field is posted, never sent in a URL: the view keeps the term
+    in the session under an opaque token and redirects to `?zoek=<token>` with the other
+    filters (which hold no personal data), so paging and bookmarks carry only the token."""
+    if request.method == "POST":
+        params = QueryDict(mutable=True)
+        for name in QueueFilterForm.base_fields:
+            if name != "q" and request.POST.get(name):
+                params[name] = request.POST[name]
+        text = request.POST.get("q", "").strip()[:QueueFilterForm.base_fields["q"].max_length]
+        if text:
+            params["zoek"] = _remember_search(request, text)
+        return redirect(f"{request.path}?{params.urlencode()}" if params else request.path)
+    data = request.GET.copy()
+    data.pop("q", None)  # a name in a URL is not searched for
+    token = data.get("zoek")
+    if token:
+        data["q"] = request.session.get(SEARCHES_KEY, {}).get(token, "")
+        if not data["q"]:
+            messages.info(request, _("Deze zoekopdracht is verlopen; zoek opnieuw."))
+    form = QueueFilterForm(data or None)
     filters = form.cleaned_data if form.is_valid() else {}
     transfers = None
     if form.is_bound and not form.is_valid():
@@ -174,6 +210,7 @@ def queue(request):
     record_access(request.user, model=Person, purpose=ProcessingActivity.INTAKE, detail=detail)
     query = request.GET.copy()
     query.pop("pagina", None)
+    query.pop("q", None)
     return render(
         request,
         "signals/queue.html",

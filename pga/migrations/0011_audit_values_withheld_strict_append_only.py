@@ -102,6 +102,7 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 DROP FUNCTION IF EXISTS pga_audit_field_names(jsonb);
+DROP FUNCTION IF EXISTS pga_audit_changed_fields(jsonb);
 """
 
 

@@ -773,12 +773,14 @@ def _audit(rng, loader, org, specs, now):
 
     (last_seq, last_hash), = loader.fetch(
         "SELECT last_seq, last_hash FROM pga_auditchain_head WHERE id = 1")
-    chain = SimpleNamespace(seq=last_seq, hash=last_hash)
+    (last_id,), = loader.fetch("SELECT coalesce(max(id), 0) FROM pga_auditentry")
+    chain = SimpleNamespace(seq=last_seq, hash=last_hash, id=last_id)
     emails = dict(loader.fetch("SELECT id, email FROM pga_user"))
     # Per actor and model once, not per row: the row loop runs two million times.
     actors = {a: (str(a), org.partner_of_user[a], str(org.partner_of_user[a]), emails[a])
               for a in emails if a in org.partner_of_user}
     models = {m: (ct[m], str(ct[m]), str(m._meta.verbose_name)) for m in ct}
+    weegploeg_ids = [wp.pk for wp in org.weegploegen]
     utc = datetime.UTC
 
     def rows():
@@ -788,31 +790,75 @@ def _audit(rng, loader, org, specs, now):
             ct_id, ct_text, name = models[model]
             pk_text = str(pk)
             chain.seq += 1
-            keys = ",".join(sorted(changes)) if changes else ""
-            text = "|".join((chain.hash, at.isoformat(timespec="microseconds")[:26],
-                             actor_text, partner_text, str(act), ct_text, pk_text, keys,
-                             str(purpose)))
-            digest = hashlib.sha256(text.encode()).hexdigest()
-            yield (ct_id, pk_text, pk, f"{name} {pk_text}", act, "",
-                   Jsonb(changes) if changes else None, actor, email,
-                   f"10.{wp}.{actor % 250}.{pk % 250}", at, partner, str(purpose),
-                   chain.seq, chain.hash, digest)
+            chain.id += 1
+            row = {"id": chain.id, "content_type_id": ct_id, "object_pk": pk_text,
+                   "object_id": pk, "object_repr": f"{name} {pk_text}", "action": act,
+                   "changes_text": "", "changes": changes or None, "actor_id": actor,
+                   "actor_email": email, "remote_addr": f"10.{wp}.{actor % 250}.{pk % 250}",
+                   "timestamp": at, "partner_id": partner, "purpose": str(purpose),
+                   "weegploeg_id": weegploeg_ids[wp], "chain_seq": chain.seq,
+                   "prev_hash": chain.hash}
+            digest = audit_entry_hash(chain.hash, row)
+            yield (row["id"], ct_id, pk_text, pk, row["object_repr"], act, "",
+                   Jsonb(changes) if changes else None, actor, email, row["remote_addr"], at,
+                   partner, row["purpose"], row["weegploeg_id"], chain.seq, chain.hash, digest)
             chain.hash = digest
 
     with transaction.atomic(), loader.indexes_rebuilt("pga_auditentry"):
         loader.execute("SET LOCAL session_replication_role = replica")
         count = loader.copy("pga_auditentry", [
-            "content_type_id", "object_pk", "object_id", "object_repr", "action", "changes_text",
-            "changes", "actor_id", "actor_email", "remote_addr", "timestamp", "partner_id",
-            "purpose", "chain_seq", "prev_hash", "entry_hash"], rows())
+            "id", "content_type_id", "object_pk", "object_id", "object_repr", "action",
+            "changes_text", "changes", "actor_id", "actor_email", "remote_addr", "timestamp",
+            "partner_id", "purpose", "weegploeg_id", "chain_seq", "prev_hash", "entry_hash"],
+            rows())
         loader.execute("UPDATE pga_auditchain_head SET last_seq = %s, last_hash = %s"
                        " WHERE id = 1", [chain.seq, chain.hash])
+        loader.reset_sequence("pga_auditentry")
     wrong = loader.fetch("""
         SELECT count(*) FROM pga_auditentry e TABLESAMPLE SYSTEM (0.2)
          WHERE e.entry_hash <> pga_audit_entry_hash(e.prev_hash, e)""")[0][0]
     if wrong:
         raise SystemExit(f"bench: {wrong} audit hashes differ from the trigger's")
     return count
+
+
+def _jsonb_text(value) -> str:
+    """PostgreSQL's text of a jsonb value: object keys by length, then bytes; ", " and ": "
+    between items."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return json.dumps(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_jsonb_text(item) for item in value) + "]"
+    items = sorted(value.items(), key=lambda item: (len(item[0].encode()), item[0].encode()))
+    return "{" + ", ".join(f"{json.dumps(key, ensure_ascii=False)}: {_jsonb_text(item)}"
+                           for key, item in items) + "}"
+
+
+def _strip_nulls(value):
+    if isinstance(value, dict):
+        return {key: _strip_nulls(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list | tuple):
+        return [_strip_nulls(item) for item in value]
+    return value
+
+
+def audit_entry_hash(prev: str, row: dict) -> str:
+    """`pga_audit_entry_hash` (pga migration 0011) in Python, for entries loaded by COPY
+    with the triggers off: SHA-256 over the previous hash and the row as jsonb, without its
+    own hash, with the time in UTC and without null columns. `row` holds every non-null
+    column (attnames), the time as an aware datetime."""
+    values = dict(row)
+    values.pop("entry_hash", None)
+    values["timestamp"] = row["timestamp"].astimezone(datetime.UTC).strftime(
+        "%Y-%m-%dT%H:%M:%S.%f")
+    text = f"{prev}|{_jsonb_text(_strip_nulls(values))}"
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 # -- the bench's actors and objects ---------------------------------------------------------

@@ -136,8 +136,9 @@ def measure(data: dict) -> list[Figure]:
     figures.append(page("queue, page 50 (member)", client, f"{queue}?pagina=50",
                         f"{floor}?pagina=50", lambda: floors.render_queue(member.pk, 50)))
     search = data["search"]
-    figures.append(page("queue, search by name (member)", client,
-                        f"{queue}?q={search.replace(' ', '+')}",
+    # The name is posted; the page shows the result under an opaque token (issue 15).
+    searched = client.post(queue, {"q": search})["Location"]
+    figures.append(page("queue, search by name (member)", client, searched,
                         f"{floor}?q={search.replace(' ', '+')}",
                         lambda: floors.render_queue(member.pk, 1, search)))
     signal = data["signal"]

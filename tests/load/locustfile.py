@@ -45,7 +45,19 @@ class Member(FastHttpUser):
 
     @task(1)
     def search(self):
-        self.page(f"/signalen/?q={random.choice(DATA['names'])}", "zoeken")  # noqa: S311
+        # The name is posted (never in a URL); the result page is shown under a token.
+        page = self.page("/signalen/", "wachtrij (voor zoeken)")
+        match = CSRF.search(page.text or "")
+        if not match:
+            return
+        found = self.page(
+            "/signalen/", "zoeken", status=302, method="POST",
+            data={"csrfmiddlewaretoken": match.group(1),
+                  "q": random.choice(DATA["names"])},  # noqa: S311
+            headers={"Referer": f"{self.host}/signalen/"},
+        )
+        if found.headers.get("Location"):
+            self.page(found.headers["Location"], "zoekresultaat")
 
     @task(3)
     def signal_page(self):

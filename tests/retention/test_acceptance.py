@@ -26,7 +26,7 @@ from signals.models import Person, Signal
 from signals.services import add_contribution
 from tests.criteria.factories import judgements
 from tests.pg_client import client_binary, libpq_args
-from tests.signals.factories import person_fields, register
+from tests.signals.factories import person_fields, register, search_queue
 from weegploeg.models import DecisionRecord, Outcome, SessionExport
 from weegploeg.records import request_session_export
 from weegploeg.services import add_to_agenda, cast_vote, plan_session, prepare_decision
@@ -119,7 +119,7 @@ def test_a_decided_signal_is_purged_after_a_year_leaving_only_a_tombstone_and_wh
     # -- reads of the dossier, and a search by name --------------------------------------
     member_client = login(members["om"])
     assert member_client.get(reverse("signals:detail", args=[signal.pk])).status_code == 200
-    assert member_client.get(reverse("signals:queue"), {"q": SURNAME}).status_code == 200
+    assert search_queue(member_client, SURNAME).status_code == 200
     # -- the decision: three votes "geen casusoverleg", the record PDF, a session export ----
     session = plan_session(coordinator, weegploeg, timezone.now() + datetime.timedelta(days=1),
                            location="Stadhuis")

@@ -89,6 +89,7 @@ class AccessCase:
     query: dict = dataclasses.field(default_factory=dict)
     case_id: str = ""
     method: str = "get"
+    follow: bool = False
     fixed_kwargs: dict = dataclasses.field(default_factory=dict)
     # The purpose and case number stated at the person search, which the person's pages
     # and exports ask for (retention.views.SUBJECT_SESSION_KEY).
@@ -130,8 +131,10 @@ ACCESS_CASES = [
     # reporter's name, organisation and contact details.
     AccessCase("signals:edit", MEMBER_OWN, {"pk": "signal"}, INTAKE, read="signal"),
     # Searching persons is a processing of its own (logged without the query).
+    # The term is posted and the result shown under a token (never the name in a URL).
     AccessCase("signals:queue", MEMBER_OWN, {}, INTAKE, searched="signals.Person",
-               query={"q": "Jansen"}, case_id="signals:queue (zoeken)"),
+               query={"q": "Jansen"}, case_id="signals:queue (zoeken)", method="post",
+               follow=True),
     # The queue lists the name of every person in it.
     AccessCase("signals:queue", MEMBER_OWN, {}, INTAKE,
                searched=("signals.Person", "signals.Signal"), case_id="signals:queue (lijst)"),
@@ -245,7 +248,8 @@ def test_view_showing_personal_data_logs_an_access_entry(case, world, as_user, r
         session = client.session
         session[SUBJECT_SESSION_KEY] = {"purpose": "inzageverzoek", "case_number": "INZ-2026-4"}
         session.save()
-    response = getattr(client, case.method)(reverse(case.url_name, kwargs=kwargs), case.query)
+    response = getattr(client, case.method)(reverse(case.url_name, kwargs=kwargs), case.query,
+                                            follow=case.follow)
     assert response.status_code == 200, response.status_code
     if response.streaming:
         response.getvalue()

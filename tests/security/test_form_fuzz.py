@@ -427,6 +427,15 @@ TARGETS = [
         method="get",
     ),
     Target(
+        # The search term is posted; the answer is a redirect to the result under a token.
+        "queue search", ("QueueFilterForm",), (Role.MEMBER, OWN),
+        lambda w: [_url("signals:queue")],
+        lambda w: {"q": "Jansen", "status": ""},
+        lambda w: {"q": st.one_of(WORDS, choice(w.signal.reference, w.b_signal.reference)),
+                   "status": choice("registered", "transferred", "withdrawn", "geheim"),
+                   "phenomenon": choice("jihadisme", "x"), "date_from": DATES},
+    ),
+    Target(
         "audit filter", ("AuditFilterForm",), (Role.AUDITOR, OWN),
         lambda w: [_url("audit:log"), _url("audit:export")],
         lambda w: {"action": "3", "date_from": _days(-1)},

@@ -43,7 +43,9 @@ def _shown_of_weegploeg_a(world, client):
         secrets |= {signal.reference, signal.person.surname}
     shown = []
     for path, query in _list_requests(world):
-        response = client.get(path, query)
+        # A search is posted (the term never in a URL) and shown under a token.
+        response = (client.post(path, query, follow=True) if "q" in query
+                    else client.get(path, query))
         if response.status_code != 200:
             continue
         # The query itself comes back in the search box and the page links: leave it out.

@@ -41,6 +41,14 @@ def signal_fields(**overrides):
     return fields
 
 
+def search_queue(client, q, **filters):
+    """Search the queue as the page does: the term is posted, the result shown under a
+    token (the name never in a URL)."""
+    from django.urls import reverse
+
+    return client.post(reverse("signals:queue"), {"q": q, **filters}, follow=True)
+
+
 def register(user, *, weegploeg=None, person=None, attachments=(), **signal_overrides):
     """Register a signal as `user`; `person` is a dict of person fields (default: a Jan
     Jansen living in the user's weegploeg's gemeente when `weegploeg` is given)."""

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from signals.models import SignalStatus
 from signals.services import withdraw_signal
-from tests.signals.factories import person_fields, register
+from tests.signals.factories import person_fields, register, search_queue
 
 
 def _fill(meldpunt, weegploeg, count):
@@ -60,10 +60,9 @@ def test_queue_filters_by_status_phenomenon_source_and_date(
 def test_queue_search_by_reference_or_person_name(client, login, meldpunt, weegploeg, members):
     signals = _fill(meldpunt, weegploeg, 3)
     login(members["om"])
-    url = reverse("signals:queue")
-    by_reference = client.get(url, {"q": signals[1].reference.lower()}).context["page"]
+    by_reference = search_queue(client, signals[1].reference.lower()).context["page"]
     assert list(by_reference.object_list) == [signals[1]]
-    by_name = client.get(url, {"q": "jan persoon2"}).context["page"]
+    by_name = search_queue(client, "jan persoon2").context["page"]
     assert list(by_name.object_list) == [signals[2]]
 
 
@@ -76,10 +75,9 @@ def test_a_name_matching_many_persons_is_searched_the_same_way(
 
     signals = _fill(meldpunt, weegploeg, 4)
     login(members["om"])
-    url = reverse("signals:queue")
-    listed = [s.pk for s in client.get(url, {"q": "persoon"}).context["page"]]
+    listed = [s.pk for s in search_queue(client, "persoon").context["page"]]
     monkeypatch.setattr(services, "SEARCH_PERSONS_LISTED", 2)
-    assert [s.pk for s in client.get(url, {"q": "persoon"}).context["page"]] == listed
+    assert [s.pk for s in search_queue(client, "persoon").context["page"]] == listed
     assert sorted(listed) == sorted(s.pk for s in signals)
 
 
@@ -94,7 +92,7 @@ def test_a_name_search_passes_the_found_persons_as_one_array(
     signals = _fill(meldpunt, weegploeg, 4)
     login(members["om"])
     with CaptureQueriesContext(connection) as captured:
-        page = client.get(reverse("signals:queue"), {"q": "persoon"}).context["page"]
+        page = search_queue(client, "persoon").context["page"]
     assert sorted(s.pk for s in page) == sorted(s.pk for s in signals)
     counted = next(q["sql"] for q in captured.captured_queries if "paginator_total" in q["sql"])
     assert '"signals_signal"."person_id" = ANY(' in counted

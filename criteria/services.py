@@ -38,10 +38,11 @@ from criteria.models import (
 )
 from pga import nested
 from pga.audit import processing
-from pga.authz import can, has_role
+from pga.authz import has_role
 from pga.models import ProcessingActivity, Role
 from pga.nested import Rows
 from pga.services import RuleViolation
+from signals.access import can
 from signals.models import ContributionVisibility, EventKind, Signal
 from signals.services import record_preparation
 

@@ -1,5 +1,5 @@
 """Screens of the referentiekader and the weging. Thin: each view parses the request, calls
-one service, renders. Signals are read through `pga.authz.get_visible_signal` (404 for
+one service, renders. Signals are read through `signals.access.get_visible_signal` (404 for
 others'); reads of an assessment's content are recorded with `record_access`."""
 
 from django.contrib import messages
@@ -14,9 +14,10 @@ from criteria import services
 from criteria.forms import AssessmentForm, FrameworkDraftForm
 from criteria.models import AssessmentKind, Framework, FrameworkStatus
 from pga.audit import audit_purpose, record_access
-from pga.authz import get_visible_signal, require_role
+from pga.authz import require_role
 from pga.models import ProcessingActivity, Role
 from pga.services import RuleViolation
+from signals.access import get_visible_signal
 
 DOSSIER = "signals.view_dossier"
 

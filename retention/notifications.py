@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pga.audit import processing
-from pga.authz import can, has_role, visible_signals, weegploegen_of
+from pga.authz import has_role, weegploegen_of
 from pga.models import ProcessingActivity, Role
 from pga.services import RuleViolation
 from retention import services
@@ -26,6 +26,8 @@ from retention.models import (
     NotificationStatus,
     PostponementGround,
 )
+from signals.access import can
+from signals.models import Signal
 from weegploeg.models import Decision, Outcome
 from weegploeg.tasks import members_of
 
@@ -45,7 +47,7 @@ def _coordinator_decisions(user):
     if not has_role(user, Role.COORDINATOR):
         return Decision.objects.none()
     return casusoverleg_decisions().filter(
-        signal__in=visible_signals(user, "signals.view_dossier"),
+        signal__in=Signal.objects.visible_to(user, "signals.view_dossier"),
         signal__weegploeg__in=weegploegen_of(user),
     )
 

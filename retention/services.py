@@ -50,7 +50,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pga.audit import current_actor, processing, weegploeg_ids, weegploeg_of, write_entries
-from pga.authz import has_role, visible_signals, weegploegen_of
+from pga.authz import has_role, weegploegen_of
 from pga.models import AuditEntry, ProcessingActivity, Role
 from pga.services import RuleViolation
 from retention.models import (
@@ -342,7 +342,7 @@ def stale_signals(user, today: datetime.date | None = None):
     today = today or timezone.localdate()
     cutoff = today - datetime.timedelta(days=settings.STALE_SIGNAL_DAYS)
     return (
-        visible_signals(user, "signals.view_dossier")
+        Signal.objects.visible_to(user, "signals.view_dossier")
         .filter(status__in=OPEN_STATUSES, received_on__lt=cutoff)
         .select_related("weegploeg")
         .order_by("received_on", "pk")

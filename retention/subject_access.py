@@ -21,7 +21,7 @@ import datetime
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
@@ -70,10 +70,8 @@ def _signals_in_scope(user):
 
 
 def persons_in_scope(user):
-    """The persons with a signal in the weegploegen of the user's partner."""
-    return Person.objects.filter(
-        Exists(_signals_in_scope(user).filter(person_id=OuterRef("pk")))
-    )
+    """The persons of the weegploegen of the user's partner (`Person.objects.visible_to`)."""
+    return Person.objects.visible_to(user)
 
 
 def search_persons(user, *, purpose: str, case_number: str, bsn: str = "", name: str = "",

@@ -19,12 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pga.audit import processing
-from pga.authz import can, has_role, holding
+from pga.authz import has_role
 from pga.background import enqueue
 from pga.models import AnyOf, ProcessingActivity, Role, RoleGroup
 from pga.nested import Rows
 from pga.services import RuleViolation
 from signals import lifecycle
+from signals.access import can, holding
 from signals.models import (
     EDITABLE_STATUSES,
     OPEN_STATUSES,
@@ -631,9 +632,9 @@ def queue(user, *, q="", status="", phenomenon="", source_category="", date_from
           date_to=None):
     """The weegploeg's queue: the signals this user sees as weegploeg (never others'), by
     default the open ones, newest first. Search by reference or by (normalised) name."""
-    from pga.authz import visible_signals
+    from signals.models import Signal
 
-    signals = _as_queue_rows(visible_signals(user, "signals.view_dossier"))
+    signals = _as_queue_rows(Signal.objects.visible_to(user, "signals.view_dossier"))
     signals = signals.filter(status=status) if status else signals.filter(
         status__in=OPEN_STATUSES
     )

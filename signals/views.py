@@ -1,5 +1,5 @@
 """Intake screens. Thin: each view parses the request, calls one service, renders. Every
-signal is read through `pga.authz` (404 for others'), every read of personal data is
+signal is read through `signals.access` (404 for others'), every read of personal data is
 recorded with `record_access`."""
 
 from django.contrib import messages
@@ -12,11 +12,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from pga import nested
 from pga.audit import record_access
-from pga.authz import can, get_visible_signal, require_role, visible_signals
+from pga.authz import require_role
 from pga.models import ProcessingActivity, Role
 from pga.paging import OnePassPaginator
 from pga.services import RuleViolation
 from signals import services
+from signals.access import can, get_visible_signal
 from signals.forms import (
     AttachmentForm,
     ContributionForm,
@@ -27,7 +28,7 @@ from signals.forms import (
     TransferForm,
     WithdrawForm,
 )
-from signals.models import Attachment, Person, SignalStatus
+from signals.models import Attachment, Person, Signal, SignalStatus
 from signals.sections import page_sections, section_rows
 
 PAGE_SIZE = 25
@@ -138,7 +139,7 @@ def receipt(request):
 @require_GET
 def my_registrations(request):
     signals = (
-        visible_signals(request.user)
+        Signal.objects.visible_to(request.user)
         .filter(registered_by=request.user)
         .select_related("weegploeg")
         .order_by("-registered_at", "-pk")
@@ -191,7 +192,7 @@ def queue(request):
     transfers = None
     if form.is_bound and not form.is_valid():
         # An unreadable filter shows its errors and no signals, never the whole queue.
-        page = Paginator(visible_signals(request.user).none(), PAGE_SIZE).get_page(1)
+        page = Paginator(Signal.objects.visible_to(request.user).none(), PAGE_SIZE).get_page(1)
     elif filters.get("status") == SignalStatus.TRANSFERRED:
         transfers = services.transfers_out(request.user)
         page = Paginator(transfers, PAGE_SIZE).get_page(request.GET.get("pagina"))

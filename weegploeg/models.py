@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
-from pga.authz import has_role, visible_signals, weegploegen_of
+from pga.authz import has_role, weegploegen_of
 from pga.models import ChoiceLabels, Partner, Role, Weegploeg, text_within
 from signals.models import Signal
 
@@ -77,7 +77,7 @@ class AgendaItemQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Agenda items of a visible session whose signal's dossier the user sees."""
         return self.filter(session__in=Session.objects.visible_to(user),
-                           signal__in=visible_signals(user, "signals.view_dossier"))
+                           signal__in=Signal.objects.visible_to(user, "signals.view_dossier"))
 
 
 class ByItemQuerySet(models.QuerySet):
@@ -98,7 +98,7 @@ class InformationRequestQuerySet(models.QuerySet):
         procesregisseur of its weegploeg)."""
         if not _weegploeg_staff(user):
             return self.none()
-        return self.filter(signal__in=visible_signals(user, "signals.view_dossier"))
+        return self.filter(signal__in=Signal.objects.visible_to(user, "signals.view_dossier"))
 
 
 class SessionExportQuerySet(models.QuerySet):

@@ -12,12 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pga.audit import processing
-from pga.authz import can, has_role, visible_signals
+from pga.authz import has_role
 from pga.background import enqueue
 from pga.models import Partner, ProcessingActivity, Role
 from pga.nested import Rows
 from pga.services import RuleViolation
 from signals import lifecycle
+from signals.access import can
 from signals.models import EventKind, Signal, SignalStatus
 from signals.services import (
     add_contribution,
@@ -73,7 +74,7 @@ def plan_session(user, weegploeg, starts_at, location="", online=False) -> Sessi
 def visible_signal_ids(user, signal_ids) -> set[int]:
     """Of these signals, the ones the user sees as weegploeg (one query)."""
     return set(
-        visible_signals(user, "signals.view_dossier")
+        Signal.objects.visible_to(user, "signals.view_dossier")
         .filter(pk__in=signal_ids)
         .values_list("pk", flat=True)
     )
@@ -82,7 +83,7 @@ def visible_signal_ids(user, signal_ids) -> set[int]:
 def agenda_candidates(user, session):
     """Signals of the session's weegploeg that are ready for the agenda."""
     return (
-        visible_signals(user, "signals.view_dossier")
+        Signal.objects.visible_to(user, "signals.view_dossier")
         .filter(weegploeg=session.weegploeg, status__in=AGENDA_READY_STATUSES)
         .select_related("person")
         .order_by("received_on", "pk")

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pga.audit import record_access
-from pga.authz import get_visible_signal, has_role, require_role, weegploegen_of
+from pga.authz import has_role, require_role, weegploegen_of
 from pga.models import Partner, ProcessingActivity, Role
 from pga.services import RuleViolation
+from signals.access import get_visible_signal
 from signals.services import core_partner_ids
 from weegploeg import services
 from weegploeg.forms import (

@@ -18,7 +18,7 @@ from signals.services import normalise_name
 PAGE_SIZE = 25
 
 # The user holds `view_dossier` on the signal `s`: through a group or directly (the two
-# guardian direct-FK tables), as `pga.authz.visible_signals` has it.
+# guardian direct-FK tables), as `Signal.objects.visible_to` has it.
 VISIBLE = """(s.id IN (SELECT g.content_object_id FROM signals_signalgroupobjectpermission g
                      JOIN auth_permission ap ON ap.id = g.permission_id
                     WHERE ap.codename = 'view_dossier'

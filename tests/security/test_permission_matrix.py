@@ -162,7 +162,7 @@ URLS = {
     # The FG's screens, filtered on the audit trail of A's signal: their own scope only.
     "audit:log": guarded("audit trail", AUDITOR),
     "audit:export": guarded("audit trail", AUDITOR),
-    # -- signals: lists (filtered by visible_signals) and registration ----------------------
+    # -- signals: lists (filtered by Signal.objects.visible_to) and registration --------
     "signals:queue": screen(*WEEGPLOEG),
     "signals:register": screen(*REGISTERING),
     # Without a receipt in the session: on to the registration form.

@@ -3,9 +3,8 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from pga.authz import visible_signals
 from pga.models import AuditEntry, Role
-from signals.models import SignalStatus
+from signals.models import Signal, SignalStatus
 from signals.services import add_contribution, transfer_signal, withdraw_signal
 from tests.signals.factories import person_fields, register, search_queue
 
@@ -53,7 +52,7 @@ def test_all_three_partners_of_the_weegploeg_see_a_signal_the_meldpunt_registere
 ):
     signal = register(meldpunt, weegploeg=weegploeg)
     for member in members.values():
-        assert list(visible_signals(member, "signals.view_dossier")) == [signal]
+        assert list(Signal.objects.visible_to(member, "signals.view_dossier")) == [signal]
 
 
 def test_registering_meldpunt_sees_its_own_registration(client, login, meldpunt, weegploeg):
@@ -79,10 +78,10 @@ def test_signal_about_a_resident_of_another_weegploeg_goes_there(
     signal = register(meldpunt, person=person_fields(municipality=other_weegploeg.gemeente))
     assert signal.weegploeg == other_weegploeg
     there = make_user(other_weegploeg.om, Role.MEMBER)
-    assert list(visible_signals(there, "signals.view_dossier")) == [signal]
+    assert list(Signal.objects.visible_to(there, "signals.view_dossier")) == [signal]
     # The registrar from outside that weegploeg keeps only the receipt: not the registration,
     # and so not the person record it landed on.
-    assert not visible_signals(meldpunt).exists()
+    assert not Signal.objects.visible_to(meldpunt).exists()
 
 
 def test_roles_without_intake_cannot_register(client, login, weegploeg, make_user):
@@ -104,10 +103,10 @@ def test_transfer_moves_access_to_the_new_weegploeg(
         coordinator, signal, None, "Betrokkene is verhuisd.", municipality=other_weegploeg.gemeente
     )
     receiving = make_user(other_weegploeg.politie, Role.MEMBER)
-    assert list(visible_signals(receiving, "signals.view_dossier")) == [signal]
+    assert list(Signal.objects.visible_to(receiving, "signals.view_dossier")) == [signal]
     for member in members.values():
-        assert not visible_signals(member).exists()
-    assert not visible_signals(meldpunt).exists()
+        assert not Signal.objects.visible_to(member).exists()
+    assert not Signal.objects.visible_to(meldpunt).exists()
     # The sending side keeps a reference only.
     login(members["politie"])
     response = client.get(reverse("signals:queue"), {"status": SignalStatus.TRANSFERRED})
@@ -227,7 +226,7 @@ def test_a_signal_address_that_is_not_a_number_is_not_found(members, signal):
     import pytest
     from django.http import Http404
 
-    from pga.authz import get_visible_signal
+    from signals.access import get_visible_signal
 
     assert get_visible_signal(members["om"], str(signal.pk)) == signal
     for key in ("abc", None, "1; DROP TABLE signals_signal", 10**30):

@@ -10,7 +10,6 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pga.authz import visible_signals
 from pga.models import Role
 from signals.models import Person, Signal, SignalStatus
 from signals.services import (
@@ -257,4 +256,4 @@ def test_earlier_signals_at_another_weegploeg_are_not_shown(
     assert here.person != there.person
     assert here.person.weegploeg == weegploeg and there.person.weegploeg == other_weegploeg
     assert list(earlier_signals(member_here, here)) == []
-    assert list(visible_signals(member_here)) == [here]
+    assert list(Signal.objects.visible_to(member_here)) == [here]

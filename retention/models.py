@@ -16,8 +16,8 @@ from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
-from pga.authz import weegploegen_of
-from pga.models import ChoiceLabels, Weegploeg, text_within
+from pga.authz import has_role, weegploegen_of
+from pga.models import ChoiceLabels, Role, Weegploeg, text_within
 from signals.models import Person, Phenomenon, Signal, SourceCategory
 from weegploeg.models import Decision
 
@@ -138,6 +138,24 @@ class PurgeFailureQuerySet(models.QuerySet):
         failed signal still exists)."""
         return self.filter(signal_id__in=Signal.objects.filter(
             weegploeg__in=weegploegen_of(user)).values("pk"))
+
+
+class NotificationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one scope of notifications: those of decisions the user sees as procesregisseur
+        of the weegploeg (who notified the person, or the ground for postponing)."""
+        if not has_role(user, Role.COORDINATOR):
+            return self.none()
+        return self.filter(decision__in=Decision.objects.visible_to(user))
+
+
+class SubjectRequestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one scope of requests under the AVG: those about persons of the user's
+        weegploegen, for the functioneel beheerder and the FG."""
+        if not has_role(user, Role.ADMIN, Role.AUDITOR):
+            return self.none()
+        return self.filter(person__in=Person.objects.visible_to(user))
 
 
 class LegalHold(models.Model):
@@ -355,6 +373,8 @@ class Notification(ChoiceLabels):
     )
     recorded_at = models.DateTimeField(_("vastgelegd op"), auto_now=True)
 
+    objects = NotificationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("notificatie")
         verbose_name_plural = _("notificaties")
@@ -429,6 +449,8 @@ class SubjectRequest(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(db_default=Now())
+
+    objects = SubjectRequestQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("verzoek van de betrokkene")

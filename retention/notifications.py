@@ -57,7 +57,7 @@ def open_notifications(user, today: datetime.date | None = None) -> dict:
     postponements whose re-check is due, and the other postponements."""
     today = today or timezone.localdate()
     decisions = _coordinator_decisions(user).select_related("signal", "signal__weegploeg")
-    postponed = Notification.objects.filter(
+    postponed = Notification.objects.visible_to(user).filter(
         decision__in=decisions, status=NotificationStatus.POSTPONED
     ).select_related("decision__signal", "decision__signal__weegploeg").order_by("recheck_on")
     return {

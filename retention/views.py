@@ -267,11 +267,13 @@ def subject_person(request, pk):
         else:
             messages.success(request, _("Het verzoek is vastgelegd."))
             return redirect("retention:subject_person", pk=person.pk)
-    requests = SubjectRequest.objects.filter(person=person).select_related("handled_by")
+    requests = SubjectRequest.objects.visible_to(request.user).filter(
+        person=person).select_related("handled_by")
     return render(request, "retention/subject_person.html", {
         "person": person, "stated": stated, "form": form, "forms": [form],
         "signals": subject_access.person_signals(request.user, person),
-        "holds": LegalHold.objects.filter(person=person).select_related("placed_by"),
+        "holds": LegalHold.objects.visible_to(request.user).filter(person=person)
+        .select_related("placed_by"),
         "requests": [(r, HandleRequestForm(prefix=f"verzoek-{r.pk}")) for r in requests],
         "is_admin": has_role(request.user, Role.ADMIN),
     })
@@ -281,9 +283,8 @@ def subject_person(request, pk):
 @require_role(*OVERVIEW_ROLES)
 @require_POST
 def subject_request_handle(request, pk, request_pk):
-    if subject_access.person_in_scope(request.user, pk) is None:
-        raise Http404
-    subject_request = get_object_or_404(SubjectRequest, pk=request_pk, person_id=pk)
+    subject_request = get_object_or_404(SubjectRequest.objects.visible_to(request.user),
+                                        pk=request_pk, person_id=pk)
     form = HandleRequestForm(request.POST, prefix=f"verzoek-{subject_request.pk}")
     if form.is_valid():
         try:

@@ -2,6 +2,8 @@
 fuzzing missed. Each test names one finding; none may end in a 500, a database message or an
 English page."""
 
+import threading
+
 import pytest
 from django.apps import apps
 from django.db import connection, models
@@ -185,6 +187,46 @@ def test_queue_with_an_invalid_filter_shows_its_errors_and_no_signals(login, mem
     assert response.status_code == 200
     assert response.context["form"].errors
     assert signal.reference not in response.content.decode()
+
+
+# -- 5. heavy work off the request -----------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_deciding_vote_does_not_wait_for_the_decision_record_without_a_worker(
+    settings, login, members, item, monkeypatch
+):
+    """The embedded run (no Redis, tasks eager): the record is made in a thread after the
+    commit. It is held here until the vote's answer has come back."""
+    from weegploeg import records
+    from weegploeg.models import DecisionRecord, Outcome
+    from weegploeg.services import cast_vote
+
+    settings.EAGER_TASKS_IN_THREADS = True
+    started, release = threading.Event(), threading.Event()
+    render = records.create_decision_record
+
+    def held(decision):
+        started.set()
+        release.wait(60)
+        return render(decision)
+
+    monkeypatch.setattr(records, "create_decision_record", held)
+    motivation = "Feiten uit school en politie wijzen op toenemende geweldsbereidheid."
+    cast_vote(members["gemeente"], item, Outcome.CASUSOVERLEG, motivation)
+    cast_vote(members["politie"], item, Outcome.CASUSOVERLEG, motivation)
+    response = login(members["om"]).post(
+        reverse("weegploeg:item", args=[item.pk]),
+        {"stem": "1", "outcome": Outcome.CASUSOVERLEG, "motivation": motivation},
+    )
+    assert response.status_code == 302
+    assert started.wait(30), "het besluitverslag wordt niet gemaakt"
+    assert not DecisionRecord.objects.exists()
+    release.set()
+    for thread in threading.enumerate():
+        if thread.name.startswith("achtergrond-"):
+            thread.join(120)
+    assert DecisionRecord.objects.filter(decision__item=item).count() == 1
 
 
 # -- 6. Dutch error pages in the site's layout -----------------------------------------------

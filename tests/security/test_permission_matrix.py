@@ -292,6 +292,15 @@ def beheer_path(world, route, pattern):
     return "/" + path
 
 
+def url_path(world, name, route, pattern):
+    """The path of a URL pattern with the world's objects."""
+    if name.startswith("beheer:"):
+        return beheer_path(world, route, pattern)
+    if "<" in route:
+        return reverse(name, kwargs=url_kwargs(world)[name])
+    return _sample_path(route, pattern)
+
+
 PATTERNS = all_url_patterns()
 
 
@@ -328,12 +337,7 @@ def test_url_answers_each_role_and_scope_as_the_matrix_says(
     if expected is None:
         pytest.fail(f"{name} ({route}) staat niet in MATRIX: beslis per rol en scope wat deze "
                     f"URL moet antwoorden.")
-    if name.startswith("beheer:"):
-        path = beheer_path(world, route, pattern)
-    elif "<" in route:
-        path = reverse(name, kwargs=url_kwargs(world)[name])
-    else:
-        path = _sample_path(route, pattern)
+    path = url_path(world, name, route, pattern)
     method = "post" if name in POST_DATA else "get"
     wrong, server_errors = [], []
     for (role, scope), answer in expected.items():

@@ -4,19 +4,40 @@ A task is sent after the transaction commits. When the broker (Redis) cannot be 
 action still succeeds: work that may wait is picked up later by a periodic sweep (e.g.
 decision records, `weegploeg.tasks.generate_missing_records`); work that may not wait — an
 e-mail alert — runs in-process instead.
+
+In the embedded run there is no worker: Celery runs tasks eagerly. With
+EAGER_TASKS_IN_THREADS (on by default there) such a task runs in a thread of the web process
+after the commit, not in the request: the deciding vote or a session export answers at once,
+and the page says the record or the export is being made, as with a worker.
 """
 
 import logging
+import threading
 
-from django.db import transaction
+from django.conf import settings
+from django.db import close_old_connections, connections, transaction
 
 logger = logging.getLogger(__name__)
+
+
+def _run_in_thread(task, args):
+    close_old_connections()
+    try:
+        task.apply(args=args, throw=True)
+    except Exception:  # noqa: BLE001 - logged; the sweep or the user makes it again
+        logger.exception("Achtergrondtaak %s mislukt", task.name)
+    finally:
+        connections.close_all()  # the thread's own connections
 
 
 def enqueue(task, *args, run_inline_if_unreachable=False):
     """Send `task(*args)` after commit, tolerating an unreachable broker."""
 
     def send():
+        if task.app.conf.task_always_eager and settings.EAGER_TASKS_IN_THREADS:
+            threading.Thread(target=_run_in_thread, args=(task, args),
+                             name=f"achtergrond-{task.name}", daemon=True).start()
+            return
         try:
             task.apply_async(args=args, retry=False)
         except Exception:  # noqa: BLE001 - kombu/redis raise several kinds; all mean "not now"

@@ -259,6 +259,9 @@ vars().update(env.email_url_config(EMAIL_URL))
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# Eager tasks (no worker) run in a thread after the commit, not in the request
+# (pga.background): rendering a decision record or a ZIP export does not hold up a click.
+EAGER_TASKS_IN_THREADS = env.bool("EAGER_TASKS_IN_THREADS", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

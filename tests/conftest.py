@@ -28,6 +28,9 @@ def _test_settings(settings):
     settings.SECURE_SSL_REDIRECT = False
     # Many users per test; the production password hasher's cost buys nothing here.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tasks run in the test's own transaction (and the test reads what they made), not in a
+    # thread of their own; tests of the embedded run's threads turn this on.
+    settings.EAGER_TASKS_IN_THREADS = False
 
 
 @pytest.fixture(autouse=True)

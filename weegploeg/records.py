@@ -314,17 +314,33 @@ def create_decision_record(decision: Decision) -> DecisionRecord:
     return _locked_insert(decision, make)
 
 
-def regenerate_decision_record(user, decision: Decision) -> DecisionRecord:
-    """A new version of the record, by the coordinator of the session's weegploeg (e.g.
-    after a template fix). Records are never overwritten (rule 6): earlier versions and
-    their files stay."""
+def request_record_version(user, decision: Decision) -> int:
+    """A new version of the record, asked for by the coordinator of the session's weegploeg
+    (e.g. after a template fix), made in the background once this transaction commits:
+    rendering a long record takes seconds. Records are never overwritten (rule 6): earlier
+    versions and their files stay. Returns the number of the version that will be made."""
+    from weegploeg.tasks import generate_record_version
+
     decision = Decision.objects.select_related("item__session__weegploeg").get(pk=decision.pk)
     _require_coordinator(user, decision.item.session.weegploeg)
+    version = (decision.records.aggregate(last=Max("version"))["last"] or 0) + 1
+    enqueue(generate_record_version, decision.pk, version)
+    return version
+
+
+def create_record_version(decision: Decision, version: int) -> DecisionRecord:
+    """Version `version` of the decision's record, unless it (or a later one) exists already:
+    a task that runs twice stores one file, and two requests for "the next version" made at
+    the same moment give one."""
+    def newest():
+        return decision.records.filter(version__gte=version).order_by("-version").first()
+
+    if (existing := newest()) is not None:
+        return existing
+    content = render_decision_record(decision, version=version)
 
     def make(written):
-        version = (decision.records.aggregate(last=Max("version"))["last"] or 0) + 1
-        content = render_decision_record(decision, version=version)
-        return _store_locked(decision, version, content, written)
+        return newest() or _store_locked(decision, version, content, written)
 
     return _locked_insert(decision, make)
 

@@ -33,6 +33,19 @@ def generate_decision_record(decision_id):
 
 
 @shared_task(**TASK_OPTIONS)
+def generate_record_version(decision_id, version):
+    """Render and store a further version of a decision record (asked for by the
+    coordinator); idempotent per version."""
+    from weegploeg.models import Decision
+    from weegploeg.records import create_record_version
+
+    decision = Decision.objects.filter(pk=decision_id).first()
+    if decision is None:
+        return None
+    return create_record_version(decision, version).pk
+
+
+@shared_task(**TASK_OPTIONS)
 def generate_missing_records():
     """Periodic sweep: decisions without a record (e.g. taken while Redis was down) get one."""
     from weegploeg.models import Decision

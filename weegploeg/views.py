@@ -265,11 +265,12 @@ def decision_detail(request, pk):
             raise PermissionDenied
         try:
             if "opnieuw_maken" in request.POST:
-                from weegploeg.records import regenerate_decision_record
+                from weegploeg.records import request_record_version
 
-                record = regenerate_decision_record(user, decision)
-                messages.success(request, _("Versie %(n)d van het besluitverslag is gemaakt.")
-                                 % {"n": record.version})
+                version = request_record_version(user, decision)
+                messages.success(request, _("Versie %(n)d van het besluitverslag wordt gemaakt; "
+                                            "ververs de pagina over enkele ogenblikken.")
+                                 % {"n": version})
                 return redirect("weegploeg:decision", pk=decision.pk)
             if "corrigeren" in request.POST and correction_form and correction_form.is_valid():
                 correction = services.correct_decision(

@@ -47,16 +47,14 @@ from pga.admin import beheer_site
 from pga.models import AuditEntry, Role
 from retention.views import SUBJECT_SESSION_KEY
 from tests.criteria.factories import form_data
-from tests.pga.test_login import _sample_path
 from tests.security.conftest import FIGURES, INSTALLATION, World
 from tests.security.test_permission_matrix import (
     OK,
     PATTERNS,
     POST_DATA,
     STATED_PURPOSE,
-    beheer_path,
     expected_for,
-    url_kwargs,
+    url_path,
 )
 from weegploeg.models import CaseParty, Outcome, Referral
 from weegploeg.services import cast_vote
@@ -1011,13 +1009,7 @@ def get_views(world):
                        if answer == OK), None)
         if viewer is None:
             continue
-        if name.startswith("beheer:"):
-            path = beheer_path(world, route, pattern)
-        elif "<" in route:
-            path = reverse(name, kwargs=url_kwargs(world)[name])
-        else:
-            path = _sample_path(route, pattern)
-        found.append((name, path, viewer))
+        found.append((name, url_path(world, name, route, pattern), viewer))
     return found
 
 

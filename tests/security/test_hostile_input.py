@@ -2,6 +2,11 @@
 fuzzing missed. Each test names one finding; none may end in a 500, a database message or an
 English page."""
 
+import datetime
+import threading
+import time
+from collections import Counter
+
 import pytest
 from django.apps import apps
 from django.db import connection, models
@@ -11,6 +16,7 @@ from pga.models import AuditEntry
 from retention.forms import RuleForm
 from retention.models import RetentionRule
 from signals.forms import PersonForm
+from tests.security.conftest import FIGURES
 
 DOMAIN_APPS = ("pga", "signals", "criteria", "weegploeg", "retention")
 LOGIN_PATH = "/account/login/"
@@ -185,6 +191,128 @@ def test_queue_with_an_invalid_filter_shows_its_errors_and_no_signals(login, mem
     assert response.status_code == 200
     assert response.context["form"].errors
     assert signal.reference not in response.content.decode()
+
+
+# -- 5. heavy work off the request -----------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_deciding_vote_does_not_wait_for_the_decision_record_without_a_worker(
+    settings, login, members, item, monkeypatch
+):
+    """The embedded run (no Redis, tasks eager): the record is made in a thread after the
+    commit. It is held here until the vote's answer has come back."""
+    from weegploeg import records
+    from weegploeg.models import DecisionRecord, Outcome
+    from weegploeg.services import cast_vote
+
+    settings.EAGER_TASKS_IN_THREADS = True
+    started, release = threading.Event(), threading.Event()
+    render = records.create_decision_record
+
+    def held(decision):
+        started.set()
+        release.wait(60)
+        return render(decision)
+
+    monkeypatch.setattr(records, "create_decision_record", held)
+    motivation = "Feiten uit school en politie wijzen op toenemende geweldsbereidheid."
+    cast_vote(members["gemeente"], item, Outcome.CASUSOVERLEG, motivation)
+    cast_vote(members["politie"], item, Outcome.CASUSOVERLEG, motivation)
+    response = login(members["om"]).post(
+        reverse("weegploeg:item", args=[item.pk]),
+        {"stem": "1", "outcome": Outcome.CASUSOVERLEG, "motivation": motivation},
+    )
+    assert response.status_code == 302
+    assert started.wait(30), "het besluitverslag wordt niet gemaakt"
+    assert not DecisionRecord.objects.exists()
+    release.set()
+    for thread in threading.enumerate():
+        if thread.name.startswith("achtergrond-"):
+            thread.join(120)
+    assert DecisionRecord.objects.filter(decision__item=item).count() == 1
+
+
+SLOWEST = Counter()
+FIGURES["slowest request around a 100 000-character description (ms)"] = SLOWEST
+
+
+def _text(length, words="Waargenomen gedrag op school volgens de mentor. "):
+    return (words * (length // len(words) + 1))[:length]
+
+
+def _timed(client, url, data=None, method="get"):
+    started = time.perf_counter()
+    response = getattr(client, method)(url, data or {})
+    if response.streaming:
+        response.getvalue()
+    elapsed = round((time.perf_counter() - started) * 1000)
+    SLOWEST["ms"] = max(SLOWEST["ms"], elapsed)
+    return response, elapsed
+
+
+def test_a_100_000_character_description_is_refused_and_a_maximal_dossier_is_served(
+    login, meldpunt, weegploeg, members, coordinator, session, beheerder,
+    django_capture_on_commit_callbacks, request
+):
+    """The closing figure: a description of 100 000 characters is refused; the pages, the
+    record and the AVG exports of a dossier whose every text is at its maximum are served.
+    The times of each request are reported (no time limit: the machine is shared)."""
+    from criteria.models import CONCLUSION_MAX_LENGTH, SUBSTANTIATION_MAX_LENGTH
+    from criteria.services import JudgementInput, record_joint_assessment
+    from signals.models import CONTENT_MAX_LENGTH, DESCRIPTION_MAX_LENGTH, Signal
+    from signals.services import add_contribution
+    from tests.criteria.factories import scale_value
+    from tests.signals.factories import person_fields, register
+    from weegploeg.models import MOTIVATION_MAX_LENGTH, REASONING_MAX_LENGTH, Outcome
+    from weegploeg.services import add_to_agenda, cast_vote, prepare_decision
+
+    times = {}
+    response, times["registratie met 100 000 tekens"] = _timed(
+        login(meldpunt), reverse("signals:register"), {
+            "signaal-received_on": "2026-11-01", "signaal-behaviour_from": "2026-10-01",
+            "signaal-source_category": "burger", "signaal-phenomenon": "jihadisme",
+            "signaal-description": _text(100_000), "betrokkene-surname": "Visser",
+            "betrokkene-municipality": str(weegploeg.gemeente.pk),
+        }, method="post")
+    assert response.status_code == 200
+    assert not Signal.objects.exists()
+
+    signal = register(meldpunt, weegploeg=weegploeg, description=_text(DESCRIPTION_MAX_LENGTH),
+                      person=person_fields(bsn="111222333", municipality=weegploeg.gemeente))
+    record_joint_assessment(members["gemeente"], signal, [
+        JudgementInput(criterion=n, scale_value=scale_value(n, 2).pk, source="Mentor",
+                       substantiation=_text(SUBSTANTIATION_MAX_LENGTH)) for n in range(1, 6)
+    ], _text(CONCLUSION_MAX_LENGTH))
+    for member in members.values():
+        add_contribution(member, signal, {
+            "source": "Registratie", "information_date": datetime.date(2026, 10, 1),
+            "content": _text(CONTENT_MAX_LENGTH), "visibility": "weegploeg"})
+    item = add_to_agenda(coordinator, session, signal)
+    prepare_decision(coordinator, item, invited_parties=["zorg_ggz"],
+                     joint_reasoning=_text(REASONING_MAX_LENGTH))
+    with django_capture_on_commit_callbacks(execute=True):
+        for member in members.values():
+            decision = cast_vote(member, item, Outcome.CASUSOVERLEG,
+                                 _text(MOTIVATION_MAX_LENGTH))
+    record = decision.records.get()
+
+    member = login(members["gemeente"])
+    for label, url in [("signaalpagina", reverse("signals:detail", args=[signal.pk])),
+                       ("besluitpagina", reverse("weegploeg:decision", args=[decision.pk])),
+                       ("besluitverslag", reverse("weegploeg:record", args=[record.pk])),
+                       ("overdracht", reverse("weegploeg:handover", args=[decision.pk]))]:
+        response, times[label] = _timed(member, url)
+        assert response.status_code == 200, label
+    officer = login(beheerder)
+    officer.post(reverse("retention:subject_search"),
+                 {"purpose": "inzageverzoek", "case_number": "AVG-1", "bsn": "111222333"})
+    for export_format in ("json", "pdf"):
+        response, times[f"AVG-export {export_format}"] = _timed(
+            officer, reverse("retention:subject_export", args=[signal.person_id, export_format]))
+        assert response.status_code == 200, export_format
+    request.node.user_properties.append(("ms", times))
+    print("\n" + ", ".join(f"{label}: {ms} ms" for label, ms in times.items()))
 
 
 # -- 6. Dutch error pages in the site's layout -----------------------------------------------

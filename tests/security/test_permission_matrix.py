@@ -358,6 +358,15 @@ def beheer_path(world, route, pattern):
     return "/" + path
 
 
+def url_path(world, name, route, pattern):
+    """The path of a URL pattern with the world's objects."""
+    if name.startswith("beheer:"):
+        return beheer_path(world, route, pattern)
+    if "<" in route:
+        return reverse(name, kwargs=url_kwargs(world)[name])
+    return _sample_path(route, pattern)
+
+
 PATTERNS = all_url_patterns()
 
 
@@ -404,12 +413,7 @@ def test_url_answers_each_role_and_scope_as_the_matrix_says(
     if expected is None:
         pytest.fail(f"{name} ({route}) staat niet in URLS: verklaar welk soort object deze URL "
                     f"toont en hoe hij controleert.")
-    if name.startswith("beheer:"):
-        path = beheer_path(world, route, pattern)
-    elif "<" in route:
-        path = reverse(name, kwargs=url_kwargs(world)[name])
-    else:
-        path = _sample_path(route, pattern)
+    path = url_path(world, name, route, pattern)
     method = "post" if name in POST_DATA else "get"
     data = (POST_DATA if method == "post" else QUERY).get(name, lambda world: {})(world)
     filtered = OBJECT_TYPES[declaration(name, route).object_type].outside == EMPTY

@@ -28,9 +28,10 @@ from weegploeg.records import (
     ResourceRefused,
     build_session_export,
     create_decision_record,
+    create_record_version,
     handover_json,
     handover_zip,
-    regenerate_decision_record,
+    request_record_version,
     request_session_export,
 )
 from weegploeg.services import add_to_agenda, cast_vote, correct_decision, prepare_decision
@@ -145,10 +146,13 @@ def test_record_is_made_once_per_decision(decision, _private_storage):
     assert stored_files(_private_storage) == files
 
 
-def test_regenerating_makes_a_new_version_and_keeps_the_old_file(decision, coordinator):
+def test_regenerating_makes_a_new_version_and_keeps_the_old_file(
+    decision, coordinator, django_capture_on_commit_callbacks
+):
     first = DecisionRecord.objects.get(decision=decision)
-    second = regenerate_decision_record(coordinator, decision)
-    assert second.version == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert request_record_version(coordinator, decision) == 2
+    second = decision.records.get(version=2)
     assert second.file.name != first.file.name
     first.refresh_from_db()
     with first.file.open("rb") as handle:
@@ -160,8 +164,36 @@ def test_regenerating_makes_a_new_version_and_keeps_the_old_file(decision, coord
 def test_only_the_coordinator_regenerates_a_record(decision, members, outsider):
     for user in (members["politie"], outsider):
         with pytest.raises(RuleViolation):
-            regenerate_decision_record(user, decision)
+            request_record_version(user, decision)
     assert decision.records.count() == 1
+
+
+def test_the_coordinator_asks_for_a_new_version_and_is_not_kept_waiting(
+    decision, coordinator, login, monkeypatch
+):
+    """The page answers before the version is rendered: it is made after the commit, by a
+    worker or (embedded) a thread; here the on-commit work is not run at all."""
+    from django.urls import reverse
+
+    from weegploeg import records
+
+    def not_in_the_request(*args, **kwargs):
+        raise AssertionError("het verslag wordt in het verzoek zelf gemaakt")
+
+    monkeypatch.setattr(records, "render_decision_record", not_in_the_request)
+    response = login(coordinator).post(reverse("weegploeg:decision", args=[decision.pk]),
+                                       {"opnieuw_maken": "1"}, follow=True)
+    assert response.status_code == 200
+    assert "Versie 2 van het besluitverslag wordt gemaakt" in response.content.decode()
+
+
+def test_a_version_asked_for_twice_is_made_once(decision, coordinator,
+                                                 django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        versions = {request_record_version(coordinator, decision) for _twice in range(2)}
+    assert versions == {2}
+    assert create_record_version(decision, 2).pk == decision.records.get(version=2).pk
+    assert decision.records.count() == 2
 
 
 def test_failed_insert_leaves_no_record_file(item, members, monkeypatch, _private_storage):

@@ -268,7 +268,9 @@ def beheer_url(route):
     if page == "<path:object_id>/":
         return screen(ADMIN, success=DONE)
     if page == "<path:object_id>/delete/":
-        return Url(object_type, ())
+        # The site lets in the managing roles, the object is looked up in their scope (404
+        # outside it), and then deletion is refused.
+        return Url(object_type, roles, success=FORBIDDEN) if roles else Url(object_type, ())
     return guarded(object_type, *roles) if roles else Url(object_type, ())
 
 

@@ -9,15 +9,13 @@ class RetentionConfig(AppConfig):
     def ready(self):
         from pga import audit
         from retention import models
-        from retention.page import page_rows, signal_page_context
+        from retention.page import signal_page_context
         from retention.services import start_clock
         from signals import lifecycle, sections
 
         # The retention clock starts when a signal reaches an outcome (DESIGN.md §3 rule 8).
         lifecycle.subscribe(start_clock)
-        sections.register(
-            "retention/_signal_retention.html", signal_page_context, page_rows
-        )
+        sections.register("retention/_signal_retention.html", signal_page_context)
 
         # What each audit entry keeps of the values: docs/adr/0005 (`pga.audit.register`).
         audit.register(models.RetentionRule,

@@ -130,7 +130,7 @@ def weegploeg_of(instance) -> int | None:
 
 def weegploeg_ids(model, pks, *, paths=None) -> dict:
     """{pk: weegploeg id} for objects of `model` still in the database, one query per
-    declared path (the purge asks this for a whole batch before it deletes)."""
+    declared path."""
     decl = _declarations.get(model._meta.concrete_model)
     found: dict = {}
     pks = [pk for pk in pks if pk is not None]
@@ -278,34 +278,6 @@ def _current_remote_addr():
         return auditlog_value.get().get("remote_addr")
     except LookupError:
         return None
-
-
-def write_entries(rows) -> None:
-    """Many audit entries in one `COPY`, each given as a dict of field values (attnames;
-    a field left out takes its default, evaluated once for all): the chain trigger and the
-    foreign-key checks run for each entry as for an INSERT. Django's bulk insert of
-    thousands of entries (a purge batch) spent more time making model instances and
-    building and parsing one statement with a value per column and entry than the database
-    spent writing them."""
-    from django.db import connection
-    from django.db.models import JSONField
-
-    rows = list(rows)
-    if not rows:
-        return
-    fields = [f for f in AuditEntry._meta.concrete_fields if not f.primary_key]
-    defaults = {f.attname: f.get_default() for f in fields}
-    # Only JSON values need Django's adaptation; psycopg writes the others as they are.
-    adapt = {f.attname: f for f in fields if isinstance(f, JSONField)}
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with connection.cursor() as cursor, cursor.cursor.copy(
-        f"COPY {connection.ops.quote_name(AuditEntry._meta.db_table)} ({columns}) FROM STDIN"
-    ) as copy:
-        for row in rows:
-            values = {**defaults, **row}
-            for name, field in adapt.items():
-                values[name] = field.get_db_prep_save(values[name], connection)
-            copy.write_row([values[f.attname] for f in fields])
 
 
 def verify_audit_chain(using="default"):

@@ -5,7 +5,7 @@ person, and requests under the AVG (inzage, rectificatie, verwijdering).
 No personal data in `__str__` (django-auditlog copies it into the log unmasked). Free-text
 fields that may hold personal data (a hold's reason, a notification's ground, a request's
 text) go with the person's data: the purge deletes or empties them
-(`retention.services.purge_signals`); the audit log never holds their values
+(`retention.services.purge_signal`); the audit log never holds their values
 (`retention.apps`).
 """
 

@@ -14,12 +14,11 @@
 - **Rule changes** apply to clocks that start afterwards. Existing deletion dates change
   only through `recompute_deletion_dates`, an explicit and audited action of the
   functioneel beheerder.
-- **The purge** deletes, in batches of signals and one transaction per batch
-  (`purge_signals`), each signal and everything personal attached to it, leaves a tombstone
-  (`DeletedSignal`) and logs each deletion without values; the audit log never held the
-  personal values (`pga.audit.register`), so it keeps who did what when and nothing to
-  erase. A batch that fails is redone signal by signal, so one bad signal is
-  recorded and the others go. Files go after the commit; a run killed before that leaves
+- **The purge** deletes, one transaction per signal (`purge_signal`; a task per batch of
+  signals), each signal and everything personal attached to it through the models, leaves
+  a tombstone (`DeletedSignal`); django-auditlog logs each deletion without values, as it
+  logs every other (`pga.audit.register`), so the log keeps who did what when and nothing
+  to erase. A signal that fails is recorded and the others go. Files go after the commit; a run killed before that leaves
   their names on the tombstones for the next run. The run ends by rewriting the tables it
   deleted from (`rewrite_purged_tables`, VACUUM FULL), so that the deleted values are gone
   from the table files too, not only from the visible rows.
@@ -28,30 +27,25 @@
 """
 
 import calendar
+import contextlib
+import contextvars
 import dataclasses
 import datetime
 import functools
 import logging
-from collections import defaultdict
 
-from auditlog.cid import get_cid
-from auditlog.context import disable_auditlog
-from auditlog.diff import model_instance_diff
-from auditlog.registry import auditlog
 from celery import chain
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
-from django.db import connection, models, router, transaction
+from django.db import connection, models, transaction
 from django.db.models import Count, Exists, OuterRef, Subquery
-from django.db.models.deletion import Collector
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pga.audit import current_actor, processing, weegploeg_ids, weegploeg_of, write_entries
+from pga.audit import processing
 from pga.authz import has_role, weegploegen_of
-from pga.models import AuditEntry, ProcessingActivity, Role
+from pga.models import ProcessingActivity, Role
 from pga.services import RuleViolation
 from retention.models import (
     MAX_PERIOD,
@@ -67,7 +61,7 @@ from retention.models import (
     SubjectRequest,
 )
 from signals.models import OPEN_STATUSES, Person, Signal, SignalStatus
-from weegploeg.models import AgendaItem, Decision, SessionExport
+from weegploeg.models import SessionExport
 
 logger = logging.getLogger(__name__)
 
@@ -382,12 +376,8 @@ def survey(today: datetime.date, limit: int | None = None) -> PurgeReport:
     )
 
 
-# Signals purged per transaction (issue 8). The audit entries of a batch go into the log in
-# one COPY, so a batch takes the audit chain's head-row lock once instead of once per
-# signal, and every other statement serves the whole batch. Since the chain head is written
-# once per statement (pga migration 0005), bigger batches no longer cost more per entry; on
-# the national bench 200 and 500 purged at the same rate within the run-to-run noise, and
-# 200 keeps the collected objects few (memory) and the redo of a failing batch short.
+# Signals per task of a run (each signal in a transaction of its own): a task stays short
+# enough to be redone when a worker dies halfway.
 PURGE_BATCH_SIZE = 200
 
 
@@ -516,247 +506,146 @@ def nightly_purge(now: datetime.datetime | None = None) -> PurgeReport:
 
 def purge_signals_safely(signal_ids, run_id: int | None = None,
                          today: datetime.date | None = None) -> list[DeletedSignal]:
-    """`purge_signals`, with a failure recorded on the run instead of stopping it. A batch
-    that fails is redone one signal at a time, so that the signal at fault is isolated —
-    recorded on the run with the class name of the error only (a message may quote personal
-    data), and left due to be tried again next time — and the others are purged."""
-    signal_ids = list(signal_ids)
-    try:
-        return purge_signals(signal_ids, run_id=run_id, today=today)
-    except Exception as error:
-        if len(signal_ids) > 1:
-            logger.warning("Vernietiging van %s signalen samen mislukt (%s); nu één voor één",
-                           len(signal_ids), type(error).__name__)
-            return [tombstone for signal_id in signal_ids
-                    for tombstone in purge_signals_safely([signal_id], run_id, today)]
-        signal_id = signal_ids[0]
-        logger.error("Vernietiging van signaal %s mislukt: %s", signal_id, type(error).__name__)
-        if run_id is not None:
-            reference = Signal.objects.filter(pk=signal_id).values_list(
-                "reference", flat=True).first() or ""
-            PurgeFailure.objects.create(run_id=run_id, signal_id=signal_id, reference=reference,
-                                        error=type(error).__name__)
-        return []
-
-
-def purge_signal(signal_id: int, *, run_id: int | None = None,
-                 today: datetime.date | None = None) -> DeletedSignal | None:
-    """`purge_signals` for one signal: its tombstone, or None when there was nothing (left)
-    to do."""
-    tombstones = purge_signals([signal_id], run_id=run_id, today=today)
-    return tombstones[0] if tombstones else None
+    """`purge_signal` for each signal in turn, with a failure recorded on the run instead of
+    stopping it: the signal at fault is recorded with the class name of the error only (a
+    message may quote personal data) and left due to be tried again next time; the others
+    are purged."""
+    tombstones = []
+    for signal_id in signal_ids:
+        try:
+            tombstone = purge_signal(signal_id, run_id=run_id, today=today)
+        except Exception as error:
+            logger.error("Vernietiging van signaal %s mislukt: %s", signal_id,
+                         type(error).__name__)
+            if run_id is not None:
+                reference = Signal.objects.filter(pk=signal_id).values_list(
+                    "reference", flat=True).first() or ""
+                PurgeFailure.objects.create(run_id=run_id, signal_id=signal_id,
+                                            reference=reference, error=type(error).__name__)
+            continue
+        if tombstone is not None:
+            tombstones.append(tombstone)
+    return tombstones
 
 
 def purge_signals(signal_ids, *, run_id: int | None = None,
                   today: datetime.date | None = None) -> list[DeletedSignal]:
-    """Rule 8 (DESIGN.md §3; the periods are the `RetentionRule` rows): delete due signals
-    and everything personal attached to them, in one transaction — contributions,
+    """`purge_signal` for each signal in turn (a failure stops the rest: see
+    `purge_signals_safely`). Returns the tombstones."""
+    tombstones = (purge_signal(signal_id, run_id=run_id, today=today)
+                  for signal_id in signal_ids)
+    return [tombstone for tombstone in tombstones if tombstone is not None]
+
+
+def purge_signal(signal_id: int, *, run_id: int | None = None,
+                 today: datetime.date | None = None) -> DeletedSignal | None:
+    """Rule 8 (DESIGN.md §3; the periods are the `RetentionRule` rows): delete a due signal
+    and everything personal attached to it, in one transaction — contributions,
     attachments, assessments with their judgements and observations, agenda items, votes
     and their motivations, decisions and their texts, decision records, information
-    requests, notification, ended holds, the timeline, transfers, permission rows, the
-    session exports that hold their records, and each person of whom no other signal
-    remains (their AVG requests stay, anonymised). Leaves a tombstone per signal and logs
-    each deletion (without values, with the weegploeg of each deleted object). Files are
-    removed after the commit.
+    requests, notification, ended holds, the timeline, transfers, permission rows (all that
+    cascades from the signal, so a model added later goes too), the session exports that
+    hold its records, and the person if no other signal of theirs remains (their AVG
+    requests stay, anonymised). Leaves a tombstone. Every deletion goes through the models,
+    so django-auditlog logs each one (purpose "bewaartermijn", the object's weegploeg, no
+    personal values: `pga.audit.register`). Files are removed after the commit.
 
-    Set-based: the statements serve the whole batch, so their number does not grow with
-    it. Returns the tombstones; a signal already gone, no longer due, under a hold, or
-    locked by another transaction (a hold being placed, the same batch running twice) is
-    left alone, and the next run sees it again."""
+    Returns the tombstone, or None when the signal is already gone, no longer due, under a
+    hold, or locked by another transaction (a hold being placed, the same batch running
+    twice): the next run sees it again."""
     today = today or timezone.localdate()
-    with transaction.atomic(), processing(ProcessingActivity.RETENTION):
-        # Lock the signals, then their persons, each in pk order: two batches never wait
-        # for each other in a circle. A signal locked elsewhere (a hold being placed on it,
-        # the same batch running twice) is skipped, for the next run. A person's lock is
-        # waited for (a hold being placed on them, a signal registered for them), and the
-        # checks below then see what that transaction did; one that starts now waits for us.
-        locked = dict(Signal.objects.select_for_update(skip_locked=True)
-                      .filter(pk__in=signal_ids).order_by("pk")
-                      .values_list("pk", "person_id"))
-        if not locked:
-            return []
-        list(Person.objects.select_for_update().filter(pk__in=set(locked.values()))
-             .order_by("pk").values_list("pk", flat=True))
+    with transaction.atomic(), processing(ProcessingActivity.RETENTION), \
+            _noting_files() as files:
+        # Lock the signal, then its person. A signal locked elsewhere is skipped, for the
+        # next run. A person's lock is waited for (a hold being placed on them, a signal
+        # registered for them), and the check below then sees what that transaction did;
+        # one that starts now waits for us.
+        person_id = (Signal.objects.select_for_update(skip_locked=True).filter(pk=signal_id)
+                     .values_list("person_id", flat=True).first())
+        if person_id is None:
+            return None
+        list(Person.objects.select_for_update().filter(pk=person_id).values_list("pk"))
         # Checked again under the locks, in a statement of its own (so it sees what was
         # committed while it waited): a hold placed or a date recomputed since the selection
         # wins.
-        signals = list(purgeable_signals(today).filter(pk__in=list(locked)))
-        if not signals:
-            return []
-        # Noted before the delete, which sets the signals' pk to None.
-        purged_ids = [signal.pk for signal in signals]
-        person_ids = {signal.person_id for signal in signals}
-        gone = _Deletion()
-        # A person's weegploeg may be known only through their signals, deleted first.
-        gone.note_weegploegen(Person, person_ids)
-        gone.delete(LegalHold.objects.filter(signal__in=signals))  # ended holds
-        collector = gone.collect(signals)
-        facts = _tombstone_facts(signals, collector.data)
-        sessions = {item.session_id for item in collector.data.get(AgendaItem, ())}
-        gone.delete_collected(collector)
-        if sessions:
-            gone.delete(SessionExport.objects.filter(session_id__in=sessions))
-        persons = list(Person.objects.filter(pk__in=person_ids)
-                       .filter(~Exists(Signal.objects.filter(person_id=OuterRef("pk")))))
-        if persons:
-            _anonymise_requests(persons)
-            gone.delete(LegalHold.objects.filter(person__in=persons))
-            gone.delete(persons)
-        files = gone.files_by_signal(purged_ids)
-        tombstones = DeletedSignal.objects.bulk_create([
-            DeletedSignal(signal_id=pk, purge_run_id=run_id, pending_files=files[pk],
-                          **facts[pk])
-            for pk in purged_ids
-        ])
-        gone.log(created=tombstones)
-        for tombstone in tombstones:
-            if tombstone.pending_files:
-                transaction.on_commit(functools.partial(remove_pending_files, tombstone.pk),
-                                      robust=True)
-    return tombstones
+        signal = purgeable_signals(today).filter(pk=signal_id).first()
+        if signal is None:
+            return None
+        facts = _tombstone_facts(signal)
+        sessions = list(signal.agenda_items.values_list("session_id", flat=True))
+        LegalHold.objects.filter(signal=signal).delete()  # ended holds
+        signal.delete()
+        SessionExport.objects.filter(session_id__in=sessions).delete()
+        person = Person.objects.filter(pk=person_id).exclude(
+            Exists(Signal.objects.filter(person_id=OuterRef("pk")))).first()
+        if person is not None:
+            _anonymise_requests(person)
+            LegalHold.objects.filter(person=person).delete()
+            person.delete()
+        tombstone = DeletedSignal.objects.create(
+            signal_id=signal_id, purge_run_id=run_id, pending_files=files, **facts)
+        if files:
+            transaction.on_commit(functools.partial(remove_pending_files, tombstone.pk),
+                                  robust=True)
+    return tombstone
 
 
-def _tombstone_facts(signals: list[Signal], collected: dict) -> dict[int, dict]:
-    """What each signal's tombstone keeps: no person data, no texts."""
-    decisions, items = defaultdict(list), defaultdict(int)
-    for decision in collected.get(Decision, ()):
-        if decision.corrects_id is None:
-            decisions[decision.signal_id].append(decision)
-    for item in collected.get(AgendaItem, ()):
-        items[item.signal_id] += 1
-    facts = {}
-    for signal in signals:
-        decision = max(decisions[signal.pk], key=lambda d: (d.taken_at, d.pk), default=None)
-        facts[signal.pk] = {
-            "reference": signal.reference,
-            "weegploeg_id": signal.weegploeg_id,
-            "received_on": signal.received_on,
-            "registered_on": timezone.localdate(signal.registered_at),
-            "decided_on": timezone.localdate(decision.taken_at) if decision else None,
-            "withdrawn_on": (timezone.localdate(signal.withdrawn_at) if signal.withdrawn_at
-                             else None),
-            "outcome": signal.retention_basis or (decision.outcome if decision else ""),
-            "status": signal.status,
-            "phenomenon": signal.phenomenon,
-            "source_category": signal.source_category,
-            "is_repeat": signal.is_repeat,
-            "voting_rounds": items[signal.pk],
-            "deletion_due": signal.deletion_due,
-        }
-    return facts
+def _tombstone_facts(signal: Signal) -> dict:
+    """What a signal's tombstone keeps: no person data, no texts."""
+    decision = (signal.decisions.filter(corrects__isnull=True)
+                .order_by("-taken_at", "-pk").first())
+    return {
+        "reference": signal.reference,
+        "weegploeg_id": signal.weegploeg_id,
+        "received_on": signal.received_on,
+        "registered_on": timezone.localdate(signal.registered_at),
+        "decided_on": timezone.localdate(decision.taken_at) if decision else None,
+        "withdrawn_on": (timezone.localdate(signal.withdrawn_at) if signal.withdrawn_at
+                         else None),
+        "outcome": signal.retention_basis or (decision.outcome if decision else ""),
+        "status": signal.status,
+        "phenomenon": signal.phenomenon,
+        "source_category": signal.source_category,
+        "is_repeat": signal.is_repeat,
+        "voting_rounds": signal.agenda_items.count(),
+        "deletion_due": signal.deletion_due,
+    }
 
 
-class _Deletion:
-    """What one purge deletes: objects with everything that cascades from them (Django's
-    collector, so a model added later that hangs off a signal is covered too) and the stored
-    files to remove after the commit.
-
-    Deletions are logged here, one DELETE entry per deleted object of an audited model
-    (purpose "bewaartermijn", no values, the object's weegploeg), in one insert with the
-    CREATE entries of the tombstones — instead of django-auditlog's entry per object, one
-    insert (and head-row lock) each."""
-
-    def __init__(self):
-        self.deleted: dict[type, list] = defaultdict(list)  # model: [(pk, str)]
-        # The weegploeg of each deleted object, looked up before the delete: {model: {pk: id}}.
-        self.weegploegen: dict[type, dict] = defaultdict(dict)
-        # Storage names by the signal their object names (`signal_id`), None for the others.
-        self.files: dict[int | None, list[str]] = defaultdict(list)
-
-    def collect(self, objects) -> Collector:
-        objects = list(objects)
-        collector = Collector(using=router.db_for_write(type(objects[0])), origin=objects[0])
-        collector.collect(objects)
-        return collector
-
-    def delete(self, objects) -> None:
-        objects = list(objects)
-        if objects:
-            self.delete_collected(self.collect(objects))
-
-    def note_weegploegen(self, model, pks) -> None:
-        """Look up (one query per declared path) the weegploeg of objects about to go."""
-        if auditlog.contains(model):
-            known = self.weegploegen[model]
-            known.update(weegploeg_ids(model, [pk for pk in pks if pk not in known]))
-
-    def delete_collected(self, collector: Collector) -> None:
-        for model, instances in collector.data.items():
-            self.note_weegploegen(model, [instance.pk for instance in instances])
-        for model, instances in collector.data.items():
-            file_fields = _file_fields(model)
-            for instance in instances:
-                # Noted before the delete, which sets the instances' pk to None.
-                self.deleted[model].append((instance.pk, str(instance)))
-                self.files[getattr(instance, "signal_id", None)].extend(
-                    getattr(instance, f).name for f in file_fields if getattr(instance, f))
-        for queryset in collector.fast_deletes:
-            # Models without delete signals: not audited, but maybe holding files.
-            file_fields = _file_fields(queryset.model)
-            if file_fields:
-                owner = "signal_id" if _has_field(queryset.model, "signal_id") else None
-                for row in queryset.values(*file_fields, *filter(None, [owner])):
-                    self.files[row.get(owner)].extend(row[f] for f in file_fields if row[f])
-        with disable_auditlog():
-            collector.delete()
-
-    def files_by_signal(self, signal_ids: list[int]) -> dict[int, list[str]]:
-        """The files to note on each tombstone. Those of objects that name no signal of the
-        batch (a decision record, a session export) go on the first: they are removed with
-        it, after the commit or by the next run."""
-        by_signal = {pk: list(self.files.get(pk, ())) for pk in signal_ids}
-        by_signal[signal_ids[0]].extend(
-            name for owner, names in self.files.items() if owner not in by_signal
-            for name in names)
-        return by_signal
-
-    def log(self, created=()) -> None:
-        actor = current_actor()
-
-        common = {"cid": get_cid(), "actor_id": getattr(actor, "pk", None),
-                  "actor_email": getattr(actor, "email", None),
-                  "partner_id": getattr(actor, "partner_id", None),
-                  "purpose": ProcessingActivity.RETENTION}
-
-        def entry(instance_or_model, pk, text, action, weegploeg_id, changes=None):
-            return {
-                "content_type_id": ContentType.objects.get_for_model(instance_or_model).pk,
-                "object_pk": str(pk), "object_id": pk if isinstance(pk, int) else None,
-                "object_repr": text, "action": action, "changes": changes,
-                "weegploeg_id": weegploeg_id, **common,
-            }
-
-        entries = []
-        for model, instances in self.deleted.items():
-            if not auditlog.contains(model):
-                continue
-            weegploegen = self.weegploegen[model]
-            entries.extend(entry(model, pk, text, AuditEntry.Action.DELETE, weegploegen.get(pk))
-                           for pk, text in instances)
-        # What django-auditlog would have written for each created object (the tombstones,
-        # created in one insert without its signals): masked as its registration says.
-        entries.extend(
-            entry(instance, instance.pk, str(instance), AuditEntry.Action.CREATE,
-                  weegploeg_of(instance),
-                  model_instance_diff(None, instance,
-                                      use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES))
-            for instance in created if auditlog.contains(type(instance)))
-        write_entries(entries)
+# The stored files of what the running purge deletes (`_noting_files`), noted by
+# `note_deleted_files`, a post_delete receiver of every model with a FileField
+# (connected in `RetentionConfig.ready`).
+_deleted_files = contextvars.ContextVar("retention_deleted_files", default=None)
 
 
-def _file_fields(model) -> list[str]:
+@contextlib.contextmanager
+def _noting_files():
+    files: list[str] = []
+    token = _deleted_files.set(files)
+    try:
+        yield files
+    finally:
+        _deleted_files.reset(token)
+
+
+def note_deleted_files(sender, instance, **kwargs) -> None:
+    """During a purge: note the stored files of a deleted object, to remove after the
+    commit (docs/adr/0004, 7)."""
+    files = _deleted_files.get()
+    if files is not None:
+        files.extend(name for name in (getattr(instance, f).name for f in file_fields(sender))
+                     if name)
+
+
+def file_fields(model) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
 
 
-def _has_field(model, attname: str) -> bool:
-    return any(f.attname == attname for f in model._meta.concrete_fields)
-
-
-def _anonymise_requests(persons: list[Person]) -> None:
-    """The persons' AVG requests stay as a record that they were made and handled, without
+def _anonymise_requests(person: Person) -> None:
+    """The person's AVG requests stay as a record that they were made and handled, without
     their texts and without the link to the person (the audit log names the changed fields,
     never their values)."""
-    requests = list(SubjectRequest.objects.select_for_update().filter(person__in=persons))
+    requests = list(SubjectRequest.objects.select_for_update().filter(person=person))
     for request in requests:
         request.person = None
         request.request_text = ANONYMISED if request.request_text else ""

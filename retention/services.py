@@ -19,9 +19,10 @@
   a tombstone (`DeletedSignal`); django-auditlog logs each deletion without values, as it
   logs every other (`pga.audit.register`), so the log keeps who did what when and nothing
   to erase. A signal that fails is recorded and the others go. Files go after the
-  commit; a run killed before that leaves their names on the tombstones for the next run. The run ends by rewriting the tables it
-  deleted from (`rewrite_purged_tables`, VACUUM FULL), so that the deleted values are gone
-  from the table files too, not only from the visible rows.
+  commit; a run killed before that leaves their names on the tombstones for the next run.
+  The run ends by rewriting the tables it deleted from (`rewrite_purged_tables`, VACUUM
+  FULL), so that the deleted values are gone from the table files too, not only from the
+  visible rows.
   Nothing is purged under a legal hold, or sooner than RETENTION_MIN_AGE_DAYS after its
   clock started, whatever the rules say.
 """

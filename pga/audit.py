@@ -224,17 +224,14 @@ class AuditMiddleware(AuditlogMiddleware):
     """django-auditlog's middleware with our trusted-proxy rule for the client address, and
     the purpose of the request taken from the view."""
 
-    @staticmethod
-    def _get_remote_addr(request):
-        return client_ip(request)
-
-    @staticmethod
-    def _get_remote_port(request):
-        return None
+    def get_extra_data(self, request):
+        """What django-auditlog writes with each entry of this request (its public hook)."""
+        return {"remote_addr": client_ip(request), "remote_port": None,
+                "actor": request_actor(request)}
 
     def __call__(self, request):
         purpose_token = _purpose.set(None)
-        actor_token = _actor.set(self._get_actor(request))
+        actor_token = _actor.set(request_actor(request))
         try:
             return super().__call__(request)
         finally:
@@ -250,6 +247,12 @@ class AuditMiddleware(AuditlogMiddleware):
             app = (getattr(view_func, "__module__", "") or "").split(".")[0]
             purpose = DEFAULT_PURPOSE_BY_APP.get(app, ProcessingActivity.MANAGEMENT)
         _purpose.set(purpose)
+
+
+def request_actor(request):
+    """The user of `request` if logged in, else None."""
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
 
 
 def record_access(user, obj=None, *, model=None, purpose=None, detail=None) -> AuditEntry:

@@ -913,6 +913,11 @@ def _bench_objects(rng, loader, org, specs, today, now):
         "search": SEARCH_SURNAME,
         "coordinator": org.user_of[(coordinator_gemeente, Role.COORDINATOR)],
         "admin": org.user_of[(coordinator_gemeente, Role.ADMIN)],
+        # The FG of that gemeente and a signal of its weegploeg, for the audit screen
+        # filtered by one object.
+        "auditor": org.user_of[(coordinator_gemeente, Role.AUDITOR)],
+        "audit_object": next(s.id for s in reversed(specs) if not s.tombstone
+                             and org.weegploegen[s.wp].pk == org.weegploegen[0].pk),
         "due": sum(1 for s in specs if s.due),
     }
 

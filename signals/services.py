@@ -14,7 +14,7 @@ import unicodedata
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -369,18 +369,11 @@ def page_lists(user, signal: Signal, *, dossier: bool) -> dict[str, list]:
     who sees the signal; with `dossier` (the user sees the dossier) also the earlier signals
     (rule 9), the contributions and the transfers — the latter only for a signal whose
     timeline records one, since every transfer does (`transfer_signal`)."""
-    lookups = [
-        "attachments",
-        Prefetch("events", SignalEvent.objects.select_related("actor", "partner")),
-    ]
-    if dossier:
-        lookups.append(Prefetch("contributions", Contribution.objects.select_related("partner")))
-    prefetch_related_objects([signal], *lookups)
-    events = list(signal.events.all())
+    events = list(signal.events.select_related("actor", "partner"))
     lists = {"attachments": list(signal.attachments.all()), "events": events}
     if dossier:
         lists["earlier_signals"] = list(earlier_signals(user, signal))
-        lists["contributions"] = list(signal.contributions.all())
+        lists["contributions"] = list(signal.contributions.select_related("partner"))
         transferred = any(event.kind == EventKind.TRANSFERRED_IN for event in events)
         lists["transfers"] = list(
             signal.transfers.select_related("from_weegploeg", "to_weegploeg")

@@ -75,3 +75,21 @@ def test_earlier_signals_on_the_page_follow_each_users_permissions(
     assert page_lists(stranger, second, dossier=True)["earlier_signals"] == []
     assert [s.pk for s in page_lists(members["om"], second, dossier=True)["earlier_signals"]] == [
         first.pk]
+
+
+def test_a_transferred_signal_shows_its_transfer_to_the_receiving_weegploeg(
+    client, login, meldpunt, weegploeg, other_weegploeg, coordinator, make_user
+):
+    """The page reads the transfers of a signal whose timeline records one (every transfer
+    does): the receiving weegploeg sees where the dossier came from and why."""
+    from pga.models import Role
+    from signals.services import transfer_signal
+
+    signal = register(meldpunt, weegploeg=weegploeg)
+    transfer_signal(coordinator, signal, None, "Betrokkene is verhuisd.",
+                    municipality=other_weegploeg.gemeente)
+    login(make_user(other_weegploeg.politie, Role.MEMBER))
+    page = client.get(reverse("signals:detail", args=[signal.pk]))
+    [transfer] = page.context["transfers"]
+    assert (transfer.from_weegploeg, transfer.to_weegploeg) == (weegploeg, other_weegploeg)
+    assert "Betrokkene is verhuisd." in page.content.decode()

@@ -23,6 +23,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
+from django.db.models.signals import pre_delete
 
 from pga.models import AuditEntry, ProcessingActivity
 
@@ -71,6 +72,8 @@ def register(model, *, kept=(), withheld=(), excluded=(), weegploeg=(), m2m_fiel
     masked = sorted((value_fields - kept - excluded) | withheld)
     auditlog.register(model, exclude_fields=sorted(excluded), mask_fields=masked,
                       mask_callable="pga.audit.withhold", m2m_fields=m2m_fields)
+    pre_delete.connect(_known_while_deleted, sender=model,
+                       dispatch_uid=f"pga-audit-known-{model._meta.label}")
     if isinstance(weegploeg, str):
         weegploeg = (weegploeg,)
     _declarations[model] = AuditDeclaration(kept, withheld, excluded, tuple(weegploeg))
@@ -105,12 +108,51 @@ def _walk(instance, path: str):
         if n == len(steps) - 1:
             return True, getattr(obj, field.attname)
         try:
-            obj = getattr(obj, field.name)
+            obj = _related(obj, field)
         except ObjectDoesNotExist:
             return True, None
         if obj is None:
             return True, None
     return True, None
+
+
+# Objects read while walking to the weegploeg inside `objects_known` ({(model, pk): object}).
+_known = contextvars.ContextVar("audit_known_objects", default=None)
+
+
+@contextlib.contextmanager
+def objects_known(*instances):
+    """While many objects that refer to the same few are logged together (the purge deletes
+    a signal with everything that hangs off it), the walk to each one's weegploeg reads a
+    related object once, not once per object that refers to it: `instances`, and what the
+    walk reads, are kept for the block."""
+    token = _known.set({(type(i)._meta.concrete_model, i.pk): i for i in instances})
+    try:
+        yield
+    finally:
+        _known.reset(token)
+
+
+def _known_while_deleted(sender, instance, **kwargs):
+    """Django announces every object of a delete before it deletes any (`pre_delete`): inside
+    `objects_known`, each is kept, so that an object deleted with its parent finds the
+    parent in memory."""
+    known = _known.get()
+    if known is not None:
+        known[(sender._meta.concrete_model, instance.pk)] = instance
+
+
+def _related(obj, field):
+    """The object `field` (a forward foreign key) of `obj` refers to."""
+    known = _known.get()
+    if known is None:
+        return getattr(obj, field.name)
+    key = (field.related_model._meta.concrete_model, getattr(obj, field.attname))
+    if key[1] is None:
+        return None
+    if key not in known:
+        known[key] = getattr(obj, field.name)
+    return known[key]
 
 
 def weegploeg_of(instance) -> int | None:

@@ -14,11 +14,12 @@
 - **Rule changes** apply to clocks that start afterwards. Existing deletion dates change
   only through `recompute_deletion_dates`, an explicit and audited action of the
   functioneel beheerder.
-- **The purge** deletes, one transaction per signal (`purge_signal`; a task per batch of
-  signals), each signal and everything personal attached to it through the models, leaves
-  a tombstone (`DeletedSignal`); django-auditlog logs each deletion without values, as it
-  logs every other (`pga.audit.register`), so the log keeps who did what when and nothing
-  to erase. A signal that fails is recorded and the others go. Files go after the
+- **The purge** deletes, in batches of signals and one transaction per batch
+  (`purge_signals`), each signal and everything personal attached to it through the
+  models, leaves a tombstone (`DeletedSignal`); django-auditlog logs each deletion without
+  values, as it logs every other (`pga.audit.register`), so the log keeps who did what
+  when and nothing to erase. A batch that fails is redone signal by signal, so one bad
+  signal is recorded and the others go. Files go after the
   commit; a run killed before that leaves their names on the tombstones for the next run.
   The run ends by rewriting the tables it deleted from (`rewrite_purged_tables`, VACUUM
   FULL), so that the deleted values are gone from the table files too, not only from the
@@ -44,7 +45,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pga.audit import processing
+from pga.audit import objects_known, processing
 from pga.authz import has_role, weegploegen_of
 from pga.models import ProcessingActivity, Role
 from pga.services import RuleViolation
@@ -62,7 +63,7 @@ from retention.models import (
     SubjectRequest,
 )
 from signals.models import OPEN_STATUSES, Person, Signal, SignalStatus
-from weegploeg.models import SessionExport
+from weegploeg.models import AgendaItem, Decision, SessionExport
 
 logger = logging.getLogger(__name__)
 
@@ -377,8 +378,9 @@ def survey(today: datetime.date, limit: int | None = None) -> PurgeReport:
     )
 
 
-# Signals per task of a run (each signal in a transaction of its own): a task stays short
-# enough to be redone when a worker dies halfway.
+# Signals per task and transaction of a run: the statements that find and delete what hangs
+# off the signals serve the whole batch, and a batch stays short enough to be redone signal
+# by signal when it fails, or as a whole when a worker dies halfway.
 PURGE_BATCH_SIZE = 200
 
 
@@ -507,121 +509,151 @@ def nightly_purge(now: datetime.datetime | None = None) -> PurgeReport:
 
 def purge_signals_safely(signal_ids, run_id: int | None = None,
                          today: datetime.date | None = None) -> list[DeletedSignal]:
-    """`purge_signal` for each signal in turn, with a failure recorded on the run instead of
-    stopping it: the signal at fault is recorded with the class name of the error only (a
-    message may quote personal data) and left due to be tried again next time; the others
-    are purged."""
-    tombstones = []
-    for signal_id in signal_ids:
-        try:
-            tombstone = purge_signal(signal_id, run_id=run_id, today=today)
-        except Exception as error:
-            logger.error("Vernietiging van signaal %s mislukt: %s", signal_id,
-                         type(error).__name__)
-            if run_id is not None:
-                reference = Signal.objects.filter(pk=signal_id).values_list(
-                    "reference", flat=True).first() or ""
-                PurgeFailure.objects.create(run_id=run_id, signal_id=signal_id,
-                                            reference=reference, error=type(error).__name__)
-            continue
-        if tombstone is not None:
-            tombstones.append(tombstone)
-    return tombstones
-
-
-def purge_signals(signal_ids, *, run_id: int | None = None,
-                  today: datetime.date | None = None) -> list[DeletedSignal]:
-    """`purge_signal` for each signal in turn (a failure stops the rest: see
-    `purge_signals_safely`). Returns the tombstones."""
-    tombstones = (purge_signal(signal_id, run_id=run_id, today=today)
-                  for signal_id in signal_ids)
-    return [tombstone for tombstone in tombstones if tombstone is not None]
+    """`purge_signals`, with a failure recorded on the run instead of stopping it. A batch
+    that fails is redone one signal at a time, so that the signal at fault is isolated —
+    recorded on the run with the class name of the error only (a message may quote personal
+    data), and left due to be tried again next time — and the others are purged."""
+    signal_ids = list(signal_ids)
+    try:
+        return purge_signals(signal_ids, run_id=run_id, today=today)
+    except Exception as error:
+        if len(signal_ids) > 1:
+            logger.warning("Vernietiging van %s signalen samen mislukt (%s); nu één voor één",
+                           len(signal_ids), type(error).__name__)
+            return [tombstone for signal_id in signal_ids
+                    for tombstone in purge_signals_safely([signal_id], run_id, today)]
+        signal_id = signal_ids[0]
+        logger.error("Vernietiging van signaal %s mislukt: %s", signal_id, type(error).__name__)
+        if run_id is not None:
+            reference = Signal.objects.filter(pk=signal_id).values_list(
+                "reference", flat=True).first() or ""
+            PurgeFailure.objects.create(run_id=run_id, signal_id=signal_id, reference=reference,
+                                        error=type(error).__name__)
+        return []
 
 
 def purge_signal(signal_id: int, *, run_id: int | None = None,
                  today: datetime.date | None = None) -> DeletedSignal | None:
-    """Rule 8 (DESIGN.md §3; the periods are the `RetentionRule` rows): delete a due signal
-    and everything personal attached to it, in one transaction — contributions,
+    """`purge_signals` for one signal: its tombstone, or None when there was nothing (left)
+    to do."""
+    tombstones = purge_signals([signal_id], run_id=run_id, today=today)
+    return tombstones[0] if tombstones else None
+
+
+def purge_signals(signal_ids, *, run_id: int | None = None,
+                  today: datetime.date | None = None) -> list[DeletedSignal]:
+    """Rule 8 (DESIGN.md §3; the periods are the `RetentionRule` rows): delete due signals
+    and everything personal attached to them, in one transaction — contributions,
     attachments, assessments with their judgements and observations, agenda items, votes
     and their motivations, decisions and their texts, decision records, information
     requests, notification, ended holds, the timeline, transfers, permission rows (all that
-    cascades from the signal, so a model added later goes too), the session exports that
-    hold its records, and the person if no other signal of theirs remains (their AVG
-    requests stay, anonymised). Leaves a tombstone. Every deletion goes through the models,
-    so django-auditlog logs each one (purpose "bewaartermijn", the object's weegploeg, no
-    personal values: `pga.audit.register`). Files are removed after the commit.
+    cascades from a signal, so a model added later goes too), the session exports that hold
+    their records, and each person of whom no other signal remains (their AVG requests
+    stay, anonymised). Leaves a tombstone per signal. Every deletion goes through the
+    models (`QuerySet.delete`), so django-auditlog logs each deleted object (purpose
+    "bewaartermijn", its weegploeg, no personal values: `pga.audit.register`). Files are
+    removed after the commit.
 
-    Returns the tombstone, or None when the signal is already gone, no longer due, under a
-    hold, or locked by another transaction (a hold being placed, the same batch running
-    twice): the next run sees it again."""
+    Returns the tombstones; a signal already gone, no longer due, under a hold, or locked
+    by another transaction (a hold being placed, the same batch running twice) is left
+    alone, and the next run sees it again."""
     today = today or timezone.localdate()
     with transaction.atomic(), processing(ProcessingActivity.RETENTION), \
             _noting_files() as files:
-        # Lock the signal, then its person. A signal locked elsewhere is skipped, for the
-        # next run. A person's lock is waited for (a hold being placed on them, a signal
+        # Lock the signals, then their persons, each in pk order: two batches never wait
+        # for each other in a circle. A signal locked elsewhere is skipped, for the next
+        # run. A person's lock is waited for (a hold being placed on them, a signal
         # registered for them), and the check below then sees what that transaction did;
         # one that starts now waits for us.
-        person_id = (Signal.objects.select_for_update(skip_locked=True).filter(pk=signal_id)
-                     .values_list("person_id", flat=True).first())
-        if person_id is None:
-            return None
-        list(Person.objects.select_for_update().filter(pk=person_id).values_list("pk"))
+        locked = dict(Signal.objects.select_for_update(skip_locked=True)
+                      .filter(pk__in=signal_ids).order_by("pk")
+                      .values_list("pk", "person_id"))
+        if not locked:
+            return []
+        list(Person.objects.select_for_update().filter(pk__in=set(locked.values()))
+             .order_by("pk").values_list("pk", flat=True))
         # Checked again under the locks, in a statement of its own (so it sees what was
         # committed while it waited): a hold placed or a date recomputed since the selection
         # wins.
-        signal = purgeable_signals(today).filter(pk=signal_id).first()
-        if signal is None:
-            return None
-        facts = _tombstone_facts(signal)
-        sessions = list(signal.agenda_items.values_list("session_id", flat=True))
-        LegalHold.objects.filter(signal=signal).delete()  # ended holds
-        signal.delete()
+        signals = list(purgeable_signals(today).filter(pk__in=list(locked)))
+        if not signals:
+            return []
+        purged_ids = [signal.pk for signal in signals]
+        person_ids = {signal.person_id for signal in signals}
+        facts = _tombstone_facts(signals)
+        sessions = list(AgendaItem.objects.filter(signal__in=purged_ids)
+                        .values_list("session_id", flat=True))
+        LegalHold.objects.filter(signal__in=purged_ids).delete()  # ended holds
+        with objects_known(*signals):
+            Signal.objects.filter(pk__in=purged_ids).delete()
         SessionExport.objects.filter(session_id__in=sessions).delete()
-        person = Person.objects.filter(pk=person_id).exclude(
-            Exists(Signal.objects.filter(person_id=OuterRef("pk")))).first()
-        if person is not None:
-            _anonymise_requests(person)
-            LegalHold.objects.filter(person=person).delete()
-            person.delete()
-        tombstone = DeletedSignal.objects.create(
-            signal_id=signal_id, purge_run_id=run_id, pending_files=files, **facts)
-        if files:
-            transaction.on_commit(functools.partial(remove_pending_files, tombstone.pk),
-                                  robust=True)
-    return tombstone
+        persons = list(Person.objects.filter(pk__in=person_ids)
+                       .filter(~Exists(Signal.objects.filter(person_id=OuterRef("pk")))))
+        if persons:
+            _anonymise_requests(persons)
+            LegalHold.objects.filter(person__in=persons).delete()
+            Person.objects.filter(pk__in=[person.pk for person in persons]).delete()
+        tombstones = [
+            DeletedSignal.objects.create(signal_id=pk, purge_run_id=run_id,
+                                         pending_files=_files_of(pk, files, purged_ids),
+                                         **facts[pk])
+            for pk in purged_ids
+        ]
+        for tombstone in tombstones:
+            if tombstone.pending_files:
+                transaction.on_commit(functools.partial(remove_pending_files, tombstone.pk),
+                                      robust=True)
+    return tombstones
 
 
-def _tombstone_facts(signal: Signal) -> dict:
-    """What a signal's tombstone keeps: no person data, no texts."""
-    decision = (signal.decisions.filter(corrects__isnull=True)
-                .order_by("-taken_at", "-pk").first())
-    return {
-        "reference": signal.reference,
-        "weegploeg_id": signal.weegploeg_id,
-        "received_on": signal.received_on,
-        "registered_on": timezone.localdate(signal.registered_at),
-        "decided_on": timezone.localdate(decision.taken_at) if decision else None,
-        "withdrawn_on": (timezone.localdate(signal.withdrawn_at) if signal.withdrawn_at
-                         else None),
-        "outcome": signal.retention_basis or (decision.outcome if decision else ""),
-        "status": signal.status,
-        "phenomenon": signal.phenomenon,
-        "source_category": signal.source_category,
-        "is_repeat": signal.is_repeat,
-        "voting_rounds": signal.agenda_items.count(),
-        "deletion_due": signal.deletion_due,
-    }
+def _tombstone_facts(signals: list[Signal]) -> dict[int, dict]:
+    """What each signal's tombstone keeps: no person data, no texts."""
+    ids = [signal.pk for signal in signals]
+    decisions = {}
+    for decision in (Decision.objects.filter(signal__in=ids, corrects__isnull=True)
+                     .order_by("taken_at", "pk")):
+        decisions[decision.signal_id] = decision  # the last one of each signal
+    rounds = dict(AgendaItem.objects.filter(signal__in=ids).order_by().values("signal")
+                  .annotate(count=Count("pk")).values_list("signal", "count"))
+    facts = {}
+    for signal in signals:
+        decision = decisions.get(signal.pk)
+        facts[signal.pk] = {
+            "reference": signal.reference,
+            "weegploeg_id": signal.weegploeg_id,
+            "received_on": signal.received_on,
+            "registered_on": timezone.localdate(signal.registered_at),
+            "decided_on": timezone.localdate(decision.taken_at) if decision else None,
+            "withdrawn_on": (timezone.localdate(signal.withdrawn_at) if signal.withdrawn_at
+                             else None),
+            "outcome": signal.retention_basis or (decision.outcome if decision else ""),
+            "status": signal.status,
+            "phenomenon": signal.phenomenon,
+            "source_category": signal.source_category,
+            "is_repeat": signal.is_repeat,
+            "voting_rounds": rounds.get(signal.pk, 0),
+            "deletion_due": signal.deletion_due,
+        }
+    return facts
 
 
-# The stored files of what the running purge deletes (`_noting_files`), noted by
-# `note_deleted_files`, a post_delete receiver of every model with a FileField
-# (connected in `RetentionConfig.ready`).
+def _files_of(signal_id: int, files: list[tuple], signal_ids: list[int]) -> list[str]:
+    """The files to note on a signal's tombstone: those of objects that name it; those of
+    objects that name no signal of the batch (a decision record, a session export) go on the
+    first, and are removed with it, after the commit or by the next run."""
+    return [name for owner, name in files
+            if owner == signal_id or signal_id == signal_ids[0] and owner not in signal_ids]
+
+
+# The stored files of what the running purge deletes (`_noting_files`), as (signal id or
+# None, name), noted by `note_deleted_files`, a post_delete receiver of every model with a
+# FileField (connected in `RetentionConfig.ready`).
 _deleted_files = contextvars.ContextVar("retention_deleted_files", default=None)
 
 
 @contextlib.contextmanager
 def _noting_files():
-    files: list[str] = []
+    files: list[tuple] = []
     token = _deleted_files.set(files)
     try:
         yield files
@@ -634,19 +666,20 @@ def note_deleted_files(sender, instance, **kwargs) -> None:
     commit (docs/adr/0004, 7)."""
     files = _deleted_files.get()
     if files is not None:
-        files.extend(name for name in (getattr(instance, f).name for f in file_fields(sender))
-                     if name)
+        owner = getattr(instance, "signal_id", None)
+        files.extend((owner, name) for name in
+                     (getattr(instance, f).name for f in file_fields(sender)) if name)
 
 
 def file_fields(model) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
 
 
-def _anonymise_requests(person: Person) -> None:
-    """The person's AVG requests stay as a record that they were made and handled, without
+def _anonymise_requests(persons: list[Person]) -> None:
+    """The persons' AVG requests stay as a record that they were made and handled, without
     their texts and without the link to the person (the audit log names the changed fields,
     never their values)."""
-    requests = list(SubjectRequest.objects.select_for_update().filter(person=person))
+    requests = list(SubjectRequest.objects.select_for_update().filter(person__in=persons))
     for request in requests:
         request.person = None
         request.request_text = ANONYMISED if request.request_text else ""

@@ -8,13 +8,11 @@ class CriteriaConfig(AppConfig):
 
     def ready(self):
         from criteria import models
-        from criteria.services import page_rows, signal_page_context
+        from criteria.services import signal_page_context
         from pga import audit
         from signals import sections
 
-        sections.register(
-            "criteria/_signal_assessments.html", signal_page_context, page_rows
-        )
+        sections.register("criteria/_signal_assessments.html", signal_page_context)
 
         # What each audit entry keeps of the values: docs/adr/0005 (`pga.audit.register`).
         # The framework is published text about no one: its values are kept.

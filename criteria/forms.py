@@ -42,7 +42,7 @@ class ErrorSummaryMixin:
             anchor = bound.auto_id
             if isinstance(bound.field.widget, forms.RadioSelect):
                 anchor += "_0"
-            label = f"{self._contexts.get(name, '')}{bound.label}"
+            label = f"{self._label_prefixes.get(name, '')}{bound.label}"
             items.extend((anchor, f"{label}: {error}") for error in errors)
         return items
 
@@ -70,11 +70,11 @@ class AssessmentForm(ErrorSummaryMixin, forms.Form):
         self.kind = kind
         super().__init__(data, initial=self._initial(previous))
         self.fields["framework_version"].initial = framework.version
-        self._contexts = {}
+        self._label_prefixes = {}
         for criterion in framework.criteria.all():
             n = criterion.number
             for part in ("scale_value", "substantiation", "source", "source_partner"):
-                self._contexts[criterion_field(n, part)] = f"{criterion} — "
+                self._label_prefixes[criterion_field(n, part)] = f"{criterion} — "
             self.fields[criterion_field(n, "scale_value")] = forms.TypedChoiceField(
                 label=_("Oordeel"),
                 choices=[(v.pk, v.label) for v in criterion.scale_values.all()],
@@ -105,7 +105,7 @@ class AssessmentForm(ErrorSummaryMixin, forms.Form):
         for indicator in framework.indicators.all():
             n = indicator.number
             for part in ("observed_facts", "protective_factors"):
-                self._contexts[indicator_field(n, part)] = f"{indicator.title} — "
+                self._label_prefixes[indicator_field(n, part)] = f"{indicator.title} — "
             self.fields[indicator_field(n, "observed_facts")] = _text(
                 _("Waargenomen feiten"), OBSERVATION_MAX_LENGTH, rows=2
             )
@@ -242,7 +242,7 @@ class FrameworkDraftForm(ErrorSummaryMixin, forms.Form):
         self.framework = framework
         super().__init__(data, initial={"notes": framework.notes})
         self._scale_fields: dict[int, list[str]] = {}
-        self._contexts = {}
+        self._label_prefixes = {}
         for criterion in framework.criteria.all():
             n = criterion.number
             prefix = _("Criterium %(number)s — ") % {"number": n}
@@ -275,7 +275,7 @@ class FrameworkDraftForm(ErrorSummaryMixin, forms.Form):
             self._scale_fields[n] = names
             for name in [*names, *(criterion_field(n, p) for p in (
                     "title", "description", "guidance_questions", "unknown"))]:
-                self._contexts[name] = prefix
+                self._label_prefixes[name] = prefix
             unknown = next((v for v in criterion.scale_values.all() if v.is_unknown), None)
             self.fields[criterion_field(n, "unknown")] = forms.CharField(
                 label=_("Waarde voor onbekend"),
@@ -286,8 +286,8 @@ class FrameworkDraftForm(ErrorSummaryMixin, forms.Form):
         self._indicator_numbers = list(range(1, len(indicators) + 2))
         for number, indicator in zip(self._indicator_numbers, [*indicators, None], strict=True):
             prefix = _("Ontwikkelgebied %(number)s — ") % {"number": number}
-            self._contexts[indicator_field(number, "title")] = prefix
-            self._contexts[indicator_field(number, "description")] = prefix
+            self._label_prefixes[indicator_field(number, "title")] = prefix
+            self._label_prefixes[indicator_field(number, "description")] = prefix
             self.fields[indicator_field(number, "title")] = forms.CharField(
                 label=_("Titel") if indicator else _("Nieuw ontwikkelgebied"),
                 max_length=200,

@@ -20,7 +20,7 @@ Each function takes the acting user, runs in one transaction and raises `RuleVio
 import dataclasses
 
 from django.db import transaction
-from django.db.models import OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,11 +36,9 @@ from criteria.models import (
     Judgement,
     ScaleValue,
 )
-from pga import nested
 from pga.audit import processing
 from pga.authz import has_role
 from pga.models import ProcessingActivity, Role
-from pga.nested import Rows
 from pga.services import RuleViolation
 from signals.access import can
 from signals.models import ContributionVisibility, EventKind, Signal
@@ -557,33 +555,6 @@ def _entries(user, signal, assessments):
     ]
 
 
-def page_rows(user) -> dict[str, Rows]:
-    """The assessments of the signal page with their judgements, observations and the
-    criteria of their version, read in the page's one query of lists (`signals.sections`)
-    with what the section and `is_complete` use."""
-    return {"assessments": Rows(
-        Assessment.objects.filter(signal=OuterRef("pk")).order_by("-pk"),
-        ("kind", "partner__name", "author__full_name", "created_at", "visibility",
-         "conclusion", "framework__version", "superseded_by__kind"),
-        children={
-            "judgements": Rows(
-                Judgement.objects.filter(assessment=OuterRef("pk")).order_by("criterion__number"),
-                ("criterion_id", "scale_value__label", "scale_value__is_unknown",
-                 "substantiation", "source", "source_partner__name"),
-            ),
-            "observations": Rows(
-                IndicatorObservation.objects.filter(assessment=OuterRef("pk"))
-                .order_by("indicator__number"),
-                ("indicator__title", "observed_facts", "protective_factors"),
-            ),
-            "framework__criteria": Rows(
-                Criterion.objects.filter(framework=OuterRef("framework_id")).order_by("number"),
-                ("number", "title"),
-            ),
-        },
-    )}
-
-
 @dataclasses.dataclass(frozen=True)
 class CriterionChange:
     number: int
@@ -620,10 +591,8 @@ def signal_page_context(user, signal: Signal) -> dict:
     """What the signal page shows of the weging (the section
     `criteria/_signal_assessments.html`, registered in `criteria.apps`): the current joint
     assessment and what changed since the one before, each partner's current view (shielded
-    where needed), the history, and which assessments this user may record. The
-    assessments come from the page's lists (`page_rows`), read here when shown alone."""
-    rows = getattr(signal, "page_rows", None) or nested.read(signal, user, page_rows)
-    entries = _entries(user, signal, rows["assessments"])
+    where needed), the history, and which assessments this user may record."""
+    entries = assessments_for(user, signal)
     joint = [e for e in entries if e.assessment.is_joint]
     partner_views, seen = [], set()
     for entry in entries:

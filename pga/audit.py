@@ -23,6 +23,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
+from django.db.models.signals import pre_delete
 
 from pga.models import AuditEntry, ProcessingActivity
 
@@ -71,6 +72,8 @@ def register(model, *, kept=(), withheld=(), excluded=(), weegploeg=(), m2m_fiel
     masked = sorted((value_fields - kept - excluded) | withheld)
     auditlog.register(model, exclude_fields=sorted(excluded), mask_fields=masked,
                       mask_callable="pga.audit.withhold", m2m_fields=m2m_fields)
+    pre_delete.connect(_known_while_deleted, sender=model,
+                       dispatch_uid=f"pga-audit-known-{model._meta.label}")
     if isinstance(weegploeg, str):
         weegploeg = (weegploeg,)
     _declarations[model] = AuditDeclaration(kept, withheld, excluded, tuple(weegploeg))
@@ -105,12 +108,51 @@ def _walk(instance, path: str):
         if n == len(steps) - 1:
             return True, getattr(obj, field.attname)
         try:
-            obj = getattr(obj, field.name)
+            obj = _related(obj, field)
         except ObjectDoesNotExist:
             return True, None
         if obj is None:
             return True, None
     return True, None
+
+
+# Objects read while walking to the weegploeg inside `objects_known` ({(model, pk): object}).
+_known = contextvars.ContextVar("audit_known_objects", default=None)
+
+
+@contextlib.contextmanager
+def objects_known(*instances):
+    """While many objects that refer to the same few are logged together (the purge deletes
+    a signal with everything that hangs off it), the walk to each one's weegploeg reads a
+    related object once, not once per object that refers to it: `instances`, and what the
+    walk reads, are kept for the block."""
+    token = _known.set({(type(i)._meta.concrete_model, i.pk): i for i in instances})
+    try:
+        yield
+    finally:
+        _known.reset(token)
+
+
+def _known_while_deleted(sender, instance, **kwargs):
+    """Django announces every object of a delete before it deletes any (`pre_delete`): inside
+    `objects_known`, each is kept, so that an object deleted with its parent finds the
+    parent in memory."""
+    known = _known.get()
+    if known is not None:
+        known[(sender._meta.concrete_model, instance.pk)] = instance
+
+
+def _related(obj, field):
+    """The object `field` (a forward foreign key) of `obj` refers to."""
+    known = _known.get()
+    if known is None:
+        return getattr(obj, field.name)
+    key = (field.related_model._meta.concrete_model, getattr(obj, field.attname))
+    if key[1] is None:
+        return None
+    if key not in known:
+        known[key] = getattr(obj, field.name)
+    return known[key]
 
 
 def weegploeg_of(instance) -> int | None:
@@ -130,7 +172,7 @@ def weegploeg_of(instance) -> int | None:
 
 def weegploeg_ids(model, pks, *, paths=None) -> dict:
     """{pk: weegploeg id} for objects of `model` still in the database, one query per
-    declared path (the purge asks this for a whole batch before it deletes)."""
+    declared path."""
     decl = _declarations.get(model._meta.concrete_model)
     found: dict = {}
     pks = [pk for pk in pks if pk is not None]
@@ -224,17 +266,14 @@ class AuditMiddleware(AuditlogMiddleware):
     """django-auditlog's middleware with our trusted-proxy rule for the client address, and
     the purpose of the request taken from the view."""
 
-    @staticmethod
-    def _get_remote_addr(request):
-        return client_ip(request)
-
-    @staticmethod
-    def _get_remote_port(request):
-        return None
+    def get_extra_data(self, request):
+        """What django-auditlog writes with each entry of this request (its public hook)."""
+        return {"remote_addr": client_ip(request), "remote_port": None,
+                "actor": request_actor(request)}
 
     def __call__(self, request):
         purpose_token = _purpose.set(None)
-        actor_token = _actor.set(self._get_actor(request))
+        actor_token = _actor.set(request_actor(request))
         try:
             return super().__call__(request)
         finally:
@@ -250,6 +289,12 @@ class AuditMiddleware(AuditlogMiddleware):
             app = (getattr(view_func, "__module__", "") or "").split(".")[0]
             purpose = DEFAULT_PURPOSE_BY_APP.get(app, ProcessingActivity.MANAGEMENT)
         _purpose.set(purpose)
+
+
+def request_actor(request):
+    """The user of `request` if logged in, else None."""
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
 
 
 def record_access(user, obj=None, *, model=None, purpose=None, detail=None) -> AuditEntry:
@@ -278,34 +323,6 @@ def _current_remote_addr():
         return auditlog_value.get().get("remote_addr")
     except LookupError:
         return None
-
-
-def write_entries(rows) -> None:
-    """Many audit entries in one `COPY`, each given as a dict of field values (attnames;
-    a field left out takes its default, evaluated once for all): the chain trigger and the
-    foreign-key checks run for each entry as for an INSERT. Django's bulk insert of
-    thousands of entries (a purge batch) spent more time making model instances and
-    building and parsing one statement with a value per column and entry than the database
-    spent writing them."""
-    from django.db import connection
-    from django.db.models import JSONField
-
-    rows = list(rows)
-    if not rows:
-        return
-    fields = [f for f in AuditEntry._meta.concrete_fields if not f.primary_key]
-    defaults = {f.attname: f.get_default() for f in fields}
-    # Only JSON values need Django's adaptation; psycopg writes the others as they are.
-    adapt = {f.attname: f for f in fields if isinstance(f, JSONField)}
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with connection.cursor() as cursor, cursor.cursor.copy(
-        f"COPY {connection.ops.quote_name(AuditEntry._meta.db_table)} ({columns}) FROM STDIN"
-    ) as copy:
-        for row in rows:
-            values = {**defaults, **row}
-            for name, field in adapt.items():
-                values[name] = field.get_db_prep_save(values[name], connection)
-            copy.write_row([values[f.attname] for f in fields])
 
 
 def verify_audit_chain(using="default"):

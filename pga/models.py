@@ -1,7 +1,5 @@
 """Core model: partners, weegploegen, users with their partner and roles, the audit entry."""
 
-import functools
-
 from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Group, PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -10,43 +8,8 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
-from django.utils.encoding import force_str
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-
-
-class ChoiceLabels(models.Model):
-    """`get_FOO_display` in one dictionary lookup. Django's own builds a hashable copy of
-    all the field's choices on every call, translating every label on the way: a list of
-    25 signals with three such fields cost hundreds of translations per page."""
-
-    class Meta:
-        abstract = True
-
-    def _get_FIELD_display(self, field):
-        value = getattr(self, field.attname)
-        return force_str(_choice_labels(field).get(value, value), strings_only=True)
-
-
-@functools.cache
-def _choice_labels(field) -> dict:
-    return dict(field.flatchoices)
-
-
-class AnyOf(models.Func):
-    """`field = ANY(values)`: a filter on many ids passed as one array. `field__in=ids`
-    passes one parameter per id, and compiling and sending hundreds of them took longer than
-    the index probes they ask for (the queue's name search, issue 8)."""
-
-    output_field = models.BooleanField()
-
-    def __init__(self, field: str, ids):
-        super().__init__(models.F(field))
-        self.ids = list(ids)
-
-    def as_sql(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"{sql} = ANY(%s::bigint[])", (*params, self.ids)
 
 
 def text_within(field: str, max_length: int, *, name: str) -> models.CheckConstraint:

@@ -7,17 +7,23 @@ class RetentionConfig(AppConfig):
     verbose_name = _("Bewaartermijnen en rechten van betrokkenen")
 
     def ready(self):
+        from django.apps import apps
+        from django.db.models.signals import post_delete
+
         from pga import audit
         from retention import models
-        from retention.page import page_rows, signal_page_context
-        from retention.services import start_clock
+        from retention.page import signal_page_context
+        from retention.services import file_fields, note_deleted_files, start_clock
         from signals import lifecycle, sections
 
         # The retention clock starts when a signal reaches an outcome (DESIGN.md §3 rule 8).
         lifecycle.subscribe(start_clock)
-        sections.register(
-            "retention/_signal_retention.html", signal_page_context, page_rows
-        )
+        sections.register("retention/_signal_retention.html", signal_page_context)
+        # The purge removes the stored files of what it deletes, after the commit.
+        for model in apps.get_models():
+            if file_fields(model):
+                post_delete.connect(note_deleted_files, sender=model,
+                                    dispatch_uid=f"retention-files-{model._meta.label}")
 
         # What each audit entry keeps of the values: docs/adr/0005 (`pga.audit.register`).
         audit.register(models.RetentionRule,

@@ -5,7 +5,7 @@ person, and requests under the AVG (inzage, rectificatie, verwijdering).
 No personal data in `__str__` (django-auditlog copies it into the log unmasked). Free-text
 fields that may hold personal data (a hold's reason, a notification's ground, a request's
 text) go with the person's data: the purge deletes or empties them
-(`retention.services.purge_signals`); the audit log never holds their values
+(`retention.services.purge_signal`); the audit log never holds their values
 (`retention.apps`).
 """
 
@@ -17,7 +17,7 @@ from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from pga.authz import has_role, weegploegen_of
-from pga.models import ChoiceLabels, Role, Weegploeg, text_within
+from pga.models import Role, Weegploeg, text_within
 from signals.models import Person, Phenomenon, Signal, SourceCategory
 from weegploeg.models import Decision
 
@@ -342,7 +342,7 @@ class PostponementGround(models.TextChoices):
     OTHER = "anders", _("Anders (toelichting verplicht)")
 
 
-class Notification(ChoiceLabels):
+class Notification(models.Model):
     """Rule 7: whether the person was told that they are discussed in a casusoverleg —
     notified on a date, by whom and how, or postponed on a legal ground until a re-check
     date. One per casusoverleg decision (the first one; a correction keeps it). Its history

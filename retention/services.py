@@ -15,43 +15,39 @@
   only through `recompute_deletion_dates`, an explicit and audited action of the
   functioneel beheerder.
 - **The purge** deletes, in batches of signals and one transaction per batch
-  (`purge_signals`), each signal and everything personal attached to it, leaves a tombstone
-  (`DeletedSignal`) and logs each deletion without values; the audit log never held the
-  personal values (`pga.audit.register`), so it keeps who did what when and nothing to
-  erase. A batch that fails is redone signal by signal, so one bad signal is
-  recorded and the others go. Files go after the commit; a run killed before that leaves
-  their names on the tombstones for the next run. The run ends by rewriting the tables it
-  deleted from (`rewrite_purged_tables`, VACUUM FULL), so that the deleted values are gone
-  from the table files too, not only from the visible rows.
+  (`purge_signals`), each signal and everything personal attached to it through the
+  models, leaves a tombstone (`DeletedSignal`); django-auditlog logs each deletion without
+  values, as it logs every other (`pga.audit.register`), so the log keeps who did what
+  when and nothing to erase. A batch that fails is redone signal by signal, so one bad
+  signal is recorded and the others go. Files go after the
+  commit; a run killed before that leaves their names on the tombstones for the next run.
+  The run ends by rewriting the tables it deleted from (`rewrite_purged_tables`, VACUUM
+  FULL), so that the deleted values are gone from the table files too, not only from the
+  visible rows.
   Nothing is purged under a legal hold, or sooner than RETENTION_MIN_AGE_DAYS after its
   clock started, whatever the rules say.
 """
 
 import calendar
+import contextlib
+import contextvars
 import dataclasses
 import datetime
 import functools
 import logging
-from collections import defaultdict
 
-from auditlog.cid import get_cid
-from auditlog.context import disable_auditlog
-from auditlog.diff import model_instance_diff
-from auditlog.registry import auditlog
 from celery import chain
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
-from django.db import connection, models, router, transaction
+from django.db import connection, models, transaction
 from django.db.models import Count, Exists, OuterRef, Subquery
-from django.db.models.deletion import Collector
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pga.audit import current_actor, processing, weegploeg_ids, weegploeg_of, write_entries
+from pga.audit import objects_known, processing
 from pga.authz import has_role, weegploegen_of
-from pga.models import AuditEntry, ProcessingActivity, Role
+from pga.models import ProcessingActivity, Role
 from pga.services import RuleViolation
 from retention.models import (
     MAX_PERIOD,
@@ -382,12 +378,9 @@ def survey(today: datetime.date, limit: int | None = None) -> PurgeReport:
     )
 
 
-# Signals purged per transaction (issue 8). The audit entries of a batch go into the log in
-# one COPY, so a batch takes the audit chain's head-row lock once instead of once per
-# signal, and every other statement serves the whole batch. Since the chain head is written
-# once per statement (pga migration 0005), bigger batches no longer cost more per entry; on
-# the national bench 200 and 500 purged at the same rate within the run-to-run noise, and
-# 200 keeps the collected objects few (memory) and the redo of a failing batch short.
+# Signals per task and transaction of a run: the statements that find and delete what hangs
+# off the signals serve the whole batch, and a batch stays short enough to be redone signal
+# by signal when it fails, or as a whole when a worker dies halfway.
 PURGE_BATCH_SIZE = 200
 
 
@@ -553,23 +546,25 @@ def purge_signals(signal_ids, *, run_id: int | None = None,
     and everything personal attached to them, in one transaction — contributions,
     attachments, assessments with their judgements and observations, agenda items, votes
     and their motivations, decisions and their texts, decision records, information
-    requests, notification, ended holds, the timeline, transfers, permission rows, the
-    session exports that hold their records, and each person of whom no other signal
-    remains (their AVG requests stay, anonymised). Leaves a tombstone per signal and logs
-    each deletion (without values, with the weegploeg of each deleted object). Files are
+    requests, notification, ended holds, the timeline, transfers, permission rows (all that
+    cascades from a signal, so a model added later goes too), the session exports that hold
+    their records, and each person of whom no other signal remains (their AVG requests
+    stay, anonymised). Leaves a tombstone per signal. Every deletion goes through the
+    models (`QuerySet.delete`), so django-auditlog logs each deleted object (purpose
+    "bewaartermijn", its weegploeg, no personal values: `pga.audit.register`). Files are
     removed after the commit.
 
-    Set-based: the statements serve the whole batch, so their number does not grow with
-    it. Returns the tombstones; a signal already gone, no longer due, under a hold, or
-    locked by another transaction (a hold being placed, the same batch running twice) is
-    left alone, and the next run sees it again."""
+    Returns the tombstones; a signal already gone, no longer due, under a hold, or locked
+    by another transaction (a hold being placed, the same batch running twice) is left
+    alone, and the next run sees it again."""
     today = today or timezone.localdate()
-    with transaction.atomic(), processing(ProcessingActivity.RETENTION):
+    with transaction.atomic(), processing(ProcessingActivity.RETENTION), \
+            _noting_files() as files:
         # Lock the signals, then their persons, each in pk order: two batches never wait
-        # for each other in a circle. A signal locked elsewhere (a hold being placed on it,
-        # the same batch running twice) is skipped, for the next run. A person's lock is
-        # waited for (a hold being placed on them, a signal registered for them), and the
-        # checks below then see what that transaction did; one that starts now waits for us.
+        # for each other in a circle. A signal locked elsewhere is skipped, for the next
+        # run. A person's lock is waited for (a hold being placed on them, a signal
+        # registered for them), and the check below then sees what that transaction did;
+        # one that starts now waits for us.
         locked = dict(Signal.objects.select_for_update(skip_locked=True)
                       .filter(pk__in=signal_ids).order_by("pk")
                       .values_list("pk", "person_id"))
@@ -583,32 +578,27 @@ def purge_signals(signal_ids, *, run_id: int | None = None,
         signals = list(purgeable_signals(today).filter(pk__in=list(locked)))
         if not signals:
             return []
-        # Noted before the delete, which sets the signals' pk to None.
         purged_ids = [signal.pk for signal in signals]
         person_ids = {signal.person_id for signal in signals}
-        gone = _Deletion()
-        # A person's weegploeg may be known only through their signals, deleted first.
-        gone.note_weegploegen(Person, person_ids)
-        gone.delete(LegalHold.objects.filter(signal__in=signals))  # ended holds
-        collector = gone.collect(signals)
-        facts = _tombstone_facts(signals, collector.data)
-        sessions = {item.session_id for item in collector.data.get(AgendaItem, ())}
-        gone.delete_collected(collector)
-        if sessions:
-            gone.delete(SessionExport.objects.filter(session_id__in=sessions))
+        facts = _tombstone_facts(signals)
+        sessions = list(AgendaItem.objects.filter(signal__in=purged_ids)
+                        .values_list("session_id", flat=True))
+        LegalHold.objects.filter(signal__in=purged_ids).delete()  # ended holds
+        with objects_known(*signals):
+            Signal.objects.filter(pk__in=purged_ids).delete()
+        SessionExport.objects.filter(session_id__in=sessions).delete()
         persons = list(Person.objects.filter(pk__in=person_ids)
                        .filter(~Exists(Signal.objects.filter(person_id=OuterRef("pk")))))
         if persons:
             _anonymise_requests(persons)
-            gone.delete(LegalHold.objects.filter(person__in=persons))
-            gone.delete(persons)
-        files = gone.files_by_signal(purged_ids)
-        tombstones = DeletedSignal.objects.bulk_create([
-            DeletedSignal(signal_id=pk, purge_run_id=run_id, pending_files=files[pk],
-                          **facts[pk])
+            LegalHold.objects.filter(person__in=persons).delete()
+            Person.objects.filter(pk__in=[person.pk for person in persons]).delete()
+        tombstones = [
+            DeletedSignal.objects.create(signal_id=pk, purge_run_id=run_id,
+                                         pending_files=_files_of(pk, files, purged_ids),
+                                         **facts[pk])
             for pk in purged_ids
-        ])
-        gone.log(created=tombstones)
+        ]
         for tombstone in tombstones:
             if tombstone.pending_files:
                 transaction.on_commit(functools.partial(remove_pending_files, tombstone.pk),
@@ -616,17 +606,18 @@ def purge_signals(signal_ids, *, run_id: int | None = None,
     return tombstones
 
 
-def _tombstone_facts(signals: list[Signal], collected: dict) -> dict[int, dict]:
+def _tombstone_facts(signals: list[Signal]) -> dict[int, dict]:
     """What each signal's tombstone keeps: no person data, no texts."""
-    decisions, items = defaultdict(list), defaultdict(int)
-    for decision in collected.get(Decision, ()):
-        if decision.corrects_id is None:
-            decisions[decision.signal_id].append(decision)
-    for item in collected.get(AgendaItem, ()):
-        items[item.signal_id] += 1
+    ids = [signal.pk for signal in signals]
+    decisions = {}
+    for decision in (Decision.objects.filter(signal__in=ids, corrects__isnull=True)
+                     .order_by("taken_at", "pk")):
+        decisions[decision.signal_id] = decision  # the last one of each signal
+    rounds = dict(AgendaItem.objects.filter(signal__in=ids).order_by().values("signal")
+                  .annotate(count=Count("pk")).values_list("signal", "count"))
     facts = {}
     for signal in signals:
-        decision = max(decisions[signal.pk], key=lambda d: (d.taken_at, d.pk), default=None)
+        decision = decisions.get(signal.pk)
         facts[signal.pk] = {
             "reference": signal.reference,
             "weegploeg_id": signal.weegploeg_id,
@@ -640,116 +631,48 @@ def _tombstone_facts(signals: list[Signal], collected: dict) -> dict[int, dict]:
             "phenomenon": signal.phenomenon,
             "source_category": signal.source_category,
             "is_repeat": signal.is_repeat,
-            "voting_rounds": items[signal.pk],
+            "voting_rounds": rounds.get(signal.pk, 0),
             "deletion_due": signal.deletion_due,
         }
     return facts
 
 
-class _Deletion:
-    """What one purge deletes: objects with everything that cascades from them (Django's
-    collector, so a model added later that hangs off a signal is covered too) and the stored
-    files to remove after the commit.
-
-    Deletions are logged here, one DELETE entry per deleted object of an audited model
-    (purpose "bewaartermijn", no values, the object's weegploeg), in one insert with the
-    CREATE entries of the tombstones — instead of django-auditlog's entry per object, one
-    insert (and head-row lock) each."""
-
-    def __init__(self):
-        self.deleted: dict[type, list] = defaultdict(list)  # model: [(pk, str)]
-        # The weegploeg of each deleted object, looked up before the delete: {model: {pk: id}}.
-        self.weegploegen: dict[type, dict] = defaultdict(dict)
-        # Storage names by the signal their object names (`signal_id`), None for the others.
-        self.files: dict[int | None, list[str]] = defaultdict(list)
-
-    def collect(self, objects) -> Collector:
-        objects = list(objects)
-        collector = Collector(using=router.db_for_write(type(objects[0])), origin=objects[0])
-        collector.collect(objects)
-        return collector
-
-    def delete(self, objects) -> None:
-        objects = list(objects)
-        if objects:
-            self.delete_collected(self.collect(objects))
-
-    def note_weegploegen(self, model, pks) -> None:
-        """Look up (one query per declared path) the weegploeg of objects about to go."""
-        if auditlog.contains(model):
-            known = self.weegploegen[model]
-            known.update(weegploeg_ids(model, [pk for pk in pks if pk not in known]))
-
-    def delete_collected(self, collector: Collector) -> None:
-        for model, instances in collector.data.items():
-            self.note_weegploegen(model, [instance.pk for instance in instances])
-        for model, instances in collector.data.items():
-            file_fields = _file_fields(model)
-            for instance in instances:
-                # Noted before the delete, which sets the instances' pk to None.
-                self.deleted[model].append((instance.pk, str(instance)))
-                self.files[getattr(instance, "signal_id", None)].extend(
-                    getattr(instance, f).name for f in file_fields if getattr(instance, f))
-        for queryset in collector.fast_deletes:
-            # Models without delete signals: not audited, but maybe holding files.
-            file_fields = _file_fields(queryset.model)
-            if file_fields:
-                owner = "signal_id" if _has_field(queryset.model, "signal_id") else None
-                for row in queryset.values(*file_fields, *filter(None, [owner])):
-                    self.files[row.get(owner)].extend(row[f] for f in file_fields if row[f])
-        with disable_auditlog():
-            collector.delete()
-
-    def files_by_signal(self, signal_ids: list[int]) -> dict[int, list[str]]:
-        """The files to note on each tombstone. Those of objects that name no signal of the
-        batch (a decision record, a session export) go on the first: they are removed with
-        it, after the commit or by the next run."""
-        by_signal = {pk: list(self.files.get(pk, ())) for pk in signal_ids}
-        by_signal[signal_ids[0]].extend(
-            name for owner, names in self.files.items() if owner not in by_signal
-            for name in names)
-        return by_signal
-
-    def log(self, created=()) -> None:
-        actor = current_actor()
-
-        common = {"cid": get_cid(), "actor_id": getattr(actor, "pk", None),
-                  "actor_email": getattr(actor, "email", None),
-                  "partner_id": getattr(actor, "partner_id", None),
-                  "purpose": ProcessingActivity.RETENTION}
-
-        def entry(instance_or_model, pk, text, action, weegploeg_id, changes=None):
-            return {
-                "content_type_id": ContentType.objects.get_for_model(instance_or_model).pk,
-                "object_pk": str(pk), "object_id": pk if isinstance(pk, int) else None,
-                "object_repr": text, "action": action, "changes": changes,
-                "weegploeg_id": weegploeg_id, **common,
-            }
-
-        entries = []
-        for model, instances in self.deleted.items():
-            if not auditlog.contains(model):
-                continue
-            weegploegen = self.weegploegen[model]
-            entries.extend(entry(model, pk, text, AuditEntry.Action.DELETE, weegploegen.get(pk))
-                           for pk, text in instances)
-        # What django-auditlog would have written for each created object (the tombstones,
-        # created in one insert without its signals): masked as its registration says.
-        entries.extend(
-            entry(instance, instance.pk, str(instance), AuditEntry.Action.CREATE,
-                  weegploeg_of(instance),
-                  model_instance_diff(None, instance,
-                                      use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES))
-            for instance in created if auditlog.contains(type(instance)))
-        write_entries(entries)
+def _files_of(signal_id: int, files: list[tuple], signal_ids: list[int]) -> list[str]:
+    """The files to note on a signal's tombstone: those of objects that name it; those of
+    objects that name no signal of the batch (a decision record, a session export) go on the
+    first, and are removed with it, after the commit or by the next run."""
+    return [name for owner, name in files
+            if owner == signal_id or signal_id == signal_ids[0] and owner not in signal_ids]
 
 
-def _file_fields(model) -> list[str]:
+# The stored files of what the running purge deletes (`_noting_files`), as (signal id or
+# None, name), noted by `note_deleted_files`, a post_delete receiver of every model with a
+# FileField (connected in `RetentionConfig.ready`).
+_deleted_files = contextvars.ContextVar("retention_deleted_files", default=None)
+
+
+@contextlib.contextmanager
+def _noting_files():
+    files: list[tuple] = []
+    token = _deleted_files.set(files)
+    try:
+        yield files
+    finally:
+        _deleted_files.reset(token)
+
+
+def note_deleted_files(sender, instance, **kwargs) -> None:
+    """During a purge: note the stored files of a deleted object, to remove after the
+    commit (docs/adr/0004, 7)."""
+    files = _deleted_files.get()
+    if files is not None:
+        owner = getattr(instance, "signal_id", None)
+        files.extend((owner, name) for name in
+                     (getattr(instance, f).name for f in file_fields(sender)) if name)
+
+
+def file_fields(model) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
-
-
-def _has_field(model, attname: str) -> bool:
-    return any(f.attname == attname for f in model._meta.concrete_fields)
 
 
 def _anonymise_requests(persons: list[Person]) -> None:

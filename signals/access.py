@@ -9,7 +9,6 @@ from django.db.models import CharField, Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
-from pga import nested
 from signals.models import Signal, SignalGroupObjectPermission, SignalUserObjectPermission, codename
 
 
@@ -17,8 +16,7 @@ def _held_on_signal(user):
     """The permission codenames `user` holds on the signal of the row, through their groups
     and directly, as one array from the direct-FK tables: an index probe on that signal's
     permission rows (`content_object_id`), where `Signal.objects.visible_to` hashes the user's whole
-    permission set — right for lists, wasteful for one signal. Written as SQL because
-    compiling the ORM's version of it cost more than running it."""
+    permission set — right for lists, wasteful for one signal."""
     content_type = ContentType.objects.get_for_model(Signal).pk
     # Table names from the models, values as parameters.
     held = f"""ARRAY(
@@ -69,28 +67,24 @@ def can(user, perm: str, signal) -> bool:
     return codename(perm) in held[1]
 
 
-def _signal_with_permissions(user, pk):
-    return (
-        Signal.objects.select_related(
-            "person", "person__municipality", "weegploeg", "receiving_partner"
-        )
-        .annotate(**_held_on_signal(user))
-        .filter(pk=pk)[:1]
-    )
-
-
 def get_visible_signal(user, pk, perm: str = "signals.view_signal"):
     """The one check of every detail view: the signal if visible, else 404 — the same answer
     whether it exists or not, so nothing leaks about other partners' signals. The user's
-    permissions on it are read in the same query and kept on the instance for `can`. Read
-    on every page of a signal, that query is compiled once and prepared (`pga.nested.first`)."""
+    permissions on it are read in the same query and kept on the instance for `can`."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         raise Http404
     try:
         pk = int(pk)
     except (TypeError, ValueError):
         raise Http404 from None
-    signal = nested.first(_signal_with_permissions, user, pk)
+    signal = (
+        Signal.objects.select_related(
+            "person", "person__municipality", "weegploeg", "receiving_partner"
+        )
+        .annotate(**_held_on_signal(user))
+        .filter(pk=pk)
+        .first()
+    )
     if signal is None:
         raise Http404
     held = frozenset(signal.authz_held)

@@ -13,7 +13,7 @@ from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from pga.models import ChoiceLabels, Partner, Weegploeg, text_within
+from pga.models import Partner, Weegploeg, text_within
 from signals.validators import validate_single_line
 
 
@@ -198,7 +198,7 @@ class SignalQuerySet(models.QuerySet):
         )
 
 
-class Signal(ChoiceLabels):
+class Signal(models.Model):
     """A registered signal. Read only through its one scope, `Signal.objects.visible_to`, and
     `signals.access` for one signal; permissions live in the direct-FK tables below."""
 
@@ -428,7 +428,7 @@ class EventKind(models.TextChoices):
     DECIDED = "decided", _("Besluit genomen")
 
 
-class SignalEvent(ChoiceLabels):
+class SignalEvent(models.Model):
     """The signal's timeline: what happened, when, by whom. Written by the services; holds no
     personal data of the betrokkene (that lives in the audit log)."""
 

@@ -10,29 +10,18 @@ from collections.abc import Callable
 class Section:
     template: str
     context: Callable
-    rows: Callable | None = None
 
 
 _SECTIONS: list[Section] = []
 
 
-def register(template: str, context: Callable, rows: Callable | None = None) -> None:
+def register(template: str, context: Callable) -> None:
     """Show `template` on the signal page (weegploeg view), rendered with the page's context
-    plus `context(user, signal)`. `rows(user)` names the short lists the section shows
-    (`pga.nested.Rows`), read in the page's one query of lists; `context` finds them in
-    `signal.page_rows`."""
-    section = Section(template, context, rows)
+    plus `context(user, signal)`, which reads what the section shows with a fixed number of
+    queries (`select_related`, `prefetch_related`), whatever the length of its lists."""
+    section = Section(template, context)
     if section not in _SECTIONS:
         _SECTIONS.append(section)
-
-
-def section_rows(user) -> dict:
-    """The lists of all sections, to read in one query (`pga.nested.read`)."""
-    rows: dict = {}
-    for section in _SECTIONS:
-        if section.rows is not None:
-            rows.update(section.rows(user))
-    return rows
 
 
 def page_sections(user, signal) -> tuple[list[str], dict]:

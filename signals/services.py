@@ -14,15 +14,14 @@ import unicodedata
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pga.audit import processing
 from pga.authz import has_role
 from pga.background import enqueue
-from pga.models import AnyOf, ProcessingActivity, Role, RoleGroup
-from pga.nested import Rows
+from pga.models import ProcessingActivity, Role, RoleGroup
 from pga.services import RuleViolation
 from signals import lifecycle
 from signals.access import can, holding
@@ -365,30 +364,21 @@ def _earlier_signals(user, person, signal):
     )
 
 
-def page_rows(user, *, dossier: bool) -> dict[str, Rows]:
-    """The lists of the signal page, read in one query (`pga.nested`): attachments and
-    timeline for everyone who sees the signal; with `dossier` (the user sees the dossier)
-    also the earlier signals (rule 9), the contributions and the transfers."""
-    rows = {
-        "attachments": Rows(Attachment.objects.filter(signal=OuterRef("pk")),
-                            ("original_name", "size")),
-        "events": Rows(SignalEvent.objects.filter(signal=OuterRef("pk")),
-                       ("kind", "at", "note", "actor__full_name", "partner__name")),
-    }
+def page_lists(user, signal: Signal, *, dossier: bool) -> dict[str, list]:
+    """The lists of the signal page, one query each: attachments and timeline for everyone
+    who sees the signal; with `dossier` (the user sees the dossier) also the earlier signals
+    (rule 9), the contributions and the transfers — the latter only for a signal whose
+    timeline records one, since every transfer does (`transfer_signal`)."""
+    events = list(signal.events.select_related("actor", "partner"))
+    lists = {"attachments": list(signal.attachments.all()), "events": events}
     if dossier:
-        rows["earlier_signals"] = Rows(
-            _earlier_signals(user, OuterRef("person_id"), OuterRef("pk")),
-            ("reference", "received_on", "status"),
-        )
-        rows["contributions"] = Rows(
-            Contribution.objects.filter(signal=OuterRef("pk")),
-            ("partner__name", "information_date", "source", "content", "visibility"),
-        )
-        rows["transfers"] = Rows(
-            Transfer.objects.filter(signal=OuterRef("pk")),
-            ("transferred_at", "reason", "from_weegploeg__name", "to_weegploeg__name"),
-        )
-    return rows
+        lists["earlier_signals"] = list(earlier_signals(user, signal))
+        lists["contributions"] = list(signal.contributions.select_related("partner"))
+        transferred = any(event.kind == EventKind.TRANSFERRED_IN for event in events)
+        lists["transfers"] = list(
+            signal.transfers.select_related("from_weegploeg", "to_weegploeg")
+        ) if transferred else []
+    return lists
 
 
 # -- changes ------------------------------------------------------------------------------
@@ -656,15 +646,9 @@ def queue(user, *, q="", status="", phenomenon="", source_category="", date_from
             Q(normalised_name__contains=normalise_name(q)) | Q(label__icontains=q.strip())
         ).values_list("pk", flat=True)
         found = list(persons[:SEARCH_PERSONS_LISTED + 1])
-        by_person = (Q(person_id__in=persons) if len(found) > SEARCH_PERSONS_LISTED
-                     else Q(AnyOf("person_id", found)))
+        by_person = Q(person_id__in=persons if len(found) > SEARCH_PERSONS_LISTED else found)
         signals = signals.filter(Q(reference__iexact=q.strip()) | by_person)
     return signals.order_by("-received_on", "-pk")
-
-
-def queue_rows(ids):
-    """The queue's rows `ids` (found by `queue`, so visible) with what a row shows."""
-    return _as_queue_rows(Signal.objects.filter(pk__in=ids))
 
 
 def _as_queue_rows(signals):

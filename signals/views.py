@@ -10,11 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from pga import nested
 from pga.audit import record_access
 from pga.authz import require_role
 from pga.models import ProcessingActivity, Role
-from pga.paging import OnePassPaginator
 from pga.services import RuleViolation
 from signals import services
 from signals.access import can, get_visible_signal
@@ -29,7 +27,7 @@ from signals.forms import (
     WithdrawForm,
 )
 from signals.models import Attachment, Person, Signal, SignalStatus
-from signals.sections import page_sections, section_rows
+from signals.sections import page_sections
 
 PAGE_SIZE = 25
 WEEGPLOEG_ROLES = (Role.MEMBER, Role.COORDINATOR)
@@ -198,9 +196,7 @@ def queue(request):
         page = Paginator(transfers, PAGE_SIZE).get_page(request.GET.get("pagina"))
     else:
         signals = services.queue(request.user, **filters)
-        page = OnePassPaginator(signals, PAGE_SIZE, services.queue_rows).get_page(
-            request.GET.get("pagina")
-        )
+        page = Paginator(signals, PAGE_SIZE).get_page(request.GET.get("pagina"))
     if filters.get("q"):
         # Searching persons is itself a processing of personal data: logged with its
         # purpose, never the query nor a hash of it (docs/adr/0005).
@@ -220,23 +216,13 @@ def queue(request):
     )
 
 
-def _signal_lists(user):
-    return services.page_rows(user, dossier=False)
-
-
-def _dossier_lists(user):
-    return {**services.page_rows(user, dossier=True), **section_rows(user)}
-
-
 @require_GET
 def detail(request, pk):
     user = request.user
     signal = get_visible_signal(user, pk)
     record_access(user, signal, purpose=ProcessingActivity.INTAKE)
     as_weegploeg = can(user, "signals.view_dossier", signal)
-    rows = signal.page_rows = nested.read(
-        signal, user, _dossier_lists if as_weegploeg else _signal_lists
-    )
+    rows = services.page_lists(user, signal, dossier=as_weegploeg)
     context = {
         "signal": signal,
         "person": signal.person,

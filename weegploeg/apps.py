@@ -10,11 +10,9 @@ class WeegploegConfig(AppConfig):
         from pga import audit
         from signals import sections
         from weegploeg import models
-        from weegploeg.services import page_rows, signal_page_context
+        from weegploeg.services import signal_page_context
 
-        sections.register(
-            "weegploeg/_signal_decisions.html", signal_page_context, page_rows
-        )
+        sections.register("weegploeg/_signal_decisions.html", signal_page_context)
 
         # What each audit entry keeps of the values: docs/adr/0005 (`pga.audit.register`).
         audit.register(

@@ -12,7 +12,7 @@ from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from pga.authz import has_role, weegploegen_of
-from pga.models import ChoiceLabels, Partner, Role, Weegploeg, text_within
+from pga.models import Partner, Role, Weegploeg, text_within
 from signals.models import Signal
 
 # Maximum lengths of the free texts, in characters. A reasoning fits in ten thousand (some
@@ -146,7 +146,7 @@ class ItemStatus(models.TextChoices):
     NO_CONSENSUS = "no_consensus", _("Geen eensluidend oordeel")
 
 
-class AgendaItem(ChoiceLabels):
+class AgendaItem(models.Model):
     """A signal on a session's agenda: one voting round. A signal without a unanimous
     outcome comes back on a later agenda as a new item (the next round)."""
 
@@ -219,7 +219,7 @@ class Vote(models.Model):
         return f"Stem {self.pk}"
 
 
-class Decision(ChoiceLabels):
+class Decision(models.Model):
     """A unanimous outcome (rule 4). Immutable: the database refuses updates (see the
     migration's trigger); a correction is a new decision that refers to this one."""
 

@@ -5,9 +5,12 @@ Plain functions taking the acting user; each runs in one transaction and raises
 `RuleViolation` (Dutch, for the user) when a rule refuses the action.
 """
 
+import dataclasses
+import datetime
+
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, OuterRef
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +18,6 @@ from pga.audit import processing
 from pga.authz import has_role
 from pga.background import enqueue
 from pga.models import Partner, ProcessingActivity, Role
-from pga.nested import Rows
 from pga.services import RuleViolation
 from signals import lifecycle
 from signals.access import can
@@ -386,23 +388,37 @@ def correct_decision(user, decision: Decision, *, reasoning: str, reason: str,
     return correction
 
 
-def page_rows(user) -> dict[str, Rows]:
-    """What the signal page shows of the weegploeg (to those who see the dossier): its
-    agenda rounds and its current decisions, read in the page's one query of lists."""
-    return {
-        "agenda_items": Rows(
-            AgendaItem.objects.filter(signal=OuterRef("pk")).order_by("round", "pk"),
-            ("round", "status", "escalate", "session__starts_at"),
-        ),
-        "decisions": Rows(_current_decisions(signal=OuterRef("pk")), ("outcome", "taken_at")),
-    }
+@dataclasses.dataclass(frozen=True)
+class DecisionLine:
+    """A current decision as the signal page lists it."""
+
+    pk: int
+    outcome: str
+    taken_at: datetime.datetime
+
+    @property
+    def outcome_label(self) -> str:
+        return Outcome(self.outcome).label
 
 
 def signal_page_context(user, signal: Signal) -> dict:
-    return {
-        "signal_agenda_items": signal.page_rows["agenda_items"],
-        "signal_decisions": signal.page_rows["decisions"],
-    }
+    """What the signal page shows of the weegploeg (to those who see the dossier): its
+    agenda rounds and the current decision of each (one query: an agenda item has at most
+    one decision that is not corrected)."""
+    current = _current_decisions(item=OuterRef("pk"))
+    items = list(
+        signal.agenda_items.select_related("session").order_by("round", "pk").annotate(
+            decision_pk=Subquery(current.values("pk")[:1]),
+            decision_outcome=Subquery(current.values("outcome")[:1]),
+            decision_taken_at=Subquery(current.values("taken_at")[:1]),
+        )
+    )
+    decisions = sorted(
+        (DecisionLine(item.decision_pk, item.decision_outcome, item.decision_taken_at)
+         for item in items if item.decision_pk is not None),
+        key=lambda decision: (decision.taken_at, decision.pk),
+    )
+    return {"signal_agenda_items": items, "signal_decisions": decisions}
 
 
 def current_decisions(signal: Signal):

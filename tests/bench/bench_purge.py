@@ -8,8 +8,8 @@ of the purging process, for N signals that are due.
 It migrates the configured database, bulk-creates N due signals — each with its person, a
 contribution, three permission rows and four audit entries (registration, person, contribution,
 a read) — and purges them with `retention.services.purge_due` in a fresh process, exactly as
-`manage.py purge_expired` does (one transaction per batch of PURGE_BATCH_SIZE signals:
-tombstones, cascade delete, audit entries; files after commit). Not collected by pytest (the name
+`manage.py purge_expired` does (one transaction per signal: tombstone, cascade delete,
+audit entries; files after commit). Not collected by pytest (the name
 does not start with `test_`). The data are synthetic; the audit log is append-only, so use a
 scratch database.
 """

@@ -417,9 +417,11 @@ def _grant_template(org, specs):
     from django.contrib.auth.models import Permission
     from django.contrib.contenttypes.models import ContentType
 
+    from pga.models import Partner
     from signals.models import Signal
     from signals.services import desired_grants
 
+    partners = Partner.objects.in_bulk()
     perms = {p.codename: p.pk for p in Permission.objects.filter(
         content_type=ContentType.objects.get_for_model(Signal))}
     keys = {(s.wp, s.municipality_id, s.receiving_partner_id, s.status)
@@ -431,10 +433,10 @@ def _grant_template(org, specs):
         fake = SimpleNamespace(
             weegploeg=SimpleNamespace(
                 gemeenten=SimpleNamespace(values_list=lambda *a, _g=gemeenten, **k: _g),
-                politie_id=wp.politie_id, om_id=wp.om_id),
+                politie_id=wp.politie_id, om_id=wp.om_id, takes_part=wp.takes_part),
             person=SimpleNamespace(municipality_id=municipality),
             transfers=SimpleNamespace(exists=lambda: False),
-            receiving_partner_id=receiving, status=status,
+            receiving_partner=partners[receiving], receiving_partner_id=receiving, status=status,
         )
         for (partner_id, role), codenames in desired_grants(fake).items():
             group = org.group_of.get((partner_id, str(role)))
@@ -911,6 +913,11 @@ def _bench_objects(rng, loader, org, specs, today, now):
         "search": SEARCH_SURNAME,
         "coordinator": org.user_of[(coordinator_gemeente, Role.COORDINATOR)],
         "admin": org.user_of[(coordinator_gemeente, Role.ADMIN)],
+        # The FG of that gemeente and a signal of its weegploeg, for the audit screen
+        # filtered by one object.
+        "auditor": org.user_of[(coordinator_gemeente, Role.AUDITOR)],
+        "audit_object": next(s.id for s in reversed(specs) if not s.tombstone
+                             and org.weegploegen[s.wp].pk == org.weegploegen[0].pk),
         "due": sum(1 for s in specs if s.due),
     }
 

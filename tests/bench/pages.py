@@ -174,6 +174,12 @@ def measure(data: dict) -> list[Figure]:
     figures.append(Figure("decision-record PDF (render)", median, p95,
                           query_count(lambda: render_decision_record(decision))))
 
+    # The FG's audit screen filtered by one object, over the whole log: the entries of their
+    # scope (`AuditEntry.objects.visible_to`) about that object.
+    auditor = User.objects.get(pk=data["auditor"])
+    figures.append(page(AUDIT_SCREEN, logged_in(auditor),
+                        f"/audit/?object_pk={data['audit_object']}"))
+
     five_years_ago = timezone.localdate().replace(day=1)
     five_years_ago = five_years_ago.replace(year=five_years_ago.year - 5)
     for name, user_key, url, runs in STATISTICS_PAGES:
@@ -182,6 +188,8 @@ def measure(data: dict) -> list[Figure]:
         figures.append(page(name, logged_in(user), url, runs=runs))
     return figures
 
+
+AUDIT_SCREEN = "FG audit screen, one object (auditor)"
 
 # (name, data key of the user, URL, requests): measured like the pages, without a floor.
 STATISTICS_PAGES = [

@@ -1,8 +1,8 @@
 """The purge of `make bench`: the data set's due signals (10 000) through the retention app's
-real path — `retention.services.purge_due(..., synchronous=True)`, one transaction per batch of
-PURGE_BATCH_SIZE signals with their tombstones, cascade and audit entries, as `manage.py
-purge_expired` runs it — in runs of RETENTION_MAX_PER_RUN signals, in a process of its own, so
-that the peak memory measured is the purge's. BENCH_PURGE_SECONDS bounds the time spent: the
+real path — `retention.services.purge_due(..., synchronous=True)`, one transaction per signal
+with its tombstone, cascade and django-auditlog's entries, as `manage.py purge_expired` runs
+it — in runs of RETENTION_MAX_PER_RUN signals, in a process of its own, so that the peak
+memory measured is the purge's. BENCH_PURGE_SECONDS bounds the time spent: the
 bench stops between runs and reports the rate of what it did, so that `make bench` keeps to its
 time budget when the purge is slow.
 

@@ -27,12 +27,16 @@ def redis_down():
     saved = (app.conf.broker_url, app.conf.task_always_eager)
     app.conf.broker_url = DEAD_REDIS
     app.conf.task_always_eager = False
-    app._pool = None
-    app.amqp._producer_pool = None
+    _forget_connections()
     yield
     app.conf.broker_url, app.conf.task_always_eager = saved
-    app._pool = None
-    app.amqp._producer_pool = None
+    _forget_connections()
+
+
+def _forget_connections():
+    """Let Celery connect anew to the broker URL now configured: drop the app's AMQP helper
+    (a cached property), which holds the producer pool that tasks are sent through."""
+    del app.amqp
 
 
 @pytest.mark.django_db(transaction=True)

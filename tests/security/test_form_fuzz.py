@@ -33,6 +33,7 @@ from collections.abc import Callable
 
 import pytest
 from django import forms
+from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.http import QueryDict
@@ -914,8 +915,10 @@ def _form_classes():
         for name, cls in inspect.getmembers(module, inspect.isclass):
             if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
                 found[name] = cls.__module__
-    for model, admin in beheer_site._registry.items():
-        form = admin.form
+    for model in apps.get_models():
+        if not beheer_site.is_registered(model):
+            continue
+        form = beheer_site.get_model_admin(model).form
         if form.__module__.startswith("django."):
             found[model.__name__] = "beheer (generated)"
         else:

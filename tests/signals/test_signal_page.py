@@ -1,6 +1,6 @@
 """The signal page: everything it shows in a number of queries that does not grow with its
-lists (issue 8: at most 12), and the lists read in one query (`pga.nested`) showing the same
-as the objects themselves — per user."""
+lists (issue 17: at most 15), the lists showing the same as the objects themselves — per
+user."""
 
 import datetime
 
@@ -26,7 +26,7 @@ def test_signal_page_query_count_does_not_grow_with_its_lists(
     login(members["gemeente"])
     url = reverse("signals:detail", args=[signal.pk])
     client.get(url)  # warm the session and content-type caches
-    with django_assert_max_num_queries(12) as few:
+    with django_assert_max_num_queries(15) as few:
         client.get(url)
     for n in range(4):
         _contribute(members["politie"], signal, n)
@@ -58,11 +58,9 @@ def test_signal_page_lists_show_what_the_objects_hold(client, login, members, it
 def test_earlier_signals_on_the_page_follow_each_users_permissions(
     client, login, meldpunt, weegploeg, other_weegploeg, members, make_user
 ):
-    """Rule 9, per user, through the one compiled query of lists (`pga.nested.read` compiles
-    it once with a stand-in user): each user gets the earlier signals they may see."""
+    """Rule 9, per user: each user gets the earlier signals they may see."""
     from pga.models import Role
-    from pga.nested import read
-    from signals.views import _dossier_lists
+    from signals.services import page_lists
 
     person = person_fields(surname="Herhaald", date_of_birth=datetime.date(2001, 2, 3),
                            municipality=weegploeg.gemeente)
@@ -74,6 +72,24 @@ def test_earlier_signals_on_the_page_follow_each_users_permissions(
         (s.pk, s.reference) for s in earlier_signals(members["politie"], second)
     ] == [(first.pk, first.reference)]
     stranger = make_user(other_weegploeg.politie, Role.MEMBER)
-    assert read(second, stranger, _dossier_lists)["earlier_signals"] == []
-    assert [s.pk for s in read(second, members["om"], _dossier_lists)["earlier_signals"]] == [
+    assert page_lists(stranger, second, dossier=True)["earlier_signals"] == []
+    assert [s.pk for s in page_lists(members["om"], second, dossier=True)["earlier_signals"]] == [
         first.pk]
+
+
+def test_a_transferred_signal_shows_its_transfer_to_the_receiving_weegploeg(
+    client, login, meldpunt, weegploeg, other_weegploeg, coordinator, make_user
+):
+    """The page reads the transfers of a signal whose timeline records one (every transfer
+    does): the receiving weegploeg sees where the dossier came from and why."""
+    from pga.models import Role
+    from signals.services import transfer_signal
+
+    signal = register(meldpunt, weegploeg=weegploeg)
+    transfer_signal(coordinator, signal, None, "Betrokkene is verhuisd.",
+                    municipality=other_weegploeg.gemeente)
+    login(make_user(other_weegploeg.politie, Role.MEMBER))
+    page = client.get(reverse("signals:detail", args=[signal.pk]))
+    [transfer] = page.context["transfers"]
+    assert (transfer.from_weegploeg, transfer.to_weegploeg) == (weegploeg, other_weegploeg)
+    assert "Betrokkene is verhuisd." in page.content.decode()

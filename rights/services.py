@@ -391,7 +391,7 @@ def subject_access_pdf(data: dict) -> bytes:
 
     fetcher = BundledFontsFetcher()
     with translation.override(settings.LANGUAGE_CODE):
-        html = render_to_string("retention/subject_access.html", {
+        html = render_to_string("rights/subject_access.html", {
             "data": data,
             "fonts": {"regular": (FONT_DIR / "DejaVuSans.ttf").as_uri(),
                       "bold": (FONT_DIR / "DejaVuSans-Bold.ttf").as_uri()},

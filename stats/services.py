@@ -68,10 +68,14 @@ def _live_facts(weegploegen, start, end):
     outcome, and its dates of registration and decision (local dates)."""
     latest = (Decision.objects.filter(signal=OuterRef("pk"), corrects__isnull=True)
               .order_by("-taken_at", "-pk"))
+
+    def of_decided(field):  # looked up for decided signals only
+        return Case(When(status=SignalStatus.DECIDED,
+                         then=Subquery(latest.values(field)[:1])))
+
     return (
         Signal.objects.filter(weegploeg__in=weegploegen, received_on__range=(start, end))
-        .annotate(decision_outcome=Subquery(latest.values("outcome")[:1]),
-                  decided_at=Subquery(latest.values("taken_at")[:1]))
+        .annotate(decision_outcome=of_decided("outcome"), decided_at=of_decided("taken_at"))
         .annotate(
             fact_outcome=Case(
                 When(status=SignalStatus.WITHDRAWN, then=Value(WITHDRAWN)),
@@ -82,8 +86,7 @@ def _live_facts(weegploegen, start, end):
                 default=Value(OPEN),
             ),
             fact_registered_on=TruncDate("registered_at"),
-            fact_decided_on=Case(When(status=SignalStatus.DECIDED,
-                                      then=TruncDate("decided_at"))),
+            fact_decided_on=TruncDate("decided_at"),
         )
     )
 

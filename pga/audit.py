@@ -372,30 +372,22 @@ def verify_audit_chain(using="default"):
     return None
 
 
+# Which audit entries are about one person is the domain's to say: the app that holds
+# persons registers how to find them (`signals.audit`), so that the core imports no domain app.
+_person_matchers: list = []
+
+
+def register_person_matcher(matcher) -> None:
+    """`matcher(person_id)` gives a `Q` over `AuditEntry` for the entries about that person."""
+    _person_matchers.append(matcher)
+
+
 def entries_about_person(person_id):
-    """The audit entries about a person: the person row, their signals, and every object that
-    belongs to one of those signals (attachments, contributions, assessments, votes' items,
-    decisions …: any model with a `signal` foreign key). For the auditor's filter and the
-    subject access export ("who accessed their data when")."""
-    from django.apps import apps
+    """The audit entries about a person, as the registered matchers find them; for the
+    auditor's filter ("who accessed their data when")."""
     from django.db.models import Q
 
-    person_model = apps.get_model("signals", "Person")
-    signal_model = apps.get_model("signals", "Signal")
-    signal_ids = list(
-        signal_model.objects.filter(person_id=person_id).values_list("pk", flat=True)
-    )
-    match = Q(content_type=ContentType.objects.get_for_model(person_model),
-              object_pk=str(person_id))
-    match |= Q(content_type=ContentType.objects.get_for_model(signal_model),
-               object_pk__in=[str(pk) for pk in signal_ids])
-    for model in apps.get_models():
-        field = next((f for f in model._meta.get_fields()
-                      if f.name == "signal" and getattr(f, "related_model", None) is signal_model
-                      and f.many_to_one), None)
-        if field is None:
-            continue
-        pks = model.objects.filter(signal_id__in=signal_ids).values_list("pk", flat=True)
-        match |= Q(content_type=ContentType.objects.get_for_model(model),
-                   object_pk__in=[str(pk) for pk in pks])
+    match = Q(pk__in=[])
+    for matcher in _person_matchers:
+        match |= matcher(person_id)
     return AuditEntry.objects.filter(match)

@@ -27,7 +27,7 @@ from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 
-from pga.models import RoleGroup, Weegploeg
+from pga.models import RoleGroup, User, Weegploeg
 
 
 def _roles_held(user_ref, partner_ref):
@@ -78,6 +78,14 @@ def require_role(*roles: str):
         return wrapper
 
     return decorate
+
+
+def members_of(partners, roles):
+    """The active users of `partners` (ids or a queryset) holding one of `roles`: whom a
+    mail about the weegploeg's work goes to."""
+    return User.objects.filter(
+        is_active=True, partner_id__in=partners, groups__role_group__role__in=roles
+    ).distinct()
 
 
 def weegploegen_of(user):

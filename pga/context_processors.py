@@ -19,7 +19,7 @@ NAVIGATION = [
     ("retention:notifications", _("Notificaties"), (Role.COORDINATOR,)),
     ("retention:stale", _("Zonder besluit"), (Role.COORDINATOR,)),
     ("retention:overview", _("Bewaartermijnen"), (Role.ADMIN, Role.AUDITOR)),
-    ("retention:subject_search", _("Rechten betrokkenen"), (Role.ADMIN, Role.AUDITOR)),
+    ("rights:subject_search", _("Rechten betrokkenen"), (Role.ADMIN, Role.AUDITOR)),
 ]
 
 

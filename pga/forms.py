@@ -10,6 +10,12 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+def add_rule_violation(form, error) -> None:
+    """Show a service's `RuleViolation` on the form: on the field it names when the form has
+    that field, else above the form."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
 class AuditFilterForm(forms.Form):
     """Filters of the auditor's screen; every field optional."""
 

@@ -48,6 +48,7 @@ class ProcessingActivity(models.TextChoices):
     RETENTION = "bewaartermijn", _("Bewaartermijnen en vernietiging")
     SUBJECT_RIGHTS = "rechten_betrokkene", _("Rechten van de betrokkene")
     MANAGEMENT = "beheer", _("Functioneel beheer")
+    STATISTICS = "statistiek", _("Statistiek en verantwoording")
     SUPERVISION = "toezicht", _("Toezicht op de verwerking")
     AUTHENTICATION = "authenticatie", _("Inloggen en beveiliging")
 

@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "criteria",
     "weegploeg",
     "retention",
+    "rights",
+    "stats",
 ]
 
 MIDDLEWARE = [

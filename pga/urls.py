@@ -28,5 +28,6 @@ urlpatterns = [
     path("", include("criteria.urls")),
     path("", include("weegploeg.urls")),
     path("", include("retention.urls")),
-    path("", include("retention.statistics_urls")),
+    path("", include("rights.urls")),
+    path("", include("stats.urls")),
 ]

@@ -7,16 +7,11 @@ from retention.models import (
     GROUND_DETAIL_MAX_LENGTH,
     HOLD_REASON_MAX_LENGTH,
     MAX_PERIOD,
-    REQUEST_TEXT_MAX_LENGTH,
     NotificationMethod,
     NotificationStatus,
     PostponementGround,
     RetentionRule,
-    SubjectRequestKind,
-    SubjectRequestStatus,
 )
-from retention.subject_access import AccessPurpose
-from signals.forms import BsnField
 
 
 class RuleForm(forms.ModelForm):
@@ -89,36 +84,3 @@ class NotificationForm(forms.Form):
                                     max_length=GROUND_DETAIL_MAX_LENGTH)
     recheck_on = forms.DateField(label=_("Opnieuw beoordelen op"), required=False,
                                  widget=DateInput)
-
-
-class SubjectSearchForm(forms.Form):
-    purpose = forms.ChoiceField(label=_("Doel van de zoekopdracht"),
-                                choices=[("", "—"), *AccessPurpose.choices])
-    case_number = forms.CharField(
-        label=_("Kenmerk van het verzoek"), max_length=60,
-        help_text=_("Het kenmerk in uw postregistratie; geen persoonsgegevens. Wordt met de "
-                    "zoekopdracht vastgelegd."),
-    )
-    bsn = BsnField()
-    name = forms.CharField(label=_("Naam"), max_length=200, required=False,
-                           help_text=_("Zoeken op naam als het BSN onbekend is."))
-    date_of_birth = forms.DateField(label=_("Geboortedatum"), required=False, widget=DateInput)
-
-
-class SubjectRequestForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Soort verzoek"), choices=SubjectRequestKind.choices)
-    case_number = forms.CharField(label=_("Kenmerk"), max_length=60)
-    received_on = forms.DateField(label=_("Ontvangen op"), widget=DateInput)
-    request_text = forms.CharField(label=_("Wat wordt gevraagd"), required=False,
-                                   widget=forms.Textarea(attrs={"rows": 3}),
-                                   max_length=REQUEST_TEXT_MAX_LENGTH)
-
-
-class HandleRequestForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("Uitkomst"),
-        choices=[c for c in SubjectRequestStatus.choices if c[0] != SubjectRequestStatus.OPEN],
-    )
-    handling = forms.CharField(label=_("Afhandeling"), widget=forms.Textarea(attrs={"rows": 3}),
-                               max_length=REQUEST_TEXT_MAX_LENGTH)
-    handled_on = forms.DateField(label=_("Afgehandeld op"), required=False, widget=DateInput)

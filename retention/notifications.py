@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pga.audit import processing
-from pga.authz import has_role, weegploegen_of
+from pga.authz import has_role, members_of, weegploegen_of
 from pga.models import ProcessingActivity, Role
 from pga.services import RuleViolation
 from retention import services
@@ -29,7 +29,6 @@ from retention.models import (
 from signals.access import can
 from signals.models import Signal
 from weegploeg.models import Decision, Outcome
-from weegploeg.tasks import members_of
 
 
 def casusoverleg_decisions():

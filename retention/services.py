@@ -28,7 +28,6 @@
   clock started, whatever the rules say.
 """
 
-import calendar
 import contextlib
 import contextvars
 import dataclasses
@@ -37,6 +36,7 @@ import functools
 import logging
 
 from celery import chain
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import connection, models, transaction
@@ -80,9 +80,9 @@ def add_period(start: datetime.date, period: int, unit: str) -> datetime.date:
     """`start` plus the period in calendar terms: 1 year after 29 February is 28 February."""
     if unit == PeriodUnit.DAYS:
         return start + datetime.timedelta(days=period)
-    months = start.month - 1 + (period * 12 if unit == PeriodUnit.YEARS else period)
-    year, month = start.year + months // 12, months % 12 + 1
-    return datetime.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+    if unit == PeriodUnit.YEARS:
+        return start + relativedelta(years=period)
+    return start + relativedelta(months=period)
 
 
 def deletion_date(rule: RetentionRule, started_on: datetime.date) -> datetime.date:
@@ -332,14 +332,19 @@ def runs_with_results(user=None):
     )
 
 
-def stale_signals(user, today: datetime.date | None = None):
-    """Signals still in the queue, received longer than STALE_SIGNAL_DAYS ago, that the
-    user sees as weegploeg: they are waiting for a decision too long."""
+def stale(signals, today: datetime.date | None = None):
+    """The signals of `signals` waiting for a decision too long: still in the queue,
+    received more than STALE_SIGNAL_DAYS days before `today`. The one definition, for the
+    coordinator's list and the statistics."""
     today = today or timezone.localdate()
     cutoff = today - datetime.timedelta(days=settings.STALE_SIGNAL_DAYS)
+    return signals.filter(status__in=OPEN_STATUSES, received_on__lt=cutoff)
+
+
+def stale_signals(user, today: datetime.date | None = None):
+    """The stale signals (`stale`) that the user sees as weegploeg."""
     return (
-        Signal.objects.visible_to(user, "signals.view_dossier")
-        .filter(status__in=OPEN_STATUSES, received_on__lt=cutoff)
+        stale(Signal.objects.visible_to(user, "signals.view_dossier"), today)
         .select_related("weegploeg")
         .order_by("received_on", "pk")
     )

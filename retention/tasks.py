@@ -7,7 +7,7 @@ import datetime
 
 from celery import shared_task
 
-from weegploeg.tasks import TASK_OPTIONS
+from pga.tasks import TASK_OPTIONS
 
 
 @shared_task(acks_late=True, time_limit=1800, soft_time_limit=1740)

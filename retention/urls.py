@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import path
 
 from retention import views
 
@@ -12,10 +12,4 @@ urlpatterns = [
     path("notificaties/", views.notification_overview, name="notifications"),
     path("notificaties/besluiten/<int:pk>/", views.notification_record, name="notification"),
     path("signalen-zonder-besluit/", views.stale_signals, name="stale"),
-    path("betrokkenen/zoeken/", views.subject_search, name="subject_search"),
-    path("betrokkenen/<int:pk>/", views.subject_person, name="subject_person"),
-    re_path(r"^betrokkenen/(?P<pk>[0-9]+)/inzage\.(?P<export_format>json|pdf)$",
-            views.subject_export, name="subject_export"),
-    path("betrokkenen/<int:pk>/verzoeken/<int:request_pk>/", views.subject_request_handle,
-         name="subject_request"),
 ]

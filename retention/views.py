@@ -1,49 +1,41 @@
 """Retention screens: the overview for the functioneel beheerder and the FG, the rules and
-legal holds, the coordinator's notifications and signals without a decision, and the
-person's rights (inzage, requests). Thin: each view parses the request, calls one service
+legal holds, the coordinator's notifications and signals without a decision (the person's
+rights are in `rights.views`). Thin: each view parses the request, calls one service
 and renders; reads of personal data are recorded by the services they call."""
-
-import json
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from pga.audit import audit_purpose, record_access
 from pga.authz import has_role, require_role, weegploegen_of
+from pga.forms import add_rule_violation
 from pga.models import ProcessingActivity, Role
 from pga.services import RuleViolation
-from retention import notifications, services, subject_access
+from retention import notifications, services
 from retention.forms import (
     EndHoldForm,
-    HandleRequestForm,
     HoldForm,
     NotificationForm,
     RuleForm,
-    SubjectRequestForm,
-    SubjectSearchForm,
 )
 from retention.models import (
     DeletedSignal,
     LegalHold,
     PurgeFailure,
     RetentionRule,
-    SubjectRequest,
 )
-from signals.models import Signal
+from signals.models import Person, Signal
 
 OVERVIEW_ROLES = (Role.ADMIN, Role.AUDITOR)
-# The purpose and case number stated at the search, carried to the person's page and
-# exports, and recorded with each of those reads.
+# The purpose and case number stated at the search of a person (`rights.views`), carried to
+# the person's page, exports and holds, and recorded with each of those reads.
 SUBJECT_SESSION_KEY = "retention_subject_purpose"
 
-
-def _form_error(form, error: RuleViolation):
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 # -- overview, rules, holds ----------------------------------------------------------------
@@ -104,7 +96,7 @@ def rule_edit(request, basis):
                                             "termijnen die vanaf nu gaan lopen."))
                 return redirect("retention:overview")
         except RuleViolation as error:
-            _form_error(form, error)
+            add_rule_violation(form, error)
     rule.refresh_from_db()
     return render(request, "retention/rule_form.html", {
         "rule": rule, "form": form, "forms": [form],
@@ -119,10 +111,11 @@ def hold_create(request):
     if "betrokkene" in request.GET:
         # A hold on a person is placed from their page, reached by an audited search.
         if not request.session.get(SUBJECT_SESSION_KEY):
-            return redirect("retention:subject_search")
+            return redirect("rights:subject_search")
         if not request.GET["betrokkene"].isdigit():
             raise Http404
-        person = subject_access.person_in_scope(request.user, request.GET["betrokkene"])
+        person = Person.objects.visible_to(request.user).filter(
+            pk=request.GET["betrokkene"]).select_related("municipality").first()
         if person is None:
             raise Http404
     form = HoldForm(request.POST or None, for_person=person is not None)
@@ -138,7 +131,7 @@ def hold_create(request):
                 services.place_hold(request.user, reason=data["reason"], until=data["until"],
                                     signal=signal, person=person)
             except RuleViolation as error:
-                _form_error(form, error)
+                add_rule_violation(form, error)
             else:
                 messages.success(request, _("De juridische blokkade is ingesteld."))
                 return redirect("retention:overview")
@@ -156,7 +149,7 @@ def hold_end(request, pk):
         try:
             services.end_hold(request.user, hold, form.cleaned_data["end_reason"])
         except RuleViolation as error:
-            _form_error(form, error)
+            add_rule_violation(form, error)
         else:
             messages.success(request, _("De juridische blokkade is beëindigd."))
             return redirect("retention:overview")
@@ -191,7 +184,7 @@ def notification_record(request, pk):
         try:
             notifications.record_notification(request.user, decision, **form.cleaned_data)
         except RuleViolation as error:
-            _form_error(form, error)
+            add_rule_violation(form, error)
         else:
             messages.success(request, _("De notificatie is vastgelegd."))
             return redirect("retention:notifications")
@@ -210,116 +203,3 @@ def stale_signals(request):
         "signals": services.stale_signals(request.user)[:200],
         "days": settings.STALE_SIGNAL_DAYS,
     })
-
-
-# -- the person's rights -----------------------------------------------------------------
-
-
-@audit_purpose(ProcessingActivity.SUBJECT_RIGHTS)
-@require_role(*OVERVIEW_ROLES)
-@require_http_methods(["GET", "POST"])
-def subject_search(request):
-    """POST only for the search itself: a name or BSN never ends up in a URL (and so in no
-    proxy or server log)."""
-    form = SubjectSearchForm(request.POST or None)
-    persons = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            persons = list(subject_access.search_persons(
-                request.user, purpose=data["purpose"], case_number=data["case_number"],
-                bsn=data["bsn"], name=data["name"], date_of_birth=data["date_of_birth"],
-            ))
-        except RuleViolation as error:
-            _form_error(form, error)
-        else:
-            request.session[SUBJECT_SESSION_KEY] = {
-                "purpose": data["purpose"], "case_number": data["case_number"]}
-    return render(request, "retention/subject_search.html",
-                  {"form": form, "forms": [form], "persons": persons})
-
-
-def _stated_purpose(request):
-    stated = request.session.get(SUBJECT_SESSION_KEY)
-    if not stated:
-        messages.info(request, _("Zoek de betrokkene eerst op, met het doel en het kenmerk van "
-                                 "het verzoek."))
-    return stated
-
-
-@audit_purpose(ProcessingActivity.SUBJECT_RIGHTS)
-@require_role(*OVERVIEW_ROLES)
-@require_http_methods(["GET", "POST"])
-def subject_person(request, pk):
-    stated = _stated_purpose(request)
-    if not stated:
-        return redirect("retention:subject_search")
-    person = subject_access.view_person(request.user, pk, **stated)
-    if person is None:
-        raise Http404
-    form = SubjectRequestForm(request.POST or None,
-                              initial={"case_number": stated["case_number"]})
-    if request.method == "POST" and form.is_valid():
-        try:
-            subject_access.record_request(request.user, person, **form.cleaned_data)
-        except RuleViolation as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, _("Het verzoek is vastgelegd."))
-            return redirect("retention:subject_person", pk=person.pk)
-    requests = SubjectRequest.objects.visible_to(request.user).filter(
-        person=person).select_related("handled_by")
-    return render(request, "retention/subject_person.html", {
-        "person": person, "stated": stated, "form": form, "forms": [form],
-        "signals": subject_access.person_signals(request.user, person),
-        "holds": LegalHold.objects.visible_to(request.user).filter(person=person)
-        .select_related("placed_by"),
-        "requests": [(r, HandleRequestForm(prefix=f"verzoek-{r.pk}")) for r in requests],
-        "is_admin": has_role(request.user, Role.ADMIN),
-    })
-
-
-@audit_purpose(ProcessingActivity.SUBJECT_RIGHTS)
-@require_role(*OVERVIEW_ROLES)
-@require_POST
-def subject_request_handle(request, pk, request_pk):
-    subject_request = get_object_or_404(SubjectRequest.objects.visible_to(request.user),
-                                        pk=request_pk, person_id=pk)
-    form = HandleRequestForm(request.POST, prefix=f"verzoek-{subject_request.pk}")
-    if form.is_valid():
-        try:
-            subject_access.handle_request(request.user, subject_request, **form.cleaned_data)
-        except RuleViolation as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("De afhandeling is vastgelegd."))
-    else:
-        messages.error(request, _("Kies de uitkomst en beschrijf de afhandeling."))
-    return redirect("retention:subject_person", pk=pk)
-
-
-@audit_purpose(ProcessingActivity.SUBJECT_RIGHTS)
-@require_role(*OVERVIEW_ROLES)
-@require_GET
-def subject_export(request, pk, export_format):
-    """The inzage export, JSON or PDF. The reporter's identity only with `?melder=1`."""
-    stated = _stated_purpose(request)
-    if not stated:
-        return redirect("retention:subject_search")
-    person = subject_access.person_in_scope(request.user, pk)
-    if person is None:
-        raise Http404
-    data = subject_access.subject_access_data(
-        request.user, person, include_reporter=request.GET.get("melder") == "1",
-        export_format=export_format, **stated,
-    )
-    filename = f"inzage-betrokkene-{person.pk}"
-    if export_format == "json":
-        response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2) + "\n",
-                                content_type="application/json; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
-        return response
-    response = HttpResponse(subject_access.subject_access_pdf(data),
-                            content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
-    return response

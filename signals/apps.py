@@ -9,6 +9,10 @@ class SignalsConfig(AppConfig):
     def ready(self):
         from pga import audit
         from signals import models
+        from signals.audit import person_entries_match
+
+        # The auditor's filter on a person (`pga.audit.entries_about_person`).
+        audit.register_person_matcher(person_entries_match)
 
         # What each audit entry keeps of the values: docs/adr/0005 (`pga.audit.register`).
         # A person belongs to one weegploeg (docs/adr/0006).

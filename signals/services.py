@@ -39,6 +39,7 @@ from signals.models import (
     SignalStatus,
     Transfer,
 )
+from signals.tasks import alert_acute_danger, mail_match_notice
 from signals.validators import ALLOWED_CONTENT_TYPES
 
 REGISTERING_ROLES = (Role.MELDPUNT, Role.MEMBER, Role.COORDINATOR)
@@ -149,8 +150,6 @@ def _notify_matches_elsewhere(signal: Signal) -> None:
     weegploeg (BSN, or normalised name + date of birth), the procesregisseurs of both
     weegploegen get a notice naming only the other weegploeg, the two references and a
     contact role. Nothing else crosses, and the registrar learns nothing of it."""
-    from signals.tasks import mail_match_notice
-
     person = signal.person
     match = _match(person.bsn, person.normalised_name, person.date_of_birth)
     if match is None:
@@ -344,8 +343,6 @@ def register_signal(user, *, signal_fields: dict, person_fields: dict, weegploeg
         sync_signal_permissions(signal)
         if signal.acute_danger:
             record_event(user, signal, EventKind.ACUTE_DANGER)
-            from signals.tasks import alert_acute_danger
-
             enqueue(alert_acute_danger, signal.pk, run_inline_if_unreachable=True)
     return Registration(signal=signal, possible_repeat=known)
 

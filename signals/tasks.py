@@ -3,7 +3,8 @@ from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.utils.translation import gettext as _
 
-from pga.models import Role, User
+from pga.authz import members_of
+from pga.models import Role
 
 
 def weegploeg_members(signal):
@@ -11,11 +12,8 @@ def weegploeg_members(signal):
     from signals.services import desired_grants
 
     partners = {partner_id for partner_id, _role in desired_grants(signal)}
-    return User.objects.filter(
-        is_active=True,
-        partner_id__in=partners & set(signal.weegploeg.partners().values_list("pk", flat=True)),
-        groups__role_group__role__in=[Role.MEMBER, Role.COORDINATOR],
-    ).distinct()
+    return members_of(partners & set(signal.weegploeg.partners().values_list("pk", flat=True)),
+                      [Role.MEMBER, Role.COORDINATOR])
 
 
 @shared_task(acks_late=True, time_limit=120, soft_time_limit=100)
@@ -51,11 +49,7 @@ def mail_match_notice(notice_id):
     if notice is None:
         return 0
     weegploeg = notice.signal.weegploeg
-    coordinators = User.objects.filter(
-        is_active=True,
-        partner_id__in=weegploeg.partners().values("pk"),
-        groups__role_group__role=Role.COORDINATOR,
-    ).distinct()
+    coordinators = members_of(weegploeg.partners().values("pk"), [Role.COORDINATOR])
     subject = _("Mogelijk dezelfde persoon bij een andere weegploeg (%(ref)s)") % {
         "ref": notice.signal.reference}
     body = _(

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from pga.audit import record_access
 from pga.authz import require_role
+from pga.forms import add_rule_violation
 from pga.models import ProcessingActivity, Role
 from pga.services import RuleViolation
 from signals import services
@@ -32,9 +33,6 @@ from signals.sections import page_sections
 PAGE_SIZE = 25
 WEEGPLOEG_ROLES = (Role.MEMBER, Role.COORDINATOR)
 
-
-def _form_error(form, error: RuleViolation):
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _form_page(request, signal, form, title, submit, intro="", multipart=False):
@@ -66,7 +64,7 @@ def register(request):
                     attachments=form.cleaned_data["attachments"],
                 )
             except RuleViolation as error:
-                _form_error(form, error)
+                add_rule_violation(form, error)
             else:
                 return _registered(request, registration)
     if request.method == "POST" and request.FILES:
@@ -262,7 +260,7 @@ def edit(request, pk):
         try:
             services.edit_signal(request.user, signal, fields)
         except RuleViolation as error:
-            _form_error(form, error)
+            add_rule_violation(form, error)
         else:
             messages.success(request, _("Het signaal is gewijzigd."))
             return redirect("signals:detail", pk=signal.pk)
@@ -278,7 +276,7 @@ def identity(request, pk):
         try:
             found = services.update_identity(request.user, signal, form.cleaned_data)
         except RuleViolation as error:
-            _form_error(form, error)
+            add_rule_violation(form, error)
         else:
             messages.success(request, _("De gegevens van de betrokkene zijn bijgewerkt."))
             if found:
@@ -306,7 +304,7 @@ def add_attachment(request, pk):
             for uploaded, content_type in form.cleaned_data["file"]:
                 services.add_attachment(request.user, signal, uploaded, content_type)
         except RuleViolation as error:
-            _form_error(form, error)
+            add_rule_violation(form, error)
         else:
             messages.success(request, _("De bijlage is toegevoegd."))
             return redirect("signals:detail", pk=signal.pk)
@@ -342,7 +340,7 @@ def contribute(request, pk):
         try:
             services.add_contribution(request.user, signal, form.cleaned_data)
         except RuleViolation as error:
-            _form_error(form, error)
+            add_rule_violation(form, error)
         else:
             messages.success(request, _("Uw informatie is toegevoegd aan het dossier."))
             return redirect("signals:detail", pk=signal.pk)
@@ -359,7 +357,7 @@ def withdraw(request, pk):
         try:
             services.withdraw_signal(request.user, signal, form.cleaned_data["reason"])
         except RuleViolation as error:
-            _form_error(form, error)
+            add_rule_violation(form, error)
         else:
             messages.success(request, _("Het signaal is ingetrokken."))
             return redirect("signals:detail", pk=signal.pk)
@@ -386,7 +384,7 @@ def transfer(request, pk):
                 municipality=form.cleaned_data["municipality"],
             )
         except RuleViolation as error:
-            _form_error(form, error)
+            add_rule_violation(form, error)
         else:
             messages.success(
                 request,

@@ -3,7 +3,7 @@ rule 6, §4 "PDFs"; issue 5).
 
 - Each decision produces a decision record: a PDF/A for archiving, rendered by WeasyPrint
   from `templates/weegploeg/records/decision_record.html` with the fonts bundled in
-  `static/fonts/` and no network fetches (`BundledFontsFetcher`). It is stored in private
+  `static/fonts/` and no network fetches (`pga.pdf`). It is stored in private
   storage (outside the web root) with its SHA-256 and size, and never overwritten: a new
   rendering is a new version.
 - A session export is a ZIP of the latest record of every current decision of a session,
@@ -23,27 +23,21 @@ import json
 import logging
 import uuid
 import zipfile
-from pathlib import Path
-from urllib.parse import urlsplit
-from urllib.request import url2pathname
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from criteria.models import Assessment
 from criteria.services import latest_joint_assessment
 from pga.audit import current_actor, processing, record_access
 from pga.background import enqueue
 from pga.models import ProcessingActivity
+from pga.pdf import render_pdf
 from pga.services import RuleViolation
 from signals.models import Phenomenon, SourceCategory
 from weegploeg.models import (
@@ -56,59 +50,12 @@ from weegploeg.models import (
     Session,
     SessionExport,
 )
-from weegploeg.services import _require_coordinator
+from weegploeg.services import require_coordinator
+from weegploeg.tasks import build_session_export_task, generate_record_version
 
 logger = logging.getLogger(__name__)
 
-FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
-FONT_TYPES = {".ttf": "font/ttf"}
-# PDF/A-2b: the archival profile (ISO 19005-2, level B) the Nationaal Archief accepts for
-# long-term keeping; WeasyPrint adds the XMP identification and the sRGB output intent.
-PDF_VARIANT = "pdf/a-2b"
 TEMPLATE = "weegploeg/records/decision_record.html"
-
-
-# -- no network fetches ------------------------------------------------------------------
-
-
-class ResourceRefused(ValueError):
-    """The decision record asked for a resource other than a bundled font."""
-
-
-class BundledFontsFetcher(URLFetcher):
-    """WeasyPrint's URL fetcher, locked down (DESIGN.md §4 "PDFs": fonts bundled, no network
-    fetches): it serves font files under `static/fonts/` and raises `ResourceRefused` for
-    everything else — http(s), data: URLs, and any other file path, including `..` tricks
-    and symlinks out of the font directory. Refusals are kept in `refused`, so rendering can
-    fail loudly instead of producing a record with a missing part."""
-
-    def __init__(self, root: Path | None = None):
-        super().__init__(allowed_protocols=("file",), allow_redirects=False)
-        self.root = Path(root or FONT_DIR).resolve()
-        self.refused: list[str] = []
-
-    def fetch(self, url, headers=None):
-        try:
-            path = self._font_path(url)
-        except ResourceRefused:
-            self.refused.append(url)
-            raise
-        return URLFetcherResponse(
-            path.as_uri(), path.read_bytes(), {"Content-Type": FONT_TYPES[path.suffix.lower()]}
-        )
-
-    def _font_path(self, url: str) -> Path:
-        parts = urlsplit(url)
-        if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
-            raise ResourceRefused(f"Alleen meegeleverde lettertypen: {url}")
-        path = Path(url2pathname(parts.path)).resolve()
-        if (
-            not path.is_relative_to(self.root)
-            or path.suffix.lower() not in FONT_TYPES
-            or not path.is_file()
-        ):
-            raise ResourceRefused(f"Alleen meegeleverde lettertypen: {url}")
-        return path
 
 
 # -- what a record shows ------------------------------------------------------------------
@@ -170,38 +117,15 @@ def record_facts(decision: Decision) -> RecordFacts:
     )
 
 
-def css_string(text: str) -> str:
-    """`text` as a CSS string literal that is safe inside a <style> element."""
-    escaped = "".join(
-        f"\\{ord(char):x} " if char in '"\\<>&' or ord(char) < 0x20 else char for char in text
-    )
-    return f'"{escaped}"'
-
-
-def page_counter() -> str:
-    """The CSS `content` value for "pagina X van Y", from one translatable string."""
-    marker = "\x00"
-    text = _("pagina %(page)s van %(pages)s") % {"page": marker + "page" + marker,
-                                                  "pages": marker + "pages" + marker}
-    parts = []
-    for index, part in enumerate(text.split(marker)):
-        if index % 2:
-            parts.append(f"counter({part})")
-        elif part:
-            parts.append(css_string(part))
-    return " ".join(parts)
-
-
 def render_decision_record(decision: Decision, *, version: int | None = None) -> bytes:
     """The decision record as PDF/A bytes (rule 6): signal summary, the joint assessment per
     criterion with its conclusion (no totals: rule 3), each partner's vote with name, time
     and motivation, the outcome and its reasoning, the parties invited or the referral, a
     correction note and the retention date. Always in Dutch, the language of the record."""
-    fetcher = BundledFontsFetcher()
     generated_at = timezone.localtime().replace(microsecond=0)
     with translation.override(settings.LANGUAGE_CODE):
         facts = record_facts(decision)
-        context = {
+        return render_pdf(TEMPLATE, {
             "facts": facts,
             "version": version,
             "generated_at": generated_at,
@@ -210,28 +134,7 @@ def render_decision_record(decision: Decision, *, version: int | None = None) ->
             "outcome": Outcome,
             "referral_label": str(Referral(decision.referral).label) if decision.referral
             else "",
-            "fonts": {
-                "regular": (FONT_DIR / "DejaVuSans.ttf").as_uri(),
-                "bold": (FONT_DIR / "DejaVuSans-Bold.ttf").as_uri(),
-            },
-            "css_header": mark_safe(  # noqa: S308 - a CSS string literal built by css_string
-                css_string(_("Vertrouwelijk — bevat bijzondere persoonsgegevens"))
-            ),
-            "css_footer": mark_safe(  # noqa: S308 - a CSS string literal built by css_string
-                css_string(_("Besluitverslag %(reference)s") % {
-                    "reference": facts.signal.reference})
-            ),
-            "css_page_counter": mark_safe(page_counter()),  # noqa: S308 - built above
-        }
-        html = render_to_string(TEMPLATE, context)
-        pdf = HTML(string=html, base_url=FONT_DIR.as_uri() + "/", url_fetcher=fetcher).write_pdf(
-            pdf_variant=PDF_VARIANT
-        )
-    if fetcher.refused:
-        raise ResourceRefused(
-            f"Het besluitverslag verwijst naar niet-meegeleverde bronnen: {fetcher.refused}"
-        )
-    return pdf
+        }, footer=_("Besluitverslag %(reference)s") % {"reference": facts.signal.reference})
 
 
 # -- storing records ----------------------------------------------------------------------
@@ -319,10 +222,8 @@ def request_record_version(user, decision: Decision) -> int:
     (e.g. after a template fix), made in the background once this transaction commits:
     rendering a long record takes seconds. Records are never overwritten (rule 6): earlier
     versions and their files stay. Returns the number of the version that will be made."""
-    from weegploeg.tasks import generate_record_version
-
     decision = Decision.objects.select_related("item__session__weegploeg").get(pk=decision.pk)
-    _require_coordinator(user, decision.item.session.weegploeg)
+    require_coordinator(user, decision.item.session.weegploeg)
     version = (decision.records.aggregate(last=Max("version"))["last"] or 0) + 1
     enqueue(generate_record_version, decision.pk, version)
     return version
@@ -351,11 +252,9 @@ def create_record_version(decision: Decision, version: int) -> DecisionRecord:
 def request_session_export(user, session: Session) -> SessionExport:
     """The coordinator of the session's weegploeg asks for a ZIP of all decision records of
     the session; it is built in the background once this transaction commits."""
-    from weegploeg.tasks import build_session_export_task
-
     with transaction.atomic(), processing(ProcessingActivity.DECISION):
         session = Session.objects.select_related("weegploeg").get(pk=session.pk)
-        _require_coordinator(user, session.weegploeg)
+        require_coordinator(user, session.weegploeg)
         if not Decision.objects.filter(item__session=session).exists():
             raise RuleViolation(_("In dit overleg zijn nog geen besluiten genomen."))
         export = SessionExport.objects.create(session=session, requested_by=user)

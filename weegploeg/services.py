@@ -39,6 +39,7 @@ from weegploeg.models import (
     SessionStatus,
     Vote,
 )
+from weegploeg.tasks import generate_decision_record, mail_agenda, mail_decision
 
 # A signal can be put on an agenda while it is being prepared (rule 2: it leaves the queue
 # only by a decision, a withdrawal or a transfer).
@@ -50,7 +51,9 @@ SIGNAL_STATUS_AFTER = {
 }
 
 
-def _require_coordinator(user, weegploeg):
+def require_coordinator(user, weegploeg):
+    """Only the procesregisseur of a partner of `weegploeg` prepares its sessions, decisions
+    and records; anyone else gets a `RuleViolation`."""
     if not has_role(user, Role.COORDINATOR) or user.partner_id not in set(
         weegploeg.partners().values_list("pk", flat=True)
     ):
@@ -64,7 +67,7 @@ def sessions_for(user):
 
 @transaction.atomic
 def plan_session(user, weegploeg, starts_at, location="", online=False) -> Session:
-    _require_coordinator(user, weegploeg)
+    require_coordinator(user, weegploeg)
     if not online and not location.strip():
         raise RuleViolation(_("Geef de plaats van het overleg, of kies online."), field="location")
     return Session.objects.create(
@@ -96,7 +99,7 @@ def agenda_candidates(user, session):
 def add_to_agenda(user, session: Session, signal: Signal) -> AgendaItem:
     """Put a ready signal on the agenda as its next voting round."""
     session = Session.objects.select_for_update().get(pk=session.pk)
-    _require_coordinator(user, session.weegploeg)
+    require_coordinator(user, session.weegploeg)
     if session.status == SessionStatus.CLOSED:
         raise RuleViolation(_("Dit overleg is gesloten."))
     signal = Signal.objects.select_for_update().get(pk=signal.pk)
@@ -124,7 +127,7 @@ def remove_from_agenda(user, item: AgendaItem) -> None:
     item = AgendaItem.objects.select_for_update().select_related("session", "signal").get(
         pk=item.pk
     )
-    _require_coordinator(user, item.session.weegploeg)
+    require_coordinator(user, item.session.weegploeg)
     if item.status != ItemStatus.OPEN or item.votes.exists():
         raise RuleViolation(
             _("Over dit agendapunt is al gestemd; het kan niet meer van de agenda.")
@@ -141,7 +144,7 @@ def remove_from_agenda(user, item: AgendaItem) -> None:
 def move_item(user, item: AgendaItem, offset: int) -> None:
     """Order the agenda: swap the item with its neighbour above (-1) or below (+1)."""
     item = AgendaItem.objects.select_for_update().select_related("session").get(pk=item.pk)
-    _require_coordinator(user, item.session.weegploeg)
+    require_coordinator(user, item.session.weegploeg)
     items = list(item.session.items.select_for_update().order_by("position"))
     index = items.index(item)
     other = index + offset
@@ -161,7 +164,7 @@ def prepare_decision(user, item: AgendaItem, *, joint_reasoning="", invited_part
     before anyone can vote casusoverleg, rule 4) and a referral with follow-up date. Copied
     into the decision when the three votes agree."""
     item = AgendaItem.objects.select_for_update().select_related("session").get(pk=item.pk)
-    _require_coordinator(user, item.session.weegploeg)
+    require_coordinator(user, item.session.weegploeg)
     if item.status != ItemStatus.OPEN:
         raise RuleViolation(_("Over dit agendapunt is al besloten."))
     if "overig" in invited_parties and not other_party.strip():
@@ -179,13 +182,11 @@ def prepare_decision(user, item: AgendaItem, *, joint_reasoning="", invited_part
 def publish_agenda(user, session: Session) -> int:
     """Send the agenda (references only) to the members of the three partners."""
     session = Session.objects.select_for_update().get(pk=session.pk)
-    _require_coordinator(user, session.weegploeg)
+    require_coordinator(user, session.weegploeg)
     if not session.items.exists():
         raise RuleViolation(_("De agenda is nog leeg."))
     session.agenda_published_at = timezone.now()
     session.save(update_fields=["agenda_published_at"])
-    from weegploeg.tasks import mail_agenda
-
     enqueue(mail_agenda, session.pk, run_inline_if_unreachable=True)
     return session.items.count()
 
@@ -193,7 +194,7 @@ def publish_agenda(user, session: Session) -> int:
 @transaction.atomic
 def open_session(user, session: Session) -> Session:
     session = Session.objects.select_for_update().get(pk=session.pk)
-    _require_coordinator(user, session.weegploeg)
+    require_coordinator(user, session.weegploeg)
     if session.status != SessionStatus.PLANNED:
         raise RuleViolation(_("Dit overleg is al geopend of gesloten."))
     session.status = SessionStatus.OPEN
@@ -207,7 +208,7 @@ def close_session(user, session: Session) -> list[AgendaItem]:
     eensluidend oordeel" and its signal returns to the queue for the next agenda; after
     ESCALATION_ROUNDS rounds it is flagged for escalation to the lokale driehoek (rule 4)."""
     session = Session.objects.select_for_update().get(pk=session.pk)
-    _require_coordinator(user, session.weegploeg)
+    require_coordinator(user, session.weegploeg)
     if session.status == SessionStatus.CLOSED:
         raise RuleViolation(_("Dit overleg is al gesloten."))
     unresolved = list(
@@ -341,8 +342,6 @@ def _take_decision(user, item: AgendaItem, votes) -> Decision:
 
 
 def _after_decision(decision: Decision) -> None:
-    from weegploeg.tasks import generate_decision_record, mail_decision
-
     # The record may wait for the periodic sweep when Redis is down; the e-mail may not.
     enqueue(generate_decision_record, decision.pk)
     enqueue(mail_decision, decision.pk, run_inline_if_unreachable=True)
@@ -358,7 +357,7 @@ def correct_decision(user, decision: Decision, *, reasoning: str, reason: str,
     decision = Decision.objects.select_for_update().select_related("item__session").get(
         pk=decision.pk
     )
-    _require_coordinator(user, decision.item.session.weegploeg)
+    require_coordinator(user, decision.item.session.weegploeg)
     if not decision.is_current:
         raise RuleViolation(_("Dit besluit is al gecorrigeerd; corrigeer de laatste versie."))
     reason = (reason or "").strip()
@@ -439,7 +438,7 @@ def request_information(user, signal: Signal, *, question: str, partner: Partner
     """Rule 5: nadere duiding asks a partner (or, through it, an outside body) a question
     with a deadline."""
     signal = Signal.objects.select_for_update().get(pk=signal.pk)
-    _require_coordinator(user, signal.weegploeg)
+    require_coordinator(user, signal.weegploeg)
     if signal.status != SignalStatus.MORE_INFORMATION:
         raise RuleViolation(_("Informatieverzoeken horen bij een besluit tot nadere duiding."))
     if partner.pk not in core_partner_ids(signal):

@@ -9,15 +9,9 @@ from django.core.mail import send_mass_mail
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pga.models import Role, User
-
-TASK_OPTIONS = {"acks_late": True, "time_limit": 300, "soft_time_limit": 240}
-
-
-def members_of(partner_ids, roles):
-    return User.objects.filter(
-        is_active=True, partner_id__in=partner_ids, groups__role_group__role__in=roles
-    ).distinct()
+from pga.authz import members_of
+from pga.models import Role
+from pga.tasks import TASK_OPTIONS
 
 
 @shared_task(**TASK_OPTIONS)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pga.audit import record_access
 from pga.authz import has_role, require_role, weegploegen_of
+from pga.forms import add_rule_violation
 from pga.models import Partner, ProcessingActivity, Role
 from pga.services import RuleViolation
 from signals.access import get_visible_signal
@@ -39,9 +40,6 @@ from weegploeg.models import (
 
 WEEGPLOEG_ROLES = (Role.MEMBER, Role.COORDINATOR)
 
-
-def _form_error(form, error: RuleViolation):
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _session(user, pk) -> Session:
@@ -82,7 +80,7 @@ def sessions(request):
                     location=form.cleaned_data["location"], online=form.cleaned_data["online"],
                 )
             except RuleViolation as error:
-                _form_error(form, error)
+                add_rule_violation(form, error)
             else:
                 messages.success(request, _("Het overleg is gepland."))
                 return redirect("weegploeg:session", pk=session.pk)
@@ -215,7 +213,7 @@ def item_detail(request, pk):
                 decision = services.cast_vote(user, item, vote_form.cleaned_data["outcome"],
                                               vote_form.cleaned_data["motivation"])
             except RuleViolation as error:
-                _form_error(vote_form, error)
+                add_rule_violation(vote_form, error)
             else:
                 messages.success(request, _("Uw stem is vastgelegd."))
                 if decision is not None:
@@ -227,7 +225,7 @@ def item_detail(request, pk):
             try:
                 services.prepare_decision(user, item, **prepare_form.cleaned_data)
             except RuleViolation as error:
-                _form_error(prepare_form, error)
+                add_rule_violation(prepare_form, error)
             else:
                 messages.success(request, _("De voorbereiding van het besluit is opgeslagen."))
                 return redirect("weegploeg:item", pk=item.pk)
@@ -293,7 +291,7 @@ def decision_detail(request, pk):
             if target is None:
                 messages.error(request, error.message)
             else:
-                _form_error(target, error)
+                add_rule_violation(target, error)
     return render(request, "weegploeg/decision.html", {
         "decision": decision,
         "signal": decision.signal,
@@ -386,7 +384,7 @@ def answer_request(request, pk):
         try:
             services.answer_information_request(user, info_request, **form.cleaned_data)
         except RuleViolation as error:
-            _form_error(form, error)
+            add_rule_violation(form, error)
         else:
             messages.success(request, _("Uw antwoord is aan het dossier toegevoegd."))
             return redirect("signals:detail", pk=signal.pk)

@@ -20,7 +20,7 @@ from tests.signals.factories import register
 ALL_ROLES = ("meldpunt", "member", "coordinator", "admin", "auditor")
 SCREENS = {
     "retention:overview": {"admin", "auditor"},
-    "retention:subject_search": {"admin", "auditor"},
+    "rights:subject_search": {"admin", "auditor"},
     "retention:hold_create": {"admin"},
     "retention:notifications": {"coordinator"},
     "retention:stale": {"coordinator"},
@@ -114,7 +114,7 @@ def test_a_hold_on_a_person_is_placed_from_their_page_after_an_audited_search(
     client = login(beheerder)
     url = reverse("retention:hold_create") + f"?betrokkene={signal.person_id}"
     assert client.get(url).status_code == 302  # no stated purpose yet: to the search
-    client.post(reverse("retention:subject_search"),
+    client.post(reverse("rights:subject_search"),
                 {"purpose": "juridische_blokkade", "case_number": "RB-2026-3",
                  "name": "Jansen"})
     assert client.get(reverse("retention:hold_create") + "?betrokkene=x").status_code == 404

@@ -37,7 +37,7 @@ from pga.models import Partner, Role, User, Weegploeg
 from retention.models import DeletedSignal, LegalHold, Notification, PurgeRun, SubjectRequest
 from retention.notifications import record_notification
 from retention.services import place_hold
-from retention.subject_access import record_request
+from rights.services import record_request
 from signals.models import Attachment, Contribution, Signal
 from signals.services import add_contribution
 from tests.criteria.factories import judgements

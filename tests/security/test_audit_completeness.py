@@ -156,15 +156,15 @@ ACCESS_CASES = [
                read=("info_request", "info_request.signal")),
     # The person's rights: the search (by POST, so no name ends up in a URL), the person's
     # page and the inzage exports.
-    AccessCase("retention:subject_search", ADMIN_OWN, {}, SUBJECT_RIGHTS,
+    AccessCase("rights:subject_search", ADMIN_OWN, {}, SUBJECT_RIGHTS,
                searched="signals.Person", method="post",
                query={"purpose": "inzageverzoek", "case_number": "INZ-2026-4", "name": "Jansen"}),
-    AccessCase("retention:subject_person", ADMIN_OWN, {"pk": "signal.person"}, SUBJECT_RIGHTS,
+    AccessCase("rights:subject_person", ADMIN_OWN, {"pk": "signal.person"}, SUBJECT_RIGHTS,
                read="signal.person", stated_purpose=True),
-    *[AccessCase("retention:subject_export", AUDITOR_OWN, {"pk": "signal.person"},
+    *[AccessCase("rights:subject_export", AUDITOR_OWN, {"pk": "signal.person"},
                  SUBJECT_RIGHTS, read="signal.person", stated_purpose=True,
                  fixed_kwargs={"export_format": export_format},
-                 case_id=f"retention:subject_export ({export_format})")
+                 case_id=f"rights:subject_export ({export_format})")
       for export_format in ("json", "pdf")],
     AccessCase("audit:log", AUDITOR_OWN, {}, SUPERVISION, searched="pga.AuditEntry"),
     AccessCase("audit:export", AUDITOR_OWN, {}, SUPERVISION, searched="pga.AuditEntry"),
@@ -206,7 +206,7 @@ NO_PERSONAL_DATA = {
     "retention:notifications": "casusoverleg decisions by reference and date",
     "retention:notification": "a decision by reference and its notification's stand",
     "retention:stale": "signals by reference, weegploeg and date",
-    "retention:subject_request": "POST; redirects to the person's page",
+    "rights:subject_request": "POST; redirects to the person's page",
 }
 
 

@@ -265,13 +265,13 @@ B_IDS: dict[str, Callable] = {
         Variant("B's decision with its notification", {"pk": w.in_b.decision.pk}, [
             {"status": "postponed", "ground": "nationale_veiligheid",
              "recheck_on": _days(90)}])],
-    "retention:subject_person": lambda w: [Variant("B's person", {"pk": w.in_b.signal.person_id}, [
+    "rights:subject_person": lambda w: [Variant("B's person", {"pk": w.in_b.signal.person_id}, [
         {"kind": "rectificatie", "case_number": "REC-2026-1", "received_on": _days(-1),
          "request_text": "Adres is onjuist."}])],
-    "retention:subject_export": lambda w: [
+    "rights:subject_export": lambda w: [
         Variant(f"B's person, {fmt}", {"pk": w.in_b.signal.person_id, "export_format": fmt})
         for fmt in ("json", "pdf")],
-    "retention:subject_request": lambda w: [
+    "rights:subject_request": lambda w: [
         Variant(label, {"pk": person, "request_pk": w.in_b.subject_request.pk}, [
             {f"verzoek-{w.in_b.subject_request.pk}-status": "toegewezen",
              f"verzoek-{w.in_b.subject_request.pk}-handling": "Inzage verstrekt."}])
@@ -300,7 +300,7 @@ def _allowed_redirect(w, key, kwargs, location):
     purpose stated), or the admin's redirect from an object's bare URL to its change page,
     which looks nothing up."""
     path = location.split("?")[0]
-    if path.startswith(LOGIN_PATH) or path in ("/beheer/", reverse("retention:subject_search")):
+    if path.startswith(LOGIN_PATH) or path in ("/beheer/", reverse("rights:subject_search")):
         return True
     return (key.startswith("beheer/pga/") and key.endswith("<path:object_id>/")
             and path == "/" + key.replace("<path:object_id>", str(kwargs["object_id"]))

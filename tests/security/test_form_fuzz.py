@@ -653,7 +653,7 @@ TARGETS = [
     ),
     Target(
         "subject search", ("SubjectSearchForm",), (Role.AUDITOR, OWN),
-        lambda w: [_url("retention:subject_search")],
+        lambda w: [_url("rights:subject_search")],
         lambda w: {"purpose": "inzageverzoek", "case_number": "INZ-2026-4", "name": "Jansen"},
         lambda w: {"purpose": choice("inzageverzoek", "toezicht", "nieuwsgierigheid"),
                    "case_number": WORDS, "bsn": BSNS, "name": WORDS,
@@ -664,7 +664,7 @@ TARGETS = [
     ),
     Target(
         "subject request", ("SubjectRequestForm",), (Role.ADMIN, OWN),
-        lambda w: [_url("retention:subject_person", pk=w.signal.person_id)],
+        lambda w: [_url("rights:subject_person", pk=w.signal.person_id)],
         lambda w: {"kind": "rectificatie", "case_number": "REC-2026-1",
                    "received_on": _days(-1), "request_text": "Adres is onjuist."},
         lambda w: {"kind": choice("inzage", "rectificatie", "verwijdering", "x"),
@@ -673,7 +673,7 @@ TARGETS = [
     ),
     Target(
         "subject request handling", ("HandleRequestForm",), (Role.ADMIN, OWN),
-        lambda w: [_url("retention:subject_request", pk=w.signal.person_id,
+        lambda w: [_url("rights:subject_request", pk=w.signal.person_id,
                         request_pk=w.subject_request.pk)],
         lambda w: {f"verzoek-{w.subject_request.pk}-status": "toegewezen",
                    f"verzoek-{w.subject_request.pk}-handling": "Inzage verstrekt."},
@@ -681,7 +681,7 @@ TARGETS = [
                    f"verzoek-{w.subject_request.pk}-handling": WORDS,
                    f"verzoek-{w.subject_request.pk}-handled_on": DATES},
         # Another person's request under this person's URL.
-        forged_urls=lambda w: [_url("retention:subject_request", pk=w.b_signal.person_id,
+        forged_urls=lambda w: [_url("rights:subject_request", pk=w.b_signal.person_id,
                                     request_pk=w.subject_request.pk)],
     ),
 ]
@@ -1039,7 +1039,7 @@ def test_every_query_parameter_of_every_get_view_survives_fuzzing(
     for name, path, (role, scope) in views:
         user = None if role == "anonymous" else world.user(role, scope)
         client = as_user(user)
-        if user is not None and name.startswith("retention:subject_"):
+        if user is not None and name.startswith("rights:subject_"):
             session = client.session
             session[SUBJECT_SESSION_KEY] = STATED_PURPOSE
             session.save()

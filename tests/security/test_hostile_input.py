@@ -305,11 +305,11 @@ def test_a_100_000_character_description_is_refused_and_a_maximal_dossier_is_ser
         response, times[label] = _timed(member, url)
         assert response.status_code == 200, label
     officer = login(beheerder)
-    officer.post(reverse("retention:subject_search"),
+    officer.post(reverse("rights:subject_search"),
                  {"purpose": "inzageverzoek", "case_number": "AVG-1", "bsn": "111222333"})
     for export_format in ("json", "pdf"):
         response, times[f"AVG-export {export_format}"] = _timed(
-            officer, reverse("retention:subject_export", args=[signal.person_id, export_format]))
+            officer, reverse("rights:subject_export", args=[signal.person_id, export_format]))
         assert response.status_code == 200, export_format
     request.node.user_properties.append(("ms", times))
     print("\n" + ", ".join(f"{label}: {ms} ms" for label, ms in times.items()))

@@ -116,12 +116,12 @@ def test_person_search_of_another_weegploeg_finds_nothing_of_weegploeg_a(role, w
     request under the AVG: the persons of weegploeg A's dossiers are not theirs to find."""
     person = world.signal.person
     response = as_user(world.user(role, "other")).post(
-        reverse("retention:subject_search"), {**STATED, "name": person.surname}
+        reverse("rights:subject_search"), {**STATED, "name": person.surname}
     )
     assert response.status_code == 200
     results = re.sub(r'value="[^"]*"', "", response.content.decode())
     assert person.surname not in results
-    assert reverse("retention:subject_person", kwargs={"pk": person.pk}) not in results
+    assert reverse("rights:subject_person", kwargs={"pk": person.pk}) not in results
 
 
 @pytest.mark.parametrize("scope", ["own", "other"])
@@ -133,7 +133,7 @@ def test_shielded_information_stays_with_its_partner_in_the_subject_access_expor
     export compiled by the functioneel beheerder of the gemeente (own) or of another
     weegploeg's gemeente (other) must not carry its content."""
     client = _stated(as_user(world.user(Role.ADMIN, scope)))
-    response = client.get(reverse("retention:subject_export",
+    response = client.get(reverse("rights:subject_export",
                                   kwargs={"pk": world.signal.person_id, "export_format": "json"}))
     if response.status_code == 404:
         return  # not this user's to export at all

@@ -129,7 +129,7 @@ def test_no_page_a_role_reaches_puts_a_name_or_bsn_in_a_url(
             starts.append(response["Location"])
     if role in ("beheerder", "auditor"):
         # The person search of the AVG requests is posted too.
-        response = client.post(reverse("retention:subject_search"), {
+        response = client.post(reverse("rights:subject_search"), {
             "purpose": "inzageverzoek", "case_number": "AVG-1", "bsn": BSN})
         assert response.status_code == 200
         page = Page()

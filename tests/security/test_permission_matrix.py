@@ -221,10 +221,10 @@ URLS = {
     "retention:notification": guarded("notification", COORDINATOR),
     # The person's rights: the functioneel beheerder and the FG (after stating purpose and
     # case number at the search). What the search finds is tested in test_isolation.
-    "retention:subject_search": screen(*RIGHTS),
-    "retention:subject_person": guarded("person", *RIGHTS),
-    "retention:subject_export": guarded("person", *RIGHTS),
-    "retention:subject_request": guarded("person", *RIGHTS, success=DONE),  # POST: handle it
+    "rights:subject_search": screen(*RIGHTS),
+    "rights:subject_person": guarded("person", *RIGHTS),
+    "rights:subject_export": guarded("person", *RIGHTS),
+    "rights:subject_request": guarded("person", *RIGHTS, success=DONE),  # POST: handle it
 }
 
 # The admin site (generated patterns, by route). It checks the role first: only the admin
@@ -290,7 +290,7 @@ POST_DATA = {
     "criteria:publish": lambda world: {},
     "weegploeg:session_action": lambda world: {},
     "weegploeg:item_action": lambda world: {},
-    "retention:subject_request": lambda world: {
+    "rights:subject_request": lambda world: {
         f"verzoek-{world.subject_request.pk}-status": "toegewezen",
         f"verzoek-{world.subject_request.pk}-handling": "Inzage verstrekt.",
     },
@@ -333,9 +333,9 @@ def url_kwargs(world) -> dict:
         "retention:run": {"pk": world.purge_run.pk},
         "retention:hold_end": {"pk": world.hold.pk},
         "retention:notification": {"pk": world.decision.pk},
-        "retention:subject_person": {"pk": world.signal.person_id},
-        "retention:subject_export": {"pk": world.signal.person_id, "export_format": "json"},
-        "retention:subject_request": {"pk": world.signal.person_id,
+        "rights:subject_person": {"pk": world.signal.person_id},
+        "rights:subject_export": {"pk": world.signal.person_id, "export_format": "json"},
+        "rights:subject_request": {"pk": world.signal.person_id,
                                       "request_pk": world.subject_request.pk},
     }
 
@@ -424,7 +424,7 @@ def test_url_answers_each_role_and_scope_as_the_matrix_says(
         user = None if role == "anonymous" else world.user(role, scope)
         with rolled_back():
             client = as_user(user)
-            if user is not None and name.startswith("retention:subject_"):
+            if user is not None and name.startswith("rights:subject_"):
                 session = client.session
                 session[SUBJECT_SESSION_KEY] = STATED_PURPOSE
                 session.save()

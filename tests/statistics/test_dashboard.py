@@ -1,4 +1,4 @@
-"""Issue 8: the dashboard counts what the definitions in `retention.statistics` say, for the
+"""Issue 8: the dashboard counts what the definitions in `stats.services` say, for the
 user's own weegploegen only, live signals and tombstones alike — so its numbers survive the
 purge."""
 
@@ -10,9 +10,9 @@ from django.urls import reverse
 from freezegun import freeze_time
 
 from pga.models import Role
-from retention import statistics
 from retention.services import purge_due
 from signals.models import SignalStatus
+from stats import services as statistics
 from tests.factories import WeegploegFactory
 from tests.retention.factories import decided_signal, due_day
 from tests.statistics import factories as make

@@ -10,8 +10,8 @@ from django.urls import reverse
 from freezegun import freeze_time
 
 from pga.models import AuditEntry, ProcessingActivity, Role
-from retention import statistics
 from signals.models import Signal, SignalStatus
+from stats import services as statistics
 from tests.statistics import factories as make
 
 HEADER = ["maand", "regio", "fenomeen", "uitkomst", "signalen"]
@@ -82,7 +82,7 @@ def test_the_download_is_recorded_in_the_audit_log(national, beheerder, login):
     download(login(beheerder))
     entry = AuditEntry.objects.filter(action=AuditEntry.Action.ACCESS).latest("pk")
     assert entry.actor == beheerder
-    assert entry.purpose == ProcessingActivity.MANAGEMENT
+    assert entry.purpose == ProcessingActivity.STATISTICS
     assert entry.additional_data["regels"] == 4
 
 

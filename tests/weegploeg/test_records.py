@@ -17,15 +17,13 @@ from django.db import IntegrityError
 from pypdf import PdfReader
 
 from criteria.services import record_joint_assessment
+from pga.pdf import FONT_DIR, BundledFontsFetcher, ResourceRefused
 from pga.services import RuleViolation
 from signals.models import Signal
 from tests.criteria.factories import judgements
 from tests.signals.factories import register
 from weegploeg.models import DecisionRecord, ExportStatus, Outcome, Referral
 from weegploeg.records import (
-    FONT_DIR,
-    BundledFontsFetcher,
-    ResourceRefused,
     build_session_export,
     create_decision_record,
     create_record_version,

@@ -1,6 +1,6 @@
 """The statistics screens (issue 8): the dashboard of one's own weegploegen and the national
 trend export (CSV) for the functioneel beheerder. Thin: each view parses the request, calls
-`retention.statistics` and renders. The charts are SVG drawn on the server — no script, no
+`stats.services` and renders. The charts are SVG drawn on the server — no script, no
 style attribute (the CSP allows neither) — and each comes with a table holding the same
 numbers, which is what a screen reader reads (the SVG is hidden from it)."""
 
@@ -15,11 +15,12 @@ from django.views.decorators.http import require_GET
 
 from pga.audit import audit_purpose, record_access
 from pga.authz import has_role, require_role
+from pga.forms import add_rule_violation
 from pga.models import ProcessingActivity, Role, Weegploeg
 from pga.services import RuleViolation
-from retention import statistics
 from signals.forms import DateInput
 from signals.models import Signal
+from stats import services as statistics
 
 # Chart geometry (SVG user units): one row per bar, the label left of the bar.
 ROW, LABEL_WIDTH, BAR_WIDTH, VALUE_WIDTH = 26, 240, 320, 70
@@ -59,7 +60,7 @@ def bar_chart(name: str, title: str, category: str, tallies) -> dict:
             "label_width": LABEL_WIDTH, "label_x": LABEL_WIDTH - 8}
 
 
-@audit_purpose(ProcessingActivity.MANAGEMENT)
+@audit_purpose(ProcessingActivity.STATISTICS)
 @require_role(*statistics.STATISTICS_ROLES)
 @require_GET
 def dashboard(request):
@@ -68,7 +69,7 @@ def dashboard(request):
     try:
         figures = statistics.dashboard(request.user, **filters)
     except RuleViolation as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+        add_rule_violation(form, error)
         figures = statistics.dashboard(request.user)
     charts = [
         bar_chart("per-maand", _("Signalen per maand van ontvangst"), _("Maand"),
@@ -87,13 +88,13 @@ def dashboard(request):
     })
 
 
-@audit_purpose(ProcessingActivity.MANAGEMENT)
+@audit_purpose(ProcessingActivity.STATISTICS)
 @require_role(Role.ADMIN)
 @require_GET
 def trend_export(request):
     """The anonymised national trends as CSV; the export is recorded in the audit log."""
     rows = statistics.trend_rows(request.user)
-    record_access(request.user, model=Signal, purpose=ProcessingActivity.MANAGEMENT,
+    record_access(request.user, model=Signal, purpose=ProcessingActivity.STATISTICS,
                   detail={"export": "landelijke trends (geanonimiseerd)", "regels": len(rows)})
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="weegploeg-trends.csv"'

@@ -20,16 +20,19 @@ anonymised trend export for national coordination.
     outcome casusoverleg or geen casusoverleg; the median is reported.
   - Repeat rate: the share of signals registered as a repeat signal (rule 9).
   - Now, not per period: information requests not yet answered, open (deadline today or
-    later) and overdue; and stale signals — still in the queue, received more than
-    STALE_SIGNAL_DAYS days ago.
+    later) and overdue; and stale signals (`retention.services.stale`).
 - A transferred signal counts in the weegploeg that has it now (rule 10).
 """
 
+import collections
 import dataclasses
 import datetime
+import statistics
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db import connection
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -38,14 +41,17 @@ from django.utils.translation import gettext_lazy
 from pga.authz import has_role, weegploegen_of
 from pga.models import Role, Weegploeg
 from pga.services import RuleViolation
-from signals.models import OPEN_STATUSES, Phenomenon, SourceCategory
-from weegploeg.models import Outcome
+from retention.models import DeletedSignal, PeriodUnit, RetentionBasis
+from retention.services import add_period, stale
+from signals.models import Phenomenon, Signal, SignalStatus, SourceCategory
+from weegploeg.models import Decision, InformationRequest, Outcome
 
 STATISTICS_ROLES = (Role.MEMBER, Role.COORDINATOR, Role.ADMIN)
 SUPPRESS_BELOW = 5
 # A period longer than this is refused: the dashboard shows months one by one.
 MAX_PERIOD_MONTHS = 120
 
+# The outcomes counted here: a decision's, or these two of the statistics' own.
 WITHDRAWN, OPEN = "withdrawn", "open"
 FINAL_OUTCOMES = (Outcome.CASUSOVERLEG, Outcome.NO_CASUSOVERLEG)
 OUTCOME_LABELS = {
@@ -56,77 +62,72 @@ OUTCOME_LABELS = {
     OPEN: gettext_lazy("Nog in behandeling"),
 }
 
-# One row per signal received in the period, live or purged: the facts every figure counts.
-FACTS = """
-WITH facts AS (
-    SELECT s.weegploeg_id, s.received_on,
-           (s.registered_at AT TIME ZONE %(tz)s)::date AS registered_on,
-           d.decided_on,
-           CASE s.status WHEN 'withdrawn' THEN 'withdrawn'
-                         WHEN 'decided' THEN coalesce(d.outcome, 'open')
-                         WHEN 'more_information' THEN 'more_information'
-                         ELSE 'open' END AS outcome,
-           s.phenomenon, s.source_category, s.is_repeat, false AS deleted
-      FROM signals_signal s
-      LEFT JOIN LATERAL (
-            SELECT dd.outcome, (dd.taken_at AT TIME ZONE %(tz)s)::date AS decided_on
-              FROM weegploeg_decision dd
-             WHERE dd.signal_id = s.id AND dd.corrects_id IS NULL
-             ORDER BY dd.taken_at DESC, dd.id DESC
-             LIMIT 1) d ON s.status = 'decided'
-     WHERE s.weegploeg_id = ANY(%(weegploegen)s)
-       AND s.received_on BETWEEN %(start)s AND %(end)s
-    UNION ALL
-    SELECT t.weegploeg_id, t.received_on, t.registered_on, t.decided_on,
-           CASE WHEN t.outcome IN ('casusoverleg', 'geen_casusoverleg', 'withdrawn')
-                THEN t.outcome ELSE 'open' END,
-           t.phenomenon, t.source_category, t.is_repeat, true
-      FROM retention_deletedsignal t
-     WHERE t.weegploeg_id = ANY(%(weegploegen)s)
-       AND t.received_on BETWEEN %(start)s AND %(end)s
-)
-"""
 
-# All period figures in one pass: per month, phenomenon, source and outcome, and in total;
-# per group the deleted share, the repeats and the median days to a final decision.
-PERIOD_FIGURES = FACTS + """
-SELECT CASE WHEN GROUPING(month) = 0 THEN 'month'
-            WHEN GROUPING(phenomenon) = 0 THEN 'phenomenon'
-            WHEN GROUPING(source_category) = 0 THEN 'source'
-            WHEN GROUPING(outcome) = 0 THEN 'outcome'
-            ELSE 'total' END AS dimension,
-       coalesce(to_char(month, 'YYYY-MM-DD'), phenomenon, source_category, outcome, '')
-           AS value,
-       count(*) AS signals,
-       count(*) FILTER (WHERE deleted) AS deleted,
-       count(*) FILTER (WHERE is_repeat) AS repeats,
-       count(*) FILTER (WHERE outcome IN ('casusoverleg', 'geen_casusoverleg')
-                          AND decided_on IS NOT NULL) AS decided,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY decided_on - registered_on)
-           FILTER (WHERE outcome IN ('casusoverleg', 'geen_casusoverleg')
-                     AND decided_on IS NOT NULL) AS median_days
-  FROM (SELECT date_trunc('month', received_on)::date AS month, * FROM facts) f
- GROUP BY GROUPING SETS ((month), (phenomenon), (source_category), (outcome), ())
-"""  # noqa: S608 - constant SQL; the values are parameters
+def _live_facts(weegploegen, start, end):
+    """The signals received in the period, each with the facts the figures count: its
+    outcome, and its dates of registration and decision (local dates)."""
+    latest = (Decision.objects.filter(signal=OuterRef("pk"), corrects__isnull=True)
+              .order_by("-taken_at", "-pk"))
 
-CURRENT_FIGURES = """
-SELECT count(*) FILTER (WHERE r.deadline >= %(today)s) AS requests_open,
-       count(*) FILTER (WHERE r.deadline < %(today)s) AS requests_overdue,
-       (SELECT count(*) FROM signals_signal s
-         WHERE s.weegploeg_id = ANY(%(weegploegen)s) AND s.status = ANY(%(open)s)
-           AND s.received_on < %(stale_before)s) AS stale
-  FROM weegploeg_informationrequest r
-  JOIN signals_signal s ON s.id = r.signal_id
- WHERE s.weegploeg_id = ANY(%(weegploegen)s) AND r.answered_at IS NULL
-"""
+    def of_decided(field):  # looked up for decided signals only
+        return Case(When(status=SignalStatus.DECIDED,
+                         then=Subquery(latest.values(field)[:1])))
 
-TRENDS = FACTS + """
-SELECT date_trunc('month', f.received_on)::date AS month, w.name AS region, f.phenomenon,
-       f.outcome, count(*) AS signals
-  FROM facts f JOIN pga_weegploeg w ON w.id = f.weegploeg_id
- GROUP BY 1, 2, 3, 4
- ORDER BY 1, 2, 3, 4
-"""  # noqa: S608 - constant SQL; the values are parameters
+    return (
+        Signal.objects.filter(weegploeg__in=weegploegen, received_on__range=(start, end))
+        .annotate(decision_outcome=of_decided("outcome"), decided_at=of_decided("taken_at"))
+        .annotate(
+            fact_outcome=Case(
+                When(status=SignalStatus.WITHDRAWN, then=Value(WITHDRAWN)),
+                When(status=SignalStatus.DECIDED, decision_outcome__isnull=False,
+                     then=F("decision_outcome")),
+                When(status=SignalStatus.MORE_INFORMATION,
+                     then=Value(Outcome.MORE_INFORMATION)),
+                default=Value(OPEN),
+            ),
+            fact_registered_on=TruncDate("registered_at"),
+            fact_decided_on=TruncDate("decided_at"),
+        )
+    )
+
+
+def _tombstone_facts(weegploegen, start, end):
+    """The same facts of the signals received in the period and purged since: a tombstone
+    keeps the outcome its signal had (the rule it was deleted under, or its decision)."""
+    kept = [
+        When(outcome=RetentionBasis.WITHDRAWN, then=Value(WITHDRAWN)),
+        When(outcome__in=[RetentionBasis.CASUSOVERLEG, Outcome.CASUSOVERLEG],
+             then=Value(Outcome.CASUSOVERLEG)),
+        When(outcome__in=[RetentionBasis.NO_CASUSOVERLEG, Outcome.NO_CASUSOVERLEG],
+             then=Value(Outcome.NO_CASUSOVERLEG)),
+    ]
+    return (
+        DeletedSignal.objects.filter(weegploeg__in=weegploegen,
+                                     received_on__range=(start, end))
+        .annotate(fact_outcome=Case(*kept, default=Value(OPEN)),
+                  fact_registered_on=F("registered_on"), fact_decided_on=F("decided_on"))
+    )
+
+
+def _counts(weegploegen, start, end, *facts: str) -> list[dict]:
+    """The number of signals, live and purged, per combination of `facts` (of `month`,
+    `weegploeg`, `phenomenon`, `source_category`, `outcome`, `is_repeat`, `days`): one
+    grouped query for the signals and one for the tombstones. Each row says which it is
+    (`deleted`)."""
+    expressions = {
+        "month": TruncMonth("received_on"),
+        "outcome": F("fact_outcome"),
+        "days": F("fact_decided_on") - F("fact_registered_on"),
+    }
+    rows = []
+    for deleted, facts_of in ((False, _live_facts), (True, _tombstone_facts)):
+        queryset = facts_of(weegploegen, start, end).values(
+            *[fact for fact in facts if fact not in expressions],
+            **{f"fact_{fact}": expressions[fact] for fact in facts if fact in expressions})
+        for row in queryset.annotate(signals=Count("pk")).order_by():
+            rows.append({**{fact: row.get(f"fact_{fact}", row.get(fact)) for fact in facts},
+                         "signals": row["signals"], "deleted": deleted})
+    return rows
 
 
 @dataclasses.dataclass(frozen=True)
@@ -178,19 +179,18 @@ def may_export_trends(user) -> bool:
 
 def default_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The last twelve months: from the first day of the month eleven months ago to today."""
-    months = today.year * 12 + today.month - 1 - 11
-    return datetime.date(months // 12, months % 12 + 1, 1), today
+    return add_period(today.replace(day=1), -11, PeriodUnit.MONTHS), today
 
 
 def _month_count(start: datetime.date, end: datetime.date) -> int:
-    return (end.year - start.year) * 12 + end.month - start.month + 1
+    between = relativedelta(end.replace(day=1), start.replace(day=1))
+    return between.years * 12 + between.months + 1
 
 
 def _months(start: datetime.date, end: datetime.date) -> list[datetime.date]:
     """The first days of the months from `start` to `end`, counted, not stepped through
     dates: December 9999 has no next month to step to."""
-    return [datetime.date(start.year + (start.month - 1 + n) // 12,
-                          (start.month - 1 + n) % 12 + 1, 1)
+    return [add_period(start.replace(day=1), n, PeriodUnit.MONTHS)
             for n in range(_month_count(start, end))]
 
 
@@ -201,11 +201,16 @@ def statistics_weegploegen(user):
     return weegploegen_of(user).order_by("name")
 
 
-def _rows(sql: str, params: dict) -> list[dict]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        names = [column.name for column in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+@dataclasses.dataclass
+class _Figure:
+    signals: int = 0
+    deleted: int = 0
+    repeats: int = 0
+    days: list = dataclasses.field(default_factory=list)  # to a final decision, per signal
+
+    @property
+    def median_days(self) -> float | None:
+        return float(statistics.median(self.days)) if self.days else None
 
 
 def dashboard(user, *, weegploeg=None, date_from=None, date_to=None,
@@ -228,47 +233,54 @@ def dashboard(user, *, weegploeg=None, date_from=None, date_to=None,
             raise RuleViolation(_("Kies een van uw eigen weegploegen."), field="weegploeg")
         weegploegen = [weegploeg]
     ids = [w.pk for w in weegploegen]
-    rows = _rows(PERIOD_FIGURES, {"tz": settings.TIME_ZONE, "weegploegen": ids,
-                                  "start": start, "end": end})
-    by = {(row["dimension"], row["value"]): row for row in rows}
+    figures = collections.defaultdict(_Figure)
+    for row in _counts(ids, start, end, "month", "phenomenon", "source_category", "outcome",
+                       "is_repeat", "days"):
+        final = row["outcome"] in FINAL_OUTCOMES and row["days"] is not None
+        for key in (("month", row["month"]), ("phenomenon", row["phenomenon"]),
+                    ("source", row["source_category"]), ("outcome", row["outcome"]), "total"):
+            figure = figures[key]
+            figure.signals += row["signals"]
+            figure.deleted += row["signals"] if row["deleted"] else 0
+            figure.repeats += row["signals"] if row["is_repeat"] else 0
+            if final:
+                figure.days += [row["days"].days] * row["signals"]
 
     def counts(dimension, choices) -> list[Tally]:
-        return [Tally(code, str(label), by.get((dimension, code), {}).get("signals", 0),
-                      by.get((dimension, code), {}).get("deleted", 0))
+        return [Tally(code, str(label), figures[dimension, code].signals,
+                      figures[dimension, code].deleted)
                 for code, label in choices]
 
-    total = by.get(("total", ""), {})
-    stale_days = settings.STALE_SIGNAL_DAYS
-    (current,) = _rows(CURRENT_FIGURES, {
-        "weegploegen": ids, "today": today, "open": list(OPEN_STATUSES),
-        "stale_before": today - datetime.timedelta(days=stale_days)})
-    months = [(month.isoformat(), month) for month in _months(start, end)]
+    total = figures["total"]
+    requests = InformationRequest.objects.filter(
+        signal__weegploeg__in=ids, answered_at__isnull=True).aggregate(
+        open=Count("pk", filter=Q(deadline__gte=today)),
+        overdue=Count("pk", filter=Q(deadline__lt=today)))
     return Dashboard(
         weegploegen=weegploegen,
         start=start,
         end=end,
         today=today,
-        total=total.get("signals", 0),
-        deleted=total.get("deleted", 0),
-        per_month=[Tally(code, date_format(month, "F Y"),
-                         by.get(("month", code), {}).get("signals", 0),
-                         by.get(("month", code), {}).get("deleted", 0))
-                   for code, month in months],
+        total=total.signals,
+        deleted=total.deleted,
+        per_month=[Tally(month.isoformat(), date_format(month, "F Y"),
+                         figures["month", month].signals, figures["month", month].deleted)
+                   for month in _months(start, end)],
         per_phenomenon=counts("phenomenon", Phenomenon.choices),
         per_source=counts("source", SourceCategory.choices),
         outcomes=counts("outcome", OUTCOME_LABELS.items()),
-        repeats=total.get("repeats", 0),
-        decided=total.get("decided", 0),
-        median_days=total.get("median_days"),
+        repeats=total.repeats,
+        decided=len(total.days),
+        median_days=total.median_days,
         median_days_by_outcome=[
-            (str(OUTCOME_LABELS[code]), by.get(("outcome", code), {}).get("decided", 0),
-             by.get(("outcome", code), {}).get("median_days"))
+            (str(OUTCOME_LABELS[code]), len(figures["outcome", code].days),
+             figures["outcome", code].median_days)
             for code in FINAL_OUTCOMES
         ],
-        requests_open=current["requests_open"],
-        requests_overdue=current["requests_overdue"],
-        stale=current["stale"],
-        stale_days=stale_days,
+        requests_open=requests["open"],
+        requests_overdue=requests["overdue"],
+        stale=stale(Signal.objects.filter(weegploeg__in=ids), today).count(),
+        stale_days=settings.STALE_SIGNAL_DAYS,
     )
 
 
@@ -296,17 +308,22 @@ def trend_rows(user, *, date_from=None, date_to=None,
     today = today or timezone.localdate()
     start = date_from or datetime.date(today.year - 5, 1, 1)
     end = date_to or today
-    rows = _rows(TRENDS, {"tz": settings.TIME_ZONE,
-                          "weegploegen": list(Weegploeg.objects.values_list("pk", flat=True)),
-                          "start": start, "end": end})
+    counts = collections.Counter()
+    for row in _counts(Weegploeg.objects.all(), start, end,
+                       "month", "weegploeg", "phenomenon", "outcome"):
+        counts[row["month"], row["weegploeg"], row["phenomenon"], row["outcome"]] += (
+            row["signals"])
+    regions = dict(Weegploeg.objects.values_list("pk", "name"))
     phenomena = dict(Phenomenon.choices)
+    rows = sorted(((month, regions[weegploeg], phenomenon, outcome), signals)
+                  for (month, weegploeg, phenomenon, outcome), signals in counts.items())
     return [
         TrendRow(
-            month=row["month"].strftime("%Y-%m"),
-            region=row["region"],
-            phenomenon=str(phenomena.get(row["phenomenon"], row["phenomenon"])),
-            outcome=str(OUTCOME_LABELS.get(row["outcome"], row["outcome"])),
-            signals=row["signals"] if row["signals"] >= SUPPRESS_BELOW else None,
+            month=month.strftime("%Y-%m"),
+            region=region,
+            phenomenon=str(phenomena.get(phenomenon, phenomenon)),
+            outcome=str(OUTCOME_LABELS.get(outcome, outcome)),
+            signals=signals if signals >= SUPPRESS_BELOW else None,
         )
-        for row in rows
+        for (month, region, phenomenon, outcome), signals in rows
     ]

@@ -16,7 +16,7 @@ from pga.models import AuditEntry
 from pga.services import RuleViolation
 from retention.models import SubjectRequest
 from retention.services import purge_due
-from retention.subject_access import handle_request, record_request, search_persons
+from rights.services import handle_request, record_request, search_persons
 from tests.retention.factories import due_day, withdrawn_signal
 from tests.signals.factories import person_fields, register
 
@@ -33,7 +33,7 @@ def signal(meldpunt, weegploeg):
 
 
 def search(client, **fields):
-    return client.post(reverse("retention:subject_search"), {**PURPOSE, **fields})
+    return client.post(reverse("rights:subject_search"), {**PURPOSE, **fields})
 
 
 def test_the_search_is_audited_with_purpose_never_the_query_nor_a_hash_of_it(
@@ -65,7 +65,7 @@ def test_a_search_needs_purpose_and_case_number(signal, beheerder):
 
 def test_the_person_page_needs_a_stated_purpose(signal, auditor, login):
     client = login(auditor)
-    url = reverse("retention:subject_person", args=[signal.person_id])
+    url = reverse("rights:subject_person", args=[signal.person_id])
     assert client.get(url).status_code == 302
     search(client, bsn="111222333")
     response = client.get(url)
@@ -80,7 +80,7 @@ def test_the_export_withholds_the_reporter_unless_included(signal, members, audi
         record_access(members["om"], signal)
     client = login(auditor)
     search(client, bsn="111222333")
-    url = reverse("retention:subject_export", args=[signal.person_id, "json"])
+    url = reverse("rights:subject_export", args=[signal.person_id, "json"])
     data = json.loads(client.get(url).content)
     assert data["person"]["bsn"] == "111222333"
     exported = data["signals"][0]
@@ -108,7 +108,7 @@ def meldpunt_name(signal):
 def test_the_pdf_export_holds_the_data_without_the_reporter(signal, beheerder, login):
     client = login(beheerder)
     search(client, bsn="111222333")
-    response = client.get(reverse("retention:subject_export", args=[signal.person_id, "pdf"]))
+    response = client.get(reverse("rights:subject_export", args=[signal.person_id, "pdf"]))
     assert response["Content-Type"] == "application/pdf"
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Jansen" in text
@@ -122,7 +122,7 @@ def test_rectification_and_erasure_requests_are_recorded_with_their_handling(
 ):
     client = login(beheerder)
     search(client, bsn="111222333")
-    url = reverse("retention:subject_person", args=[signal.person_id])
+    url = reverse("rights:subject_person", args=[signal.person_id])
     response = client.post(url, {"kind": "rectificatie", "case_number": "AVG-7",
                                  "received_on": timezone.localdate().isoformat(),
                                  "request_text": "Geboortedatum klopt niet."})
@@ -132,7 +132,7 @@ def test_rectification_and_erasure_requests_are_recorded_with_their_handling(
                                                                     beheerder)
     with pytest.raises(RuleViolation, match="afhandeling"):
         handle_request(beheerder, request, status="toegewezen", handling=" ")
-    response = client.post(reverse("retention:subject_request",
+    response = client.post(reverse("rights:subject_request",
                                    args=[signal.person_id, request.pk]),
                            {f"verzoek-{request.pk}-status": "toegewezen",
                             f"verzoek-{request.pk}-handling": "Gecorrigeerd in het dossier."})
@@ -176,9 +176,9 @@ def test_the_officer_of_another_weegploeg_finds_nobody_of_this_one(
     client = login(stranger)
     response = search(client, bsn="111222333")
     assert "Jan Jansen" not in response.content.decode()
-    assert client.get(reverse("retention:subject_person",
+    assert client.get(reverse("rights:subject_person",
                               args=[signal.person_id])).status_code == 404
-    assert client.get(reverse("retention:subject_export",
+    assert client.get(reverse("rights:subject_export",
                               args=[signal.person_id, "json"])).status_code == 404
     with pytest.raises(RuleViolation, match="weegploeg"):
         record_request(stranger, signal.person, kind="inzage", case_number="X",
@@ -201,7 +201,7 @@ def test_shielded_information_stays_with_its_partner_in_the_export(
 
         client = login(officer, Client())
         search(client, bsn="111222333")
-        exports[partner] = client.get(reverse("retention:subject_export",
+        exports[partner] = client.get(reverse("rights:subject_export",
                                               args=[signal.person_id, "json"])).content.decode()
     assert "wapenbezit" not in exports["gemeente"]
     shielded = json.loads(exports["gemeente"])["signals"][0]["contributions"][0]

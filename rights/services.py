@@ -22,9 +22,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import Count, Q
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -32,6 +30,7 @@ from criteria.models import Assessment, AssessmentKind
 from pga.audit import processing, record_access
 from pga.authz import has_role, weegploegen_of
 from pga.models import AuditEntry, ProcessingActivity, Role
+from pga.pdf import render_pdf
 from pga.services import RuleViolation
 from retention.models import (
     LegalHold,
@@ -376,36 +375,10 @@ def subject_access_data(user, person: Person, *, purpose: str, case_number: str,
 
 
 def subject_access_pdf(data: dict) -> bytes:
-    """The export as PDF/A, rendered like the decision records: bundled fonts only, no
-    network fetches (`weegploeg.records.BundledFontsFetcher`)."""
-    from weasyprint import HTML
-
-    from weegploeg.records import (
-        FONT_DIR,
-        PDF_VARIANT,
-        BundledFontsFetcher,
-        ResourceRefused,
-        css_string,
-        page_counter,
-    )
-
-    fetcher = BundledFontsFetcher()
+    """The export as PDF/A, rendered like the decision records (`pga.pdf`)."""
     with translation.override(settings.LANGUAGE_CODE):
-        html = render_to_string("retention/subject_access.html", {
-            "data": data,
-            "fonts": {"regular": (FONT_DIR / "DejaVuSans.ttf").as_uri(),
-                      "bold": (FONT_DIR / "DejaVuSans-Bold.ttf").as_uri()},
-            "css_header": mark_safe(  # noqa: S308 - a CSS string literal built by css_string
-                css_string(_("Vertrouwelijk — bevat bijzondere persoonsgegevens"))),
-            "css_footer": mark_safe(  # noqa: S308 - a CSS string literal built by css_string
-                css_string(_("Inzageverzoek %(case)s") % {"case": data["case_number"]})),
-            "css_page_counter": mark_safe(page_counter()),  # noqa: S308 - built by records
-        })
-        pdf = HTML(string=html, base_url=FONT_DIR.as_uri() + "/", url_fetcher=fetcher
-                   ).write_pdf(pdf_variant=PDF_VARIANT)
-    if fetcher.refused:
-        raise ResourceRefused(f"Niet-meegeleverde bronnen: {fetcher.refused}")
-    return pdf
+        return render_pdf("rights/subject_access.html", {"data": data},
+                          footer=_("Inzageverzoek %(case)s") % {"case": data["case_number"]})
 
 
 # -- rectification and erasure (and access) requests ----------------------------------------

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StatisticsConfig(AppConfig):
+    # The package is `stats`: a top-level `statistics` would hide Python's own module of
+    # that name. The label keeps the name of the URLs, templates and tests.
+    name = "stats"
+    label = "statistics"
+    verbose_name = _("Statistiek")

@@ -312,6 +312,8 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
         "pgserver": {"level": "WARNING"},
+        # WeasyPrint reports every rendering step at INFO (its own stylesheet parsed on import).
+        "weasyprint": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
     },
 }

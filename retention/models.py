@@ -1,4 +1,4 @@
-"""Retention and the person's rights (DESIGN.md §3 rules 7 and 8): retention rules, legal
+"""Retention and the person's rights (docs/design.md §3 rules 7 and 8): retention rules, legal
 holds, the tombstones the nightly purge leaves, its run reports, the notification of the
 person, and requests under the AVG (inzage, rectificatie, verwijdering).
 
@@ -26,7 +26,7 @@ class RetentionBasis(models.TextChoices):
     """What starts a signal's retention clock: a decision's outcome, or the withdrawal."""
 
     CASUSOVERLEG = "casusoverleg", _("Besluit: casusoverleg")
-    NO_CASUSOVERLEG = "geen_casusoverleg", _("Besluit: geen casusoverleg")
+    NO_CASUSOVERLEG = "no_casusoverleg", _("Besluit: geen casusoverleg")
     WITHDRAWN = "withdrawn", _("Ingetrokken of onterecht geregistreerd")
 
 
@@ -330,7 +330,7 @@ class NotificationMethod(models.TextChoices):
     LETTER = "brief", _("Per brief")
     IN_PERSON = "gesprek", _("In een gesprek")
     PHONE = "telefoon", _("Telefonisch")
-    OTHER = "anders", _("Anders")
+    OTHER = "other", _("Anders")
 
 
 class PostponementGround(models.TextChoices):
@@ -339,7 +339,7 @@ class PostponementGround(models.TextChoices):
         "Voorkoming, opsporing of vervolging van strafbare feiten"
     )
     PROTECTION_OF_OTHERS = "bescherming_anderen", _("Bescherming van de rechten van anderen")
-    OTHER = "anders", _("Anders (toelichting verplicht)")
+    OTHER = "other", _("Anders (toelichting verplicht)")
 
 
 class Notification(ChoiceLabels):
@@ -393,7 +393,7 @@ class Notification(ChoiceLabels):
                 name="notification_postponed_has_ground_and_recheck",
                 condition=~Q(status="postponed")
                 | (~Q(ground="") & Q(recheck_on__isnull=False)
-                   & (~Q(ground="anders") | ~Q(ground_detail=""))),
+                   & (~Q(ground=PostponementGround.OTHER) | ~Q(ground_detail=""))),
             ),
             text_within("ground_detail", GROUND_DETAIL_MAX_LENGTH,
                         name="notification_ground_detail_max_length"),
@@ -469,3 +469,7 @@ class SubjectRequest(models.Model):
 
     def __str__(self):
         return f"Verzoek {self.pk}"
+
+    @property
+    def is_open(self):
+        return self.status == SubjectRequestStatus.OPEN

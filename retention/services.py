@@ -67,7 +67,7 @@ from retention.models import (
     SubjectRequest,
 )
 from signals.models import OPEN_STATUSES, Person, Signal, SignalStatus
-from weegploeg.models import AgendaItem, Decision, SessionExport
+from weegploeg.models import AgendaItem, Decision, Outcome, SessionExport
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +75,14 @@ logger = logging.getLogger(__name__)
 ANONYMISED = "[verwijderd]"
 
 CLOSED_STATUSES = (SignalStatus.DECIDED, SignalStatus.WITHDRAWN)
+
+# Where an outcome meets the retention rules (docs/design.md, rule 8): a decision's outcome
+# or the withdrawal → the rule that sets its clock. Nadere duiding starts no clock.
+RETENTION_BASIS = {
+    Outcome.CASUSOVERLEG: RetentionBasis.CASUSOVERLEG,
+    Outcome.NO_CASUSOVERLEG: RetentionBasis.NO_CASUSOVERLEG,
+    SignalStatus.WITHDRAWN: RetentionBasis.WITHDRAWN,
+}
 
 
 # -- the clock ------------------------------------------------------------------------------
@@ -98,21 +106,25 @@ def start_clock(signal: Signal, outcome: str, at: datetime.datetime) -> None:
     rule for `outcome`, in the caller's transaction. Reaching the same outcome again (a
     corrected decision) restarts the clock only under a rule that runs "after the last
     processing"; a clock never moves back."""
-    if outcome not in RetentionBasis.values:
-        return  # nadere duiding: the signal is back in the queue, no clock
-    rule = RetentionRule.objects.filter(basis=outcome).first()
+    basis = RETENTION_BASIS.get(outcome)
+    if basis is not None:  # else nadere duiding: the signal is back in the queue, no clock
+        _run_clock(signal, basis, at)
+
+
+def _run_clock(signal: Signal, basis: str, at: datetime.datetime) -> None:
+    rule = RetentionRule.objects.filter(basis=basis).first()
     if rule is None:
         # The rules are seeded and cannot be deleted; without one the signal shows up in the
         # overview as "closed without deletion date".
         logger.error("Geen bewaartermijn voor %s; signaal %s heeft geen vernietigingsdatum",
-                     outcome, signal.pk)
+                     basis, signal.pk)
         return
     started_on = timezone.localdate(at)
-    if signal.retention_basis == outcome and signal.retention_started_on:
+    if signal.retention_basis == basis and signal.retention_started_on:
         if rule.anchor != ClockAnchor.LAST_PROCESSING:
             return
         started_on = max(started_on, signal.retention_started_on)
-    signal.retention_basis = outcome
+    signal.retention_basis = basis
     signal.retention_started_on = started_on
     signal.deletion_due = deletion_date(rule, started_on)
     signal.save(update_fields=["retention_basis", "retention_started_on", "deletion_due"])
@@ -122,7 +134,7 @@ def record_processing(signal: Signal, at: datetime.datetime) -> None:
     """A later processing for the casus (e.g. the notification of the person): restarts
     the clock when the signal's rule runs "after the last processing"."""
     if signal.retention_basis:
-        start_clock(signal, signal.retention_basis, at)
+        _run_clock(signal, signal.retention_basis, at)
 
 
 # -- rules ----------------------------------------------------------------------------------
@@ -191,7 +203,7 @@ def recompute_deletion_dates(user, rule: RetentionRule) -> int:
                 changed += 1
         for signal in closed_without_clock().select_for_update().iterator(chunk_size=500):
             outcome, at = _closing_outcome(signal)
-            if outcome == rule.basis and at is not None:
+            if RETENTION_BASIS.get(outcome) == rule.basis and at is not None:
                 start_clock(signal, outcome, at)
                 changed += 1
         rule.recomputed_at = timezone.now()

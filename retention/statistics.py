@@ -78,7 +78,7 @@ WITH facts AS (
        AND s.received_on BETWEEN %(start)s AND %(end)s
     UNION ALL
     SELECT t.weegploeg_id, t.received_on, t.registered_on, t.decided_on,
-           CASE WHEN t.outcome IN ('casusoverleg', 'geen_casusoverleg', 'withdrawn')
+           CASE WHEN t.outcome IN ('casusoverleg', 'no_casusoverleg', 'withdrawn')
                 THEN t.outcome ELSE 'open' END,
            t.phenomenon, t.source_category, t.is_repeat, true
       FROM retention_deletedsignal t
@@ -100,10 +100,10 @@ SELECT CASE WHEN GROUPING(month) = 0 THEN 'month'
        count(*) AS signals,
        count(*) FILTER (WHERE deleted) AS deleted,
        count(*) FILTER (WHERE is_repeat) AS repeats,
-       count(*) FILTER (WHERE outcome IN ('casusoverleg', 'geen_casusoverleg')
+       count(*) FILTER (WHERE outcome IN ('casusoverleg', 'no_casusoverleg')
                           AND decided_on IS NOT NULL) AS decided,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY decided_on - registered_on)
-           FILTER (WHERE outcome IN ('casusoverleg', 'geen_casusoverleg')
+           FILTER (WHERE outcome IN ('casusoverleg', 'no_casusoverleg')
                      AND decided_on IS NOT NULL) AS median_days
   FROM (SELECT date_trunc('month', received_on)::date AS month, * FROM facts) f
  GROUP BY GROUPING SETS ((month), (phenomenon), (source_category), (outcome), ())

@@ -24,7 +24,7 @@ class SourceCategory(models.TextChoices):
     AIVD = "ambtsbericht_aivd", _("Ambtsbericht AIVD")
     LSE = "doorverwijzing_lse", _("Doorverwijzing Landelijk Steunpunt Extremisme")
     OM = "om", _("Openbaar Ministerie")
-    OTHER = "overig", _("Overig")
+    OTHER = "other", _("Overig")
 
 
 class ProfessionalSector(models.TextChoices):
@@ -33,7 +33,7 @@ class ProfessionalSector(models.TextChoices):
     YOUTH_WORK = "jeugd_jongerenwerk", _("Jeugd- en jongerenwerk")
     SOCIAL = "sociaal_domein", _("Sociaal domein")
     HOUSING = "woningcorporatie", _("Woningcorporatie")
-    OTHER = "overig", _("Overig")
+    OTHER = "other", _("Overig")
 
 
 class Phenomenon(models.TextChoices):
@@ -41,11 +41,11 @@ class Phenomenon(models.TextChoices):
     RIGHT_WING = "rechts_extremisme", _("Rechts-extremisme")
     LEFT_WING = "links_extremisme", _("Links-extremisme")
     ANTI_INSTITUTIONAL = "anti_institutioneel", _("Anti-institutioneel extremisme")
-    UNCLEAR = "overig", _("Overig / onduidelijk")
+    UNCLEAR = "other", _("Overig / onduidelijk")
 
 
 class SignalStatus(models.TextChoices):
-    """DESIGN.md §3: a signal leaves the queue only by a decision, a withdrawal with a
+    """docs/design.md §3: a signal leaves the queue only by a decision, a withdrawal with a
     written reason, or a transfer."""
 
     REGISTERED = "registered", _("Geregistreerd")
@@ -306,6 +306,10 @@ class Signal(ChoiceLabels):
 
     def __str__(self):
         return self.reference
+
+    @property
+    def is_withdrawn(self):
+        return self.status == SignalStatus.WITHDRAWN
 
     @property
     def is_editable(self) -> bool:

@@ -34,7 +34,7 @@ class SessionStatus(models.TextChoices):
 
 class Outcome(models.TextChoices):
     CASUSOVERLEG = "casusoverleg", _("Casusoverleg")
-    NO_CASUSOVERLEG = "geen_casusoverleg", _("Geen casusoverleg")
+    NO_CASUSOVERLEG = "no_casusoverleg", _("Geen casusoverleg")
     MORE_INFORMATION = "more_information", _("Nadere duiding")
 
 
@@ -45,7 +45,7 @@ class CaseParty(models.TextChoices):
     ZORG = "zorg_ggz", _("Zorg / GGZ")
     SOCIAAL = "sociaal_domein", _("Sociaal domein")
     LSE = "lse", _("Landelijk Steunpunt Extremisme")
-    OTHER = "overig", _("Overig")
+    OTHER = "other", _("Overig")
 
 
 class Referral(models.TextChoices):
@@ -138,6 +138,10 @@ class Session(models.Model):
 
     def __str__(self):
         return f"Overleg {self.pk}"
+
+    @property
+    def is_closed(self):
+        return self.status == SessionStatus.CLOSED
 
 
 class ItemStatus(models.TextChoices):
@@ -372,3 +376,7 @@ class SessionExport(models.Model):
 
     def __str__(self):
         return f"Export {self.pk}"
+
+    @property
+    def is_done(self):
+        return self.status == ExportStatus.DONE

@@ -28,6 +28,7 @@ from signals.services import (
 )
 from weegploeg.models import (
     AgendaItem,
+    CaseParty,
     Decision,
     InformationRequest,
     ItemStatus,
@@ -162,7 +163,7 @@ def prepare_decision(user, item: AgendaItem, *, joint_reasoning="", invited_part
     _require_coordinator(user, item.session.weegploeg)
     if item.status != ItemStatus.OPEN:
         raise RuleViolation(_("Over dit agendapunt is al besloten."))
-    if "overig" in invited_parties and not other_party.strip():
+    if CaseParty.OTHER in invited_parties and not other_party.strip():
         raise RuleViolation(_("Noem de andere partij."), field="other_party")
     item.joint_reasoning = joint_reasoning.strip()
     item.invited_parties = sorted(set(invited_parties))

@@ -146,11 +146,12 @@ def move_item(user, item: AgendaItem, offset: int) -> None:
     other = index + offset
     if 0 <= other < len(items):
         items[index], items[other] = items[other], items[index]
+        # One save per moved item, no bulk update: every change of the order is audited
+        # (ADR 0002 §5).
         for position, each in enumerate(items, start=1):
-            AgendaItem.objects.filter(pk=each.pk).update(position=position + 1000)
-        for position, each in enumerate(items, start=1):
-            each.position = position
-            each.save(update_fields=["position"])
+            if each.position != position:
+                each.position = position
+                each.save(update_fields=["position"])
 
 
 @transaction.atomic

@@ -647,11 +647,7 @@ def queue(user, *, q="", status="", phenomenon="", source_category="", date_from
     if date_to:
         signals = signals.filter(received_on__lte=date_to)
     if q:
-        # By reference, or by a person found through the trigram indexes on names and labels
-        # (migration 0005). The persons are looked up first: given their ids, Postgres
-        # starts from those persons' signals (an index probe each) instead of estimating
-        # the match and scanning every signal. A search that matches very many persons
-        # leaves the choice to Postgres.
+        # By reference, or by a person found first, then their signals (ADR 0007 §3).
         persons = Person.objects.filter(
             Q(normalised_name__contains=normalise_name(q)) | Q(label__icontains=q.strip())
         ).values_list("pk", flat=True)

@@ -177,7 +177,7 @@ def closed_without_clock():
 def _closing_outcome(signal: Signal):
     """(outcome, at) by which a closed signal left the queue."""
     if signal.status == SignalStatus.WITHDRAWN:
-        return RetentionBasis.WITHDRAWN, signal.withdrawn_at
+        return SignalStatus.WITHDRAWN, signal.withdrawn_at
     decision = signal.decisions.filter(corrects__isnull=True).order_by("-taken_at", "-pk").first()
     return (decision.outcome, decision.taken_at) if decision else (None, None)
 

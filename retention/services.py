@@ -1,5 +1,5 @@
 """When is this deleted? Retention rules, the retention clock, legal holds and the purge
-(DESIGN.md §3 rule 8).
+(docs/design.md §3 rule 8).
 
 - **The clock.** A signal's clock starts when it reaches an outcome (`signals.lifecycle`):
   a decision "casusoverleg" or "geen casusoverleg", or its withdrawal ("nadere duiding"
@@ -226,7 +226,7 @@ def expired_holds(today: datetime.date):
 
 def find_signal(user, reference: str) -> Signal | None:
     """A signal by reference, among those of the weegploegen of the user's partner: another
-    weegploeg's signal does not exist here either (DESIGN.md §4)."""
+    weegploeg's signal does not exist here either (docs/design.md §4.2)."""
     return Signal.objects.filter(
         weegploeg__in=weegploegen_of(user), reference__iexact=(reference or "").strip()
     ).first()
@@ -561,7 +561,7 @@ def purge_signal(signal_id: int, *, run_id: int | None = None,
 
 def purge_signals(signal_ids, *, run_id: int | None = None,
                   today: datetime.date | None = None) -> list[DeletedSignal]:
-    """Rule 8 (DESIGN.md §3; the periods are the `RetentionRule` rows): delete due signals
+    """Rule 8 (docs/design.md §3; the periods are the `RetentionRule` rows): delete due signals
     and everything personal attached to them, in one transaction — contributions,
     attachments, assessments with their judgements and observations, agenda items, votes
     and their motivations, decisions and their texts, decision records, information

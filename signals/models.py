@@ -155,7 +155,7 @@ class Person(models.Model):
 
     @property
     def has_identity(self) -> bool:
-        """Identity is complete (DESIGN.md rule 11) with a surname and a date of birth."""
+        """Identity is complete (docs/design.md rule 11) with a surname and a date of birth."""
         return bool(self.surname and self.date_of_birth)
 
     @property
@@ -261,7 +261,7 @@ class Signal(ChoiceLabels):
         _("reden van intrekking"), blank=True, max_length=REASON_MAX_LENGTH
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
-    # The retention clock (DESIGN.md §3 rule 8), set by `retention.services` when an outcome
+    # The retention clock (docs/design.md §3 rule 8), set by `retention.services` when an outcome
     # starts it: which rule applies, from which date, and the deletion date computed then —
     # stored, so the nightly selection is an indexed date comparison.
     retention_basis = models.CharField(_("bewaartermijn"), max_length=30, blank=True)
@@ -382,7 +382,7 @@ class ContributionVisibility(models.TextChoices):
 
 class ShieldedByPartner(models.Model):
     """Content a partner may mark "own partner only" (a contribution, a partner's assessment):
-    then only that partner sees the content; the others see that it exists (DESIGN.md §4)."""
+    then only that partner sees the content; the others see that it exists (docs/design.md §4.2)."""
 
     class Meta:
         abstract = True
@@ -460,7 +460,7 @@ class SignalEvent(ChoiceLabels):
 
 
 class Transfer(models.Model):
-    """A dossier moved to the weegploeg of the person's new municipality (DESIGN.md rule 10).
+    """A dossier moved to the weegploeg of the person's new municipality (docs/design.md rule 10).
     The sending weegploeg keeps this row, and nothing else, as its reference."""
 
     signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="transfers")

@@ -1,5 +1,5 @@
 """Weegploeg sessions: the agenda, the votes, the unanimous decisions, information requests
-and the decision records (DESIGN.md §3 rules 4–7).
+and the decision records (docs/design.md §3 rules 4–7).
 
 No personal data in `__str__` (django-auditlog copies it into the log unmasked).
 """

@@ -1,4 +1,4 @@
-"""Decision records, session exports and the hand-over to the casusoverleg (DESIGN.md §3
+"""Decision records, session exports and the hand-over to the casusoverleg (docs/design.md §3
 rule 6, §4 "PDFs"; issue 5).
 
 - Each decision produces a decision record: a PDF/A for archiving, rendered by WeasyPrint
@@ -76,7 +76,7 @@ class ResourceRefused(ValueError):
 
 
 class BundledFontsFetcher(URLFetcher):
-    """WeasyPrint's URL fetcher, locked down (DESIGN.md §4 "PDFs": fonts bundled, no network
+    """WeasyPrint's URL fetcher, locked down (docs/design.md §4.5: fonts bundled, no network
     fetches): it serves font files under `static/fonts/` and raises `ResourceRefused` for
     everything else — http(s), data: URLs, and any other file path, including `..` tricks
     and symlinks out of the font directory. Refusals are kept in `refused`, so rendering can

@@ -1,5 +1,5 @@
 """What makes a decision valid: sessions, agenda, votes, the unanimity rule, corrections and
-information requests (DESIGN.md §3 rules 4–7).
+information requests (docs/design.md §3 rules 4–7).
 
 Plain functions taking the acting user; each runs in one transaction and raises
 `RuleViolation` (Dutch, for the user) when a rule refuses the action.

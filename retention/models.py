@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from pga.authz import has_role, weegploegen_of
 from pga.models import ChoiceLabels, Role, Weegploeg, text_within
 from signals.models import Person, Phenomenon, Signal, SourceCategory
-from weegploeg.models import Decision
+from weegploeg.models import Decision, Outcome
 
 
 class RetentionBasis(models.TextChoices):
@@ -350,7 +350,7 @@ class Notification(ChoiceLabels):
 
     decision = models.OneToOneField(
         Decision, on_delete=models.CASCADE, related_name="notification",
-        limit_choices_to={"outcome": "casusoverleg", "corrects__isnull": True},
+        limit_choices_to={"outcome": Outcome.CASUSOVERLEG, "corrects__isnull": True},
     )
     status = models.CharField(_("stand"), max_length=10, choices=NotificationStatus.choices)
     notified_on = models.DateField(_("genotificeerd op"), null=True, blank=True)
@@ -381,17 +381,17 @@ class Notification(ChoiceLabels):
         ordering = ["recheck_on", "pk"]
         indexes = [
             models.Index(fields=["recheck_on"], name="notification_recheck_idx",
-                         condition=Q(status="postponed")),
+                         condition=Q(status=NotificationStatus.POSTPONED)),
         ]
         constraints = [
             models.CheckConstraint(
                 name="notification_notified_complete",
-                condition=~Q(status="notified")
+                condition=~Q(status=NotificationStatus.NOTIFIED)
                 | (Q(notified_on__isnull=False) & ~Q(notified_by="") & ~Q(method="")),
             ),
             models.CheckConstraint(
                 name="notification_postponed_has_ground_and_recheck",
-                condition=~Q(status="postponed")
+                condition=~Q(status=NotificationStatus.POSTPONED)
                 | (~Q(ground="") & Q(recheck_on__isnull=False)
                    & (~Q(ground=PostponementGround.OTHER) | ~Q(ground_detail=""))),
             ),
@@ -459,7 +459,8 @@ class SubjectRequest(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="subject_request_handled_complete",
-                condition=Q(status="open") | (Q(handled_on__isnull=False) & ~Q(handling="")),
+                condition=Q(status=SubjectRequestStatus.OPEN)
+                | (Q(handled_on__isnull=False) & ~Q(handling="")),
             ),
             text_within("request_text", REQUEST_TEXT_MAX_LENGTH,
                         name="subject_request_request_text_max_length"),

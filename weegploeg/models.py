@@ -259,7 +259,7 @@ class Decision(ChoiceLabels):
             ),
             models.CheckConstraint(
                 name="decision_casusoverleg_names_parties",
-                condition=~Q(outcome="casusoverleg") | ~Q(invited_parties=[]),
+                condition=~Q(outcome=Outcome.CASUSOVERLEG) | ~Q(invited_parties=[]),
             ),
             models.CheckConstraint(
                 name="decision_correction_has_reason",

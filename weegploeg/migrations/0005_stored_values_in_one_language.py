@@ -4,7 +4,7 @@ from django.db import migrations, models
 # Issue 17: one language per enum's stored values (docs/adr/0008-stored-values.md).
 # Outcome "geen_casusoverleg" → "no_casusoverleg"; CaseParty "overig" → "other".
 # Decisions and the votes of decided items are immutable (migrations 0002 and 0003); their
-# triggers are switched off for this one statement and on again, in the same transaction.
+# triggers are switched off for these statements and on again, in the same transaction.
 # The audit entries keep the old values: they are append-only.
 TRIGGERS = [("weegploeg_decision", "weegploeg_decision_no_update"),
             ("weegploeg_vote", "weegploeg_vote_fixed_after_decision")]

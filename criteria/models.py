@@ -1,7 +1,7 @@
 """The referentiekader (versioned framework of the five statutory criteria, with the nine
 development areas as indicators) and the structured assessment of a signal against it.
 
-DESIGN.md §3 rule 3: each criterion gets a judgement on its own ordinal scale, which always
+docs/design.md §3 rule 3: each criterion gets a judgement on its own ordinal scale, which always
 includes "onbekend / onvoldoende informatie", with a factual substantiation and its source.
 The criteria are not a checklist or a points total: nothing here holds or computes a score;
 an assessment ends in a written overall conclusion. An assessment stays tied to the

@@ -1,4 +1,4 @@
-"""Rules of the referentiekader and of the weging (DESIGN.md §3 rule 3).
+"""Rules of the referentiekader and of the weging (docs/design.md §3 rule 3).
 
 - The framework is versioned: draft → published → retired, at most one published version
   and one draft at a time. Only a draft is edited; publishing retires the version before it.
@@ -192,7 +192,7 @@ def _refuse_unless_draft(framework: Framework):
 def update_draft(user, framework: Framework, *, notes: str, criteria, indicators) -> Framework:
     """Change the wording of a draft: criteria, their scales, the indicators and the notes.
     A published or retired version is never changed — assessments made under it must keep
-    meaning what they meant (DESIGN.md §3 rule 3)."""
+    meaning what they meant (docs/design.md §3 rule 3)."""
     _require_admin(user)
     with transaction.atomic(), processing(ProcessingActivity.MANAGEMENT):
         framework = Framework.objects.select_for_update().get(pk=framework.pk)
@@ -315,7 +315,7 @@ def publish(user, framework: Framework) -> Framework:
 
 def _takes_part(user, signal: Signal) -> bool:
     """The user works for one of the signal's weegploeg partners and may add to the dossier
-    (the grant follows DESIGN.md rule 1 and the signal's state)."""
+    (the grant follows docs/design.md rule 1 and the signal's state)."""
     return (
         user.partner_id is not None
         and signal.weegploeg.takes_part(user.partner)
@@ -348,7 +348,7 @@ def record_partner_assessment(
     user, signal: Signal, judgements, indicators=(), visibility=ContributionVisibility.WEEGPLOEG,
     conclusion: str = "",
 ) -> Assessment:
-    """A core partner's own view on the five criteria (DESIGN.md §3 rule 3). The partner is
+    """A core partner's own view on the five criteria (docs/design.md §3 rule 3). The partner is
     always the user's own: a member cannot enter another partner's view. Marked "own partner
     only", its content is shown to that partner alone, like a shielded contribution."""
     if not may_record_partner_assessment(user, signal):
@@ -367,7 +367,7 @@ def record_partner_assessment(
 def record_joint_assessment(user, signal: Signal, judgements, conclusion: str,
                             indicators=()) -> Assessment:
     """The weegploeg's joint assessment: a judgement per criterion with its facts and source
-    partner, and a written overall conclusion — never a total (DESIGN.md §3 rule 3)."""
+    partner, and a written overall conclusion — never a total (docs/design.md §3 rule 3)."""
     if not may_record_joint_assessment(user, signal):
         raise RuleViolation(
             _("Alleen de weegploegleden en de procesregisseur van de partners van deze "
@@ -492,7 +492,7 @@ def _check_observations(framework, indicators, errors):
 def is_complete(assessment: Assessment) -> bool:
     """Complete when every criterion of its version has a value, every value other than
     "onbekend" a factual substantiation, and a joint assessment its conclusion. Issue 5's
-    rule: a casusoverleg outcome requires a complete joint assessment (DESIGN.md rule 4)."""
+    rule: a casusoverleg outcome requires a complete joint assessment (docs/design.md rule 4)."""
     judged = {j.criterion_id: j for j in assessment.judgements.all()}
     criteria = {c.pk for c in assessment.framework.criteria.all()}
     if not criteria or set(judged) != criteria:

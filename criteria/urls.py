@@ -4,7 +4,7 @@ from criteria import views
 
 app_name = "criteria"
 urlpatterns = [
-    # Public: the referentiekader is published (DESIGN.md §1), no login, no personal data.
+    # Public: the referentiekader is published (docs/design.md §1), no login, no personal data.
     path("referentiekader/", views.public_framework, name="public_framework"),
     path(
         "referentiekader/versie/<int:version>/", views.framework_version, name="framework_version"

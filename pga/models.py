@@ -54,7 +54,7 @@ class ProcessingActivity(models.TextChoices):
 
 
 class Weegploeg(models.Model):
-    """The body of the three core parties that weighs signals (DESIGN.md §3, rule 1).
+    """The body of the three core parties that weighs signals (docs/design.md §3, rule 1).
 
     Exactly one politie and one OM partner (the foreign keys), and one or more gemeente
     partners (a regional weegploeg): `Partner.weegploeg` of each municipality it serves.
@@ -91,7 +91,7 @@ class Weegploeg(models.Model):
         return self.name
 
     def clean(self):
-        # DESIGN.md §3 rule 1: the politie and OM seats hold partners of that kind.
+        # docs/design.md §3 rule 1: the politie and OM seats hold partners of that kind.
         errors = {}
         if self.politie_id and self.politie.kind != PartnerKind.POLITIE:
             errors["politie"] = _("Kies een partner van de soort politie.")
@@ -271,11 +271,7 @@ class AuditEntry(AbstractLogEntry):
     and DELETE (docs/adr/0005).
     """
 
-    # django-auditlog's fields, less the indexes that duplicate the composite ones below:
-    # every audit write maintains every index, and the log grows by millions of entries a
-    # year. `audit_object_idx` serves the type and the object (a lookup by object pk always
-    # names the type too, `pga.forms.AuditFilterForm` under each type); `audit_actor_time_idx`
-    # serves the actor; `audit_cid_idx` the correlation id (nothing searches it with LIKE).
+    # django-auditlog's fields, less the indexes the composite ones below cover (ADR 0007 §4).
     content_type = models.ForeignKey(
         "contenttypes.ContentType",
         on_delete=models.CASCADE,

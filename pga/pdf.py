@@ -1,4 +1,4 @@
-"""PDF/A rendering, one way for every document the system prints (DESIGN.md §4 "PDFs"):
+"""PDF/A rendering, one way for every document the system prints (docs/design.md §4.5):
 HTML templates with print CSS, rendered by WeasyPrint with the fonts bundled in
 `static/fonts/` and no network fetches, as PDF/A for archiving, always in Dutch."""
 
@@ -29,7 +29,7 @@ class ResourceRefused(ValueError):
 
 
 class BundledFontsFetcher(URLFetcher):
-    """WeasyPrint's URL fetcher, locked down (DESIGN.md §4 "PDFs": fonts bundled, no network
+    """WeasyPrint's URL fetcher, locked down (docs/design.md §4.5: fonts bundled, no network
     fetches): it serves font files under `static/fonts/` and raises `ResourceRefused` for
     everything else — http(s), data: URLs, and any other file path, including `..` tricks
     and symlinks out of the font directory. Refusals are kept in `refused`, so rendering can

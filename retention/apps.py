@@ -16,7 +16,7 @@ class RetentionConfig(AppConfig):
         from retention.services import file_fields, note_deleted_files, start_clock
         from signals import lifecycle, sections
 
-        # The retention clock starts when a signal reaches an outcome (DESIGN.md §3 rule 8).
+        # The retention clock starts when a signal reaches an outcome (docs/design.md §3 rule 8).
         lifecycle.subscribe(start_clock)
         sections.register("retention/_signal_retention.html", signal_page_context)
         # The purge removes the stored files of what it deletes, after the commit.

@@ -1,4 +1,4 @@
-"""Retention and the person's rights (DESIGN.md §3 rules 7 and 8): retention rules, legal
+"""Retention and the person's rights (docs/design.md §3 rules 7 and 8): retention rules, legal
 holds, the tombstones the nightly purge leaves, its run reports, the notification of the
 person, and requests under the AVG (inzage, rectificatie, verwijdering).
 
@@ -19,14 +19,14 @@ from django.utils.translation import gettext_lazy as _
 from pga.authz import has_role, weegploegen_of
 from pga.models import Role, Weegploeg, text_within
 from signals.models import Person, Phenomenon, Signal, SourceCategory
-from weegploeg.models import Decision
+from weegploeg.models import Decision, Outcome
 
 
 class RetentionBasis(models.TextChoices):
     """What starts a signal's retention clock: a decision's outcome, or the withdrawal."""
 
     CASUSOVERLEG = "casusoverleg", _("Besluit: casusoverleg")
-    NO_CASUSOVERLEG = "geen_casusoverleg", _("Besluit: geen casusoverleg")
+    NO_CASUSOVERLEG = "no_casusoverleg", _("Besluit: geen casusoverleg")
     WITHDRAWN = "withdrawn", _("Ingetrokken of onterecht geregistreerd")
 
 
@@ -330,7 +330,7 @@ class NotificationMethod(models.TextChoices):
     LETTER = "brief", _("Per brief")
     IN_PERSON = "gesprek", _("In een gesprek")
     PHONE = "telefoon", _("Telefonisch")
-    OTHER = "anders", _("Anders")
+    OTHER = "other", _("Anders")
 
 
 class PostponementGround(models.TextChoices):
@@ -339,7 +339,7 @@ class PostponementGround(models.TextChoices):
         "Voorkoming, opsporing of vervolging van strafbare feiten"
     )
     PROTECTION_OF_OTHERS = "bescherming_anderen", _("Bescherming van de rechten van anderen")
-    OTHER = "anders", _("Anders (toelichting verplicht)")
+    OTHER = "other", _("Anders (toelichting verplicht)")
 
 
 class Notification(models.Model):
@@ -350,7 +350,7 @@ class Notification(models.Model):
 
     decision = models.OneToOneField(
         Decision, on_delete=models.CASCADE, related_name="notification",
-        limit_choices_to={"outcome": "casusoverleg", "corrects__isnull": True},
+        limit_choices_to={"outcome": Outcome.CASUSOVERLEG, "corrects__isnull": True},
     )
     status = models.CharField(_("stand"), max_length=10, choices=NotificationStatus.choices)
     notified_on = models.DateField(_("genotificeerd op"), null=True, blank=True)
@@ -381,19 +381,19 @@ class Notification(models.Model):
         ordering = ["recheck_on", "pk"]
         indexes = [
             models.Index(fields=["recheck_on"], name="notification_recheck_idx",
-                         condition=Q(status="postponed")),
+                         condition=Q(status=NotificationStatus.POSTPONED)),
         ]
         constraints = [
             models.CheckConstraint(
                 name="notification_notified_complete",
-                condition=~Q(status="notified")
+                condition=~Q(status=NotificationStatus.NOTIFIED)
                 | (Q(notified_on__isnull=False) & ~Q(notified_by="") & ~Q(method="")),
             ),
             models.CheckConstraint(
                 name="notification_postponed_has_ground_and_recheck",
-                condition=~Q(status="postponed")
+                condition=~Q(status=NotificationStatus.POSTPONED)
                 | (~Q(ground="") & Q(recheck_on__isnull=False)
-                   & (~Q(ground="anders") | ~Q(ground_detail=""))),
+                   & (~Q(ground=PostponementGround.OTHER) | ~Q(ground_detail=""))),
             ),
             text_within("ground_detail", GROUND_DETAIL_MAX_LENGTH,
                         name="notification_ground_detail_max_length"),
@@ -459,7 +459,8 @@ class SubjectRequest(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="subject_request_handled_complete",
-                condition=Q(status="open") | (Q(handled_on__isnull=False) & ~Q(handling="")),
+                condition=Q(status=SubjectRequestStatus.OPEN)
+                | (Q(handled_on__isnull=False) & ~Q(handling="")),
             ),
             text_within("request_text", REQUEST_TEXT_MAX_LENGTH,
                         name="subject_request_request_text_max_length"),
@@ -469,3 +470,7 @@ class SubjectRequest(models.Model):
 
     def __str__(self):
         return f"Verzoek {self.pk}"
+
+    @property
+    def is_open(self):
+        return self.status == SubjectRequestStatus.OPEN

@@ -1,4 +1,4 @@
-"""Notification of the person (DESIGN.md §3 rule 7): after a casusoverleg decision the
+"""Notification of the person (docs/design.md §3 rule 7): after a casusoverleg decision the
 person is told that they are discussed — or the notification is postponed on a legal ground
 and re-checked on a set date. The procesregisseur records it; a daily task reminds the
 weegploeg's coordinators of re-checks that are due.

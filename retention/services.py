@@ -1,5 +1,5 @@
 """When is this deleted? Retention rules, the retention clock, legal holds and the purge
-(DESIGN.md §3 rule 8).
+(docs/design.md §3 rule 8).
 
 - **The clock.** A signal's clock starts when it reaches an outcome (`signals.lifecycle`):
   a decision "casusoverleg" or "geen casusoverleg", or its withdrawal ("nadere duiding"
@@ -63,7 +63,7 @@ from retention.models import (
     SubjectRequest,
 )
 from signals.models import OPEN_STATUSES, Person, Signal, SignalStatus
-from weegploeg.models import AgendaItem, Decision, SessionExport
+from weegploeg.models import AgendaItem, Decision, Outcome, SessionExport
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +71,14 @@ logger = logging.getLogger(__name__)
 ANONYMISED = "[verwijderd]"
 
 CLOSED_STATUSES = (SignalStatus.DECIDED, SignalStatus.WITHDRAWN)
+
+# Where an outcome meets the retention rules (docs/design.md, rule 8): a decision's outcome
+# or the withdrawal → the rule that sets its clock. Nadere duiding starts no clock.
+RETENTION_BASIS = {
+    Outcome.CASUSOVERLEG: RetentionBasis.CASUSOVERLEG,
+    Outcome.NO_CASUSOVERLEG: RetentionBasis.NO_CASUSOVERLEG,
+    SignalStatus.WITHDRAWN: RetentionBasis.WITHDRAWN,
+}
 
 
 # -- the clock ------------------------------------------------------------------------------
@@ -94,21 +102,25 @@ def start_clock(signal: Signal, outcome: str, at: datetime.datetime) -> None:
     rule for `outcome`, in the caller's transaction. Reaching the same outcome again (a
     corrected decision) restarts the clock only under a rule that runs "after the last
     processing"; a clock never moves back."""
-    if outcome not in RetentionBasis.values:
-        return  # nadere duiding: the signal is back in the queue, no clock
-    rule = RetentionRule.objects.filter(basis=outcome).first()
+    basis = RETENTION_BASIS.get(outcome)
+    if basis is not None:  # else nadere duiding: the signal is back in the queue, no clock
+        _run_clock(signal, basis, at)
+
+
+def _run_clock(signal: Signal, basis: str, at: datetime.datetime) -> None:
+    rule = RetentionRule.objects.filter(basis=basis).first()
     if rule is None:
         # The rules are seeded and cannot be deleted; without one the signal shows up in the
         # overview as "closed without deletion date".
         logger.error("Geen bewaartermijn voor %s; signaal %s heeft geen vernietigingsdatum",
-                     outcome, signal.pk)
+                     basis, signal.pk)
         return
     started_on = timezone.localdate(at)
-    if signal.retention_basis == outcome and signal.retention_started_on:
+    if signal.retention_basis == basis and signal.retention_started_on:
         if rule.anchor != ClockAnchor.LAST_PROCESSING:
             return
         started_on = max(started_on, signal.retention_started_on)
-    signal.retention_basis = outcome
+    signal.retention_basis = basis
     signal.retention_started_on = started_on
     signal.deletion_due = deletion_date(rule, started_on)
     signal.save(update_fields=["retention_basis", "retention_started_on", "deletion_due"])
@@ -118,7 +130,7 @@ def record_processing(signal: Signal, at: datetime.datetime) -> None:
     """A later processing for the casus (e.g. the notification of the person): restarts
     the clock when the signal's rule runs "after the last processing"."""
     if signal.retention_basis:
-        start_clock(signal, signal.retention_basis, at)
+        _run_clock(signal, signal.retention_basis, at)
 
 
 # -- rules ----------------------------------------------------------------------------------
@@ -161,7 +173,7 @@ def closed_without_clock():
 def _closing_outcome(signal: Signal):
     """(outcome, at) by which a closed signal left the queue."""
     if signal.status == SignalStatus.WITHDRAWN:
-        return RetentionBasis.WITHDRAWN, signal.withdrawn_at
+        return SignalStatus.WITHDRAWN, signal.withdrawn_at
     decision = signal.decisions.filter(corrects__isnull=True).order_by("-taken_at", "-pk").first()
     return (decision.outcome, decision.taken_at) if decision else (None, None)
 
@@ -187,7 +199,7 @@ def recompute_deletion_dates(user, rule: RetentionRule) -> int:
                 changed += 1
         for signal in closed_without_clock().select_for_update().iterator(chunk_size=500):
             outcome, at = _closing_outcome(signal)
-            if outcome == rule.basis and at is not None:
+            if RETENTION_BASIS.get(outcome) == rule.basis and at is not None:
                 start_clock(signal, outcome, at)
                 changed += 1
         rule.recomputed_at = timezone.now()
@@ -210,7 +222,7 @@ def expired_holds(today: datetime.date):
 
 def find_signal(user, reference: str) -> Signal | None:
     """A signal by reference, among those of the weegploegen of the user's partner: another
-    weegploeg's signal does not exist here either (DESIGN.md §4)."""
+    weegploeg's signal does not exist here either (docs/design.md §4.2)."""
     return Signal.objects.filter(
         weegploeg__in=weegploegen_of(user), reference__iexact=(reference or "").strip()
     ).first()
@@ -547,7 +559,7 @@ def purge_signal(signal_id: int, *, run_id: int | None = None,
 
 def purge_signals(signal_ids, *, run_id: int | None = None,
                   today: datetime.date | None = None) -> list[DeletedSignal]:
-    """Rule 8 (DESIGN.md §3; the periods are the `RetentionRule` rows): delete due signals
+    """Rule 8 (docs/design.md §3; the periods are the `RetentionRule` rows): delete due signals
     and everything personal attached to them, in one transaction — contributions,
     attachments, assessments with their judgements and observations, agenda items, votes
     and their motivations, decisions and their texts, decision records, information

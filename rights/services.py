@@ -4,7 +4,7 @@ rectification and erasure requests with their handling (art. 16, 17).
 - The functioneel beheerder or the functionaris gegevensbescherming finds the person. The
   search states its purpose and the request's case number, and is audited with the kind of
   search, never the query nor a hash of it (as `signals.views.queue` does).
-- Partner isolation (DESIGN.md §4) holds here too: the officer of a partner sees the persons
+- Partner isolation (docs/design.md §4.2) holds here too: the officer of a partner sees the persons
   with a signal in the weegploegen that partner takes part in, and of them only those
   signals; any other person does not exist for them (404).
 - The export holds everything the system keeps about the person there — signals,

@@ -1,7 +1,7 @@
 """The moments in a signal's life that later apps act on — today: an outcome is reached,
-which starts (or restarts) the retention clock (DESIGN.md §3 rule 8).
+which starts (or restarts) the retention clock (docs/design.md §3 rule 8).
 
-Dependencies point one way (DESIGN.md §4): `signals` and `weegploeg` call `outcome_reached`
+Dependencies point one way (docs/design.md §4.1): `signals` and `weegploeg` call `outcome_reached`
 without knowing who listens; `retention` subscribes from its AppConfig.ready(). Plain
 function calls, in the caller's transaction — not Django model signals — so a failing
 subscriber fails the state change instead of leaving a signal without a deletion date.
@@ -21,7 +21,7 @@ def subscribe(callback: Callable) -> None:
 
 def outcome_reached(signal, outcome: str, at: datetime.datetime) -> None:
     """`signal` reached `outcome` at `at`: a decision's outcome ("casusoverleg",
-    "geen_casusoverleg", "more_information", also when a decision is corrected) or
+    "no_casusoverleg", "more_information", also when a decision is corrected) or
     "withdrawn"."""
     for callback in _SUBSCRIBERS:
         callback(signal, outcome, at)

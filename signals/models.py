@@ -9,7 +9,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Now
+from django.db.models.functions import Now, Upper
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -24,7 +24,7 @@ class SourceCategory(models.TextChoices):
     AIVD = "ambtsbericht_aivd", _("Ambtsbericht AIVD")
     LSE = "doorverwijzing_lse", _("Doorverwijzing Landelijk Steunpunt Extremisme")
     OM = "om", _("Openbaar Ministerie")
-    OTHER = "overig", _("Overig")
+    OTHER = "other", _("Overig")
 
 
 class ProfessionalSector(models.TextChoices):
@@ -33,7 +33,7 @@ class ProfessionalSector(models.TextChoices):
     YOUTH_WORK = "jeugd_jongerenwerk", _("Jeugd- en jongerenwerk")
     SOCIAL = "sociaal_domein", _("Sociaal domein")
     HOUSING = "woningcorporatie", _("Woningcorporatie")
-    OTHER = "overig", _("Overig")
+    OTHER = "other", _("Overig")
 
 
 class Phenomenon(models.TextChoices):
@@ -41,11 +41,11 @@ class Phenomenon(models.TextChoices):
     RIGHT_WING = "rechts_extremisme", _("Rechts-extremisme")
     LEFT_WING = "links_extremisme", _("Links-extremisme")
     ANTI_INSTITUTIONAL = "anti_institutioneel", _("Anti-institutioneel extremisme")
-    UNCLEAR = "overig", _("Overig / onduidelijk")
+    UNCLEAR = "other", _("Overig / onduidelijk")
 
 
 class SignalStatus(models.TextChoices):
-    """DESIGN.md §3: a signal leaves the queue only by a decision, a withdrawal with a
+    """docs/design.md §3: a signal leaves the queue only by a decision, a withdrawal with a
     written reason, or a transfer."""
 
     REGISTERED = "registered", _("Geregistreerd")
@@ -155,7 +155,7 @@ class Person(models.Model):
 
     @property
     def has_identity(self) -> bool:
-        """Identity is complete (DESIGN.md rule 11) with a surname and a date of birth."""
+        """Identity is complete (docs/design.md rule 11) with a surname and a date of birth."""
         return bool(self.surname and self.date_of_birth)
 
     @property
@@ -261,7 +261,7 @@ class Signal(models.Model):
         _("reden van intrekking"), blank=True, max_length=REASON_MAX_LENGTH
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
-    # The retention clock (DESIGN.md §3 rule 8), set by `retention.services` when an outcome
+    # The retention clock (docs/design.md §3 rule 8), set by `retention.services` when an outcome
     # starts it: which rule applies, from which date, and the deletion date computed then —
     # stored, so the nightly selection is an indexed date comparison.
     retention_basis = models.CharField(_("bewaartermijn"), max_length=30, blank=True)
@@ -286,6 +286,11 @@ class Signal(models.Model):
         indexes = [
             models.Index(fields=["weegploeg", "status", "-received_on"], name="signal_queue_idx"),
             models.Index(fields=["person"], name="signal_person_idx"),
+            # Created CONCURRENTLY by migration 0005; the trigram indexes of that migration
+            # cannot be declared here (docs/adr/0007-performance.md).
+            models.Index(fields=["-received_on", "-id"], name="signal_open_received_idx",
+                         condition=Q(status__in=OPEN_STATUSES)),
+            models.Index(Upper("reference"), name="signal_reference_upper_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -306,6 +311,10 @@ class Signal(models.Model):
 
     def __str__(self):
         return self.reference
+
+    @property
+    def is_withdrawn(self):
+        return self.status == SignalStatus.WITHDRAWN
 
     @property
     def is_editable(self) -> bool:
@@ -373,7 +382,7 @@ class ContributionVisibility(models.TextChoices):
 
 class ShieldedByPartner(models.Model):
     """Content a partner may mark "own partner only" (a contribution, a partner's assessment):
-    then only that partner sees the content; the others see that it exists (DESIGN.md §4)."""
+    then only that partner sees the content; the others see that it exists (docs/design.md §4.2)."""
 
     class Meta:
         abstract = True
@@ -451,7 +460,7 @@ class SignalEvent(models.Model):
 
 
 class Transfer(models.Model):
-    """A dossier moved to the weegploeg of the person's new municipality (DESIGN.md rule 10).
+    """A dossier moved to the weegploeg of the person's new municipality (docs/design.md rule 10).
     The sending weegploeg keeps this row, and nothing else, as its reference."""
 
     signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="transfers")

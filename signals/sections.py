@@ -1,6 +1,6 @@
 """Sections that later apps add to the signal page — the weging, the decisions, the
 notification of the person — registered from their AppConfig.ready(), so that `signals`
-needs no import of them (DESIGN.md §4: dependencies point one way)."""
+needs no import of them (docs/design.md §4.1: dependencies point one way)."""
 
 import dataclasses
 from collections.abc import Callable

@@ -2,7 +2,7 @@
 contributions, withdrawal and transfer — and who may see a signal (the grants).
 
 Each function takes the acting user, runs in one transaction and raises `RuleViolation`
-with a Dutch message when a rule refuses the action. Sources: DESIGN.md §3 rules 1, 2, 9,
+with a Dutch message when a rule refuses the action. Sources: docs/design.md §3 rules 1, 2, 9,
 10 and 11.
 """
 
@@ -44,7 +44,7 @@ from signals.validators import ALLOWED_CONTENT_TYPES
 
 REGISTERING_ROLES = (Role.MELDPUNT, Role.MEMBER, Role.COORDINATOR)
 
-# Who may do what with a signal (DESIGN.md §4, rule 2). The three partners of the signal's
+# Who may do what with a signal (docs/design.md §4.2, rule 2). The three partners of the signal's
 # weegploeg see the whole dossier; the registering partner sees its own registration (and
 # may edit it until the agenda), not what the weegploeg adds.
 _DOSSIER = {"view_signal", "view_dossier", "view_reporter", "contribute_signal", "change_signal"}
@@ -477,7 +477,7 @@ def add_attachment(user, signal: Signal, uploaded, content_type: str) -> Attachm
 @transaction.atomic
 def add_contribution(user, signal: Signal, fields: dict) -> Contribution:
     """A partner brings in information (informatie-inbreng) with source and date; "own
-    partner only" shields the content from the other partners (DESIGN.md §4)."""
+    partner only" shields the content from the other partners (docs/design.md §4.2)."""
     signal = Signal.objects.select_for_update().get(pk=signal.pk)
     if not can(user, "signals.contribute_signal", signal):
         raise RuleViolation(_("Alleen de partners van de weegploeg brengen informatie in."))
@@ -634,11 +634,7 @@ def queue(user, *, q="", status="", phenomenon="", source_category="", date_from
     if date_to:
         signals = signals.filter(received_on__lte=date_to)
     if q:
-        # By reference, or by a person found through the trigram indexes on names and labels
-        # (migration 0005). The persons are looked up first: given their ids, Postgres
-        # starts from those persons' signals (an index probe each) instead of estimating
-        # the match and scanning every signal. A search that matches very many persons
-        # leaves the choice to Postgres.
+        # By reference, or by a person found first, then their signals (ADR 0007 §3).
         persons = Person.objects.filter(
             Q(normalised_name__contains=normalise_name(q)) | Q(label__icontains=q.strip())
         ).values_list("pk", flat=True)

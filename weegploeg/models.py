@@ -1,5 +1,5 @@
 """Weegploeg sessions: the agenda, the votes, the unanimous decisions, information requests
-and the decision records (DESIGN.md §3 rules 4–7).
+and the decision records (docs/design.md §3 rules 4–7).
 
 No personal data in `__str__` (django-auditlog copies it into the log unmasked).
 """
@@ -34,7 +34,7 @@ class SessionStatus(models.TextChoices):
 
 class Outcome(models.TextChoices):
     CASUSOVERLEG = "casusoverleg", _("Casusoverleg")
-    NO_CASUSOVERLEG = "geen_casusoverleg", _("Geen casusoverleg")
+    NO_CASUSOVERLEG = "no_casusoverleg", _("Geen casusoverleg")
     MORE_INFORMATION = "more_information", _("Nadere duiding")
 
 
@@ -45,7 +45,7 @@ class CaseParty(models.TextChoices):
     ZORG = "zorg_ggz", _("Zorg / GGZ")
     SOCIAAL = "sociaal_domein", _("Sociaal domein")
     LSE = "lse", _("Landelijk Steunpunt Extremisme")
-    OTHER = "overig", _("Overig")
+    OTHER = "other", _("Overig")
 
 
 class Referral(models.TextChoices):
@@ -138,6 +138,10 @@ class Session(models.Model):
 
     def __str__(self):
         return f"Overleg {self.pk}"
+
+    @property
+    def is_closed(self):
+        return self.status == SessionStatus.CLOSED
 
 
 class ItemStatus(models.TextChoices):
@@ -255,7 +259,7 @@ class Decision(models.Model):
             ),
             models.CheckConstraint(
                 name="decision_casusoverleg_names_parties",
-                condition=~Q(outcome="casusoverleg") | ~Q(invited_parties=[]),
+                condition=~Q(outcome=Outcome.CASUSOVERLEG) | ~Q(invited_parties=[]),
             ),
             models.CheckConstraint(
                 name="decision_correction_has_reason",
@@ -372,3 +376,7 @@ class SessionExport(models.Model):
 
     def __str__(self):
         return f"Export {self.pk}"
+
+    @property
+    def is_done(self):
+        return self.status == ExportStatus.DONE

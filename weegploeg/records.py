@@ -1,4 +1,4 @@
-"""Decision records, session exports and the hand-over to the casusoverleg (DESIGN.md §3
+"""Decision records, session exports and the hand-over to the casusoverleg (docs/design.md §3
 rule 6, §4 "PDFs"; issue 5).
 
 - Each decision produces a decision record: a PDF/A for archiving, rendered by WeasyPrint

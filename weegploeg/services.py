@@ -1,5 +1,5 @@
 """What makes a decision valid: sessions, agenda, votes, the unanimity rule, corrections and
-information requests (DESIGN.md §3 rules 4–7).
+information requests (docs/design.md §3 rules 4–7).
 
 Plain functions taking the acting user; each runs in one transaction and raises
 `RuleViolation` (Dutch, for the user) when a rule refuses the action.
@@ -30,6 +30,7 @@ from signals.services import (
 )
 from weegploeg.models import (
     AgendaItem,
+    CaseParty,
     Decision,
     InformationRequest,
     ItemStatus,
@@ -150,11 +151,12 @@ def move_item(user, item: AgendaItem, offset: int) -> None:
     other = index + offset
     if 0 <= other < len(items):
         items[index], items[other] = items[other], items[index]
+        # One save per moved item, no bulk update: every change of the order is audited
+        # (ADR 0002 §5).
         for position, each in enumerate(items, start=1):
-            AgendaItem.objects.filter(pk=each.pk).update(position=position + 1000)
-        for position, each in enumerate(items, start=1):
-            each.position = position
-            each.save(update_fields=["position"])
+            if each.position != position:
+                each.position = position
+                each.save(update_fields=["position"])
 
 
 @transaction.atomic
@@ -167,7 +169,7 @@ def prepare_decision(user, item: AgendaItem, *, joint_reasoning="", invited_part
     require_coordinator(user, item.session.weegploeg)
     if item.status != ItemStatus.OPEN:
         raise RuleViolation(_("Over dit agendapunt is al besloten."))
-    if "overig" in invited_parties and not other_party.strip():
+    if CaseParty.OTHER in invited_parties and not other_party.strip():
         raise RuleViolation(_("Noem de andere partij."), field="other_party")
     item.joint_reasoning = joint_reasoning.strip()
     item.invited_parties = sorted(set(invited_parties))

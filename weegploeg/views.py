@@ -31,10 +31,13 @@ from weegploeg.models import (
     AgendaItem,
     Decision,
     DecisionRecord,
+    ExportStatus,
     InformationRequest,
     ItemStatus,
+    Outcome,
     Session,
     SessionExport,
+    SessionStatus,
     Vote,
 )
 
@@ -103,7 +106,7 @@ def _session_context(request, session, add_form=None):
         "is_coordinator": is_coordinator,
         "exports": session.exports.order_by("-created_at")[:3],
     }
-    if is_coordinator and session.status != "closed":
+    if is_coordinator and session.status != SessionStatus.CLOSED:
         context["add_form"] = add_form or AddItemForm(services.agenda_candidates(user, session))
     return context
 
@@ -193,7 +196,7 @@ def item_detail(request, pk):
         messages.error(request, error.message)
     own_vote = Vote.objects.filter(item=item, partner_id=user.partner_id).first()
     vote_form = prepare_form = None
-    can_vote = (item.status == ItemStatus.OPEN and item.session.status != "closed"
+    can_vote = (item.status == ItemStatus.OPEN and item.session.status != SessionStatus.CLOSED
                 and has_role(user, Role.MEMBER) and user.partner_id in {p.pk for p in partners})
     if can_vote:
         initial = (
@@ -253,7 +256,7 @@ def decision_detail(request, pk):
             request.POST if "corrigeren" in request.POST else None,
             initial={"reasoning": decision.reasoning},
         )
-        if decision.outcome == "more_information":
+        if decision.outcome == Outcome.MORE_INFORMATION:
             partners = Partner.objects.filter(pk__in=core_partner_ids(decision.signal))
             request_form = InformationRequestForm(
                 partners, request.POST if "verzoek" in request.POST else None
@@ -350,7 +353,7 @@ def export_download(request, pk, export_pk):
     if not has_role(request.user, Role.COORDINATOR):
         raise PermissionDenied
     export = get_object_or_404(SessionExport.objects.visible_to(request.user), session=session,
-                               pk=export_pk, status="done")
+                               pk=export_pk, status=ExportStatus.DONE)
     record_access(request.user, export, purpose=ProcessingActivity.DECISION)
     return FileResponse(export.file.open("rb"), as_attachment=True,
                         content_type="application/zip",

@@ -1,4 +1,4 @@
-"""Version 1 of the referentiekader, published: the five statutory criteria (DESIGN.md §3
+"""Version 1 of the referentiekader, published: the five statutory criteria (docs/design.md §3
 rule 3) in our own words, each with its own ordinal scale and "onbekend", and the nine
 development areas of the handbook as optional indicators."""
 

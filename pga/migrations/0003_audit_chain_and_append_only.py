@@ -1,6 +1,6 @@
 from django.db import migrations, models
 
-# The audit log is append-only and tamper-evident (DESIGN.md §4, audit):
+# The audit log is append-only and tamper-evident (docs/design.md §4.3):
 # - BEFORE INSERT: each entry gets the next sequence number in the chain, the hash of the
 #   previous entry, and its own hash over that previous hash and its non-personal fields
 #   (time, actor, partner, action, object type and id, changed field names, purpose). The

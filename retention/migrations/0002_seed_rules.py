@@ -1,6 +1,6 @@
 from django.db import migrations
 
-# DESIGN.md §3 rule 8: the seeded defaults. The functioneel beheerder sets them to the local
+# docs/design.md §3 rule 8: the seeded defaults. The functioneel beheerder sets them to the local
 # convenant and the law; the legal source says where each default comes from.
 DEFAULTS = [
     {

@@ -7,8 +7,9 @@ from django.db import migrations
 # - the search by name or label ("contains", case-insensitive): trigram GIN indexes, so the
 #   matching persons are found without reading every person;
 # - the search by reference (`reference__iexact` is `UPPER(reference) = UPPER(%s)`).
-# Created CONCURRENTLY (hence not atomic): no write lock on a live table. They live in this
-# migration only, not in the models' Meta. The trigram indexes need the pg_trgm extension
+# Created CONCURRENTLY (hence not atomic): no write lock on a live table. Since migration 0011
+# the first two are declared in `Signal.Meta` too; the trigram ones cannot be
+# (docs/adr/0007-performance.md). The trigram indexes need the pg_trgm extension
 # (PostgreSQL's contrib, in the production image); where the server lacks it — the embedded
 # PostgreSQL of `make run` — they are left out and the search works without them.
 OPEN = "('registered', 'in_preparation', 'on_agenda', 'more_information')"

@@ -82,10 +82,10 @@ def load(count: int, tag: str) -> None:
         signals = Signal.objects.bulk_create([
             Signal(reference=f"B{tag}-{n:06d}", weegploeg=weegploeg, person=person,
                    received_on=started, receiving_partner=gemeente, registered_by=user,
-                   source_category="professional", phenomenon="overig",
+                   source_category="professional", phenomenon="other",
                    description=f"Beschrijving {n} van het gedrag van Achternaam{n}.",
                    behaviour_from=started, status=SignalStatus.DECIDED,
-                   retention_basis="geen_casusoverleg", retention_started_on=started,
+                   retention_basis="no_casusoverleg", retention_started_on=started,
                    deletion_due=today - datetime.timedelta(days=1))
             for n, person in enumerate(persons)
         ], batch_size=2000)

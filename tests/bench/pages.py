@@ -156,7 +156,7 @@ def measure(data: dict) -> list[Figure]:
     figures[0].queries_at_4x_page_size = larger
     figures[0].note = f"(queries at page size {default * 4}: {larger})"
 
-    outcomes = iter(["geen_casusoverleg", "more_information"] * (REQUESTS + WARMUP + 2))
+    outcomes = iter(["no_casusoverleg", "more_information"] * (REQUESTS + WARMUP + 2))
 
     def vote():
         response = client.post(f"/agendapunten/{data['vote_item']}/", {

@@ -1,4 +1,4 @@
-"""The weging of a signal on the five criteria (DESIGN.md §3 rule 3, §4 authorisation)."""
+"""The weging of a signal on the five criteria (docs/design.md §3 rule 3, §4.2 authorisation)."""
 
 import re
 from pathlib import Path

@@ -1,4 +1,4 @@
-"""The referentiekader: versioned, published, public (DESIGN.md §1 and §3 rule 3)."""
+"""The referentiekader: versioned, published, public (docs/design.md §1 and §3 rule 3)."""
 
 import pytest
 from django.contrib.contenttypes.models import ContentType

@@ -54,7 +54,7 @@ def test_with_redis_down_registering_assessing_and_voting_work_and_the_pdf_comes
         "betrokkene-municipality": weegploeg.gemeente.pk,
         "signaal-received_on": "2026-11-02", "signaal-source_category": "burger",
         "signaal-description": "Dreigde op sociale media met geweld.",
-        "signaal-behaviour_from": "2026-10-30", "signaal-phenomenon": "overig",
+        "signaal-behaviour_from": "2026-10-30", "signaal-phenomenon": "other",
         "signaal-acute_danger": "on",
     })
     assert response.status_code == 302

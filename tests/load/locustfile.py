@@ -75,7 +75,7 @@ class Member(FastHttpUser):
         self.page(
             f"/agendapunten/{item}/", "stem", status=302, method="POST",
             data={"csrfmiddlewaretoken": match.group(1), "stem": "1",
-                  "outcome": random.choice(["casusoverleg", "geen_casusoverleg"]),  # noqa: S311
+                  "outcome": random.choice(["casusoverleg", "no_casusoverleg"]),  # noqa: S311
                   "motivation": "Stem onder belasting."},
             headers={"Referer": f"{self.host}/agendapunten/{item}/"},
         )

@@ -1,4 +1,4 @@
-"""Acceptance of issue 6 (DESIGN.md §3 rule 8): a signal decided "geen casusoverleg" is
+"""Acceptance of issue 6 (docs/design.md §3 rule 8): a signal decided "geen casusoverleg" is
 purged one year and a day later by the nightly task, after which neither the database — every
 table, the audit log included — nor the file storage holds the person's name, BSN or the
 description; the tombstone is there, and the audit log still says who did what when."""

@@ -55,8 +55,8 @@ def test_postponement_needs_a_legal_ground_and_a_recheck_date(casusoverleg, coor
 
 def test_another_ground_must_be_explained(casusoverleg, coordinator):
     with pytest.raises(RuleViolation, match="Licht"):
-        postpone(coordinator, casusoverleg, ground="anders")
-    assert postpone(coordinator, casusoverleg, ground="anders",
+        postpone(coordinator, casusoverleg, ground="other")
+    assert postpone(coordinator, casusoverleg, ground="other",
                     ground_detail="Lopend onderzoek Raad voor de Kinderbescherming.").pk
 
 

@@ -124,7 +124,7 @@ def test_recomputing_deletion_dates_is_explicit_and_audited(
     assert signal.deletion_due == add_period(decided_on, 1, "years")  # not yet
 
     client = login(beheerder)
-    response = client.post(reverse("retention:rule", args=["geen_casusoverleg"]),
+    response = client.post(reverse("retention:rule", args=["no_casusoverleg"]),
                            {"herberekenen": "1"})
     assert response.status_code == 302
     signal.refresh_from_db()

@@ -1,4 +1,4 @@
-"""Audit completeness (issue 7; DESIGN.md §4 "Audit"): every write of a domain model is logged
+"""Audit completeness (issue 7; docs/design.md §4.3): every write of a domain model is logged
 by django-auditlog, and every view that shows personal data logs the read as an ACCESS entry
 with the actor, their partner and the processing activity.
 

@@ -232,7 +232,7 @@ B_IDS: dict[str, Callable] = {
                                               w.in_b.export.pk, w.session.pk),
     "weegploeg:item": lambda w: [
         Variant(label, {"pk": item.pk}, [
-            {"stem": "1", "outcome": "geen_casusoverleg", "motivation": MOTIVATION},
+            {"stem": "1", "outcome": "no_casusoverleg", "motivation": MOTIVATION},
             {"voorbereiden": "1", "joint_reasoning": "Samen besproken.",
              "invited_parties": "zorg_ggz", "referral": "geen"}])
         for label, item in (("B's open item", w.in_b.open_item),
@@ -486,7 +486,7 @@ def _admin(world, kind="gemeente"):
 
 
 def test_admin_cannot_create_an_account_at_a_partner_of_another_weegploeg(world, as_user):
-    """Functioneel beheer is per partner (DESIGN.md §4): A's gemeente's beheerder makes
+    """Functioneel beheer is per partner (docs/design.md §4.2): A's gemeente's beheerder makes
     accounts for the gemeente only, and never a beheerder (that is the installation
     administrator's)."""
     client = as_user(_admin(world))
@@ -651,7 +651,7 @@ def test_the_audit_log_of_weegploeg_b_exists(world):
 
 @pytest.mark.parametrize("export", [False, True], ids=["screen", "csv"])
 def test_fg_sees_no_entry_of_another_weegploeg_without_filters(export, world, as_user):
-    """DESIGN.md §4: the FG sees the audit entries of their own partner's staff and of their
+    """docs/design.md §4.2: the FG sees the audit entries of their own partner's staff and of their
     own weegploegen's objects, not the national log."""
     response = as_user(_fg(world)).get(reverse("audit:export" if export else "audit:log"))
     assert response.status_code == 200

@@ -242,11 +242,11 @@ def valid_person(w, p, first="Anna", surname="Visser"):
 def signal_fields(w, p):
     return {
         f"{p}received_on": DATES, f"{p}behaviour_from": DATES, f"{p}behaviour_to": DATES,
-        f"{p}source_category": choice("professional", "burger", "om", "overig", "anders"),
-        f"{p}source_sector": choice("onderwijs", "zorg_ggz", "overig", "geheim"),
+        f"{p}source_category": choice("professional", "burger", "om", "other", "anders"),
+        f"{p}source_sector": choice("onderwijs", "zorg_ggz", "other", "geheim"),
         f"{p}reporter_name": WORDS, f"{p}reporter_organisation": WORDS,
         f"{p}reporter_contact": WORDS, f"{p}description": WORDS,
-        f"{p}phenomenon": choice("jihadisme", "rechts_extremisme", "overig", "x"),
+        f"{p}phenomenon": choice("jihadisme", "rechts_extremisme", "other", "x"),
     }
 
 
@@ -518,7 +518,7 @@ TARGETS = [
                    "other_party": WORDS, "referral": choice(*Referral.values, "x"),
                    "follow_up_on": DATES},
         fixed={"voorbereiden": "1"},
-        edges=lambda w: [({"invited_parties": "overig"}, None),
+        edges=lambda w: [({"invited_parties": "other"}, None),
                          ({"follow_up_on": "9999-12-31", "referral": "strafrechtelijk"}, None)],
     ),
     Target(
@@ -528,7 +528,7 @@ TARGETS = [
         lambda w: {"outcome": choice(*Outcome.values, "ja"), "motivation": WORDS},
         fixed={"stem": "1"},
         edges=lambda w: [({"motivation": " " * 20}, None),
-                         ({"outcome": ["casusoverleg", "geen_casusoverleg"]}, None)],
+                         ({"outcome": ["casusoverleg", "no_casusoverleg"]}, None)],
     ),
     Target(
         "correction", ("CorrectionForm",), (Role.COORDINATOR, OWN),
@@ -640,12 +640,12 @@ TARGETS = [
                    "notified_by": "Wijkregisseur", "method": "brief"},
         lambda w: {"status": choice("notified", "postponed", "x"), "notified_on": DATES,
                    "notified_by": WORDS, "method": choice("brief", "gesprek", "x"),
-                   "ground": choice("nationale_veiligheid", "anders", "x"),
+                   "ground": choice("nationale_veiligheid", "other", "x"),
                    "ground_detail": WORDS, "recheck_on": DATES},
         # Not a casusoverleg decision: nothing to notify.
         forged_urls=lambda w: [_url("retention:notification", pk=w.more_info_decision.pk)],
         edges=lambda w: [
-            ({"status": "postponed", "ground": "anders", "recheck_on": _days(90)}, None),
+            ({"status": "postponed", "ground": "other", "recheck_on": _days(90)}, None),
             ({"status": "postponed", "ground": "nationale_veiligheid",
               "recheck_on": "9999-12-31"}, None),
             ({"notified_on": _days(10)}, None),

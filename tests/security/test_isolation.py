@@ -128,7 +128,7 @@ def test_person_search_of_another_weegploeg_finds_nothing_of_weegploeg_a(role, w
 def test_shielded_information_stays_with_its_partner_in_the_subject_access_export(
     scope, world, as_user
 ):
-    """DESIGN.md §4: information a partner marks "own organisation only" (here a running
+    """docs/design.md §4.2: information a partner marks "own organisation only" (here a running
     criminal investigation of the politie) is invisible to the other partners. The inzage
     export compiled by the functioneel beheerder of the gemeente (own) or of another
     weegploeg's gemeente (other) must not carry its content."""

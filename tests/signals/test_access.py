@@ -1,4 +1,4 @@
-"""Who sees a signal (DESIGN.md §3 rules 1, 2, 10; §4 authorisation)."""
+"""Who sees a signal (docs/design.md §3 rules 1, 2, 10; §4.2 authorisation)."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse

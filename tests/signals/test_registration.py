@@ -168,7 +168,7 @@ def test_registration_through_the_form_keeps_nothing_half_on_a_rule_violation(
             "signaal-source_category": "burger",
             "signaal-description": "Beschrijving van gedrag.",
             "signaal-behaviour_from": "2026-10-30",
-            "signaal-phenomenon": "overig",
+            "signaal-phenomenon": "other",
         },
     )
     assert response.status_code == 200
@@ -211,7 +211,7 @@ def test_registrar_edits_its_registration_before_the_agenda(client, login, meldp
             "signaal-source_category": "burger",
             "signaal-description": "Aangepaste beschrijving.",
             "signaal-behaviour_from": "2026-10-30",
-            "signaal-phenomenon": "overig",
+            "signaal-phenomenon": "other",
         },
     )
     assert response.status_code == 302

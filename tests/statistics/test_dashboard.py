@@ -45,12 +45,12 @@ def hand_built(weegploeg, other_weegploeg, meldpunt, coordinator, make_user):
     make.decision(a1, "casusoverleg", on=day(3, 23), recorded_by=coordinator)
     a2 = signal(weegploeg, meldpunt, received_on=day(3, 10), phenomenon="rechts_extremisme",
                 source="burger", status=SignalStatus.DECIDED)
-    first = make.decision(a2, "geen_casusoverleg", on=day(4, 9), recorded_by=coordinator)
-    make.decision(a2, "geen_casusoverleg", on=day(4, 20), recorded_by=coordinator,
+    first = make.decision(a2, "no_casusoverleg", on=day(4, 9), recorded_by=coordinator)
+    make.decision(a2, "no_casusoverleg", on=day(4, 20), recorded_by=coordinator,
                   corrects=first)
     signal(weegploeg, meldpunt, received_on=day(3, 15), source="politie_registratie",
            status=SignalStatus.WITHDRAWN, repeat=True)
-    a4 = signal(weegploeg, meldpunt, received_on=day(4, 1), phenomenon="overig",
+    a4 = signal(weegploeg, meldpunt, received_on=day(4, 1), phenomenon="other",
                 status=SignalStatus.MORE_INFORMATION)
     make.decision(a4, "more_information", on=day(4, 15), recorded_by=coordinator)
     for deadline, answered in ((day(5, 1), False), (day(5, 31), False), (day(5, 2), True)):
@@ -61,7 +61,7 @@ def hand_built(weegploeg, other_weegploeg, meldpunt, coordinator, make_user):
     signal(weegploeg, meldpunt, received_on=day(2, 1))
     signal(weegploeg, meldpunt, received_on=day(5, 2))
     make.tombstone(weegploeg, received_on=day(3, 5), decided_on=day(3, 15),
-                   outcome="geen_casusoverleg", status="decided")
+                   outcome="no_casusoverleg", status="decided")
     make.tombstone(weegploeg, received_on=day(4, 10), withdrawn_on=day(4, 12),
                    outcome="withdrawn", status="withdrawn", phenomenon="rechts_extremisme",
                    source="burger", repeat=True)
@@ -72,7 +72,7 @@ def hand_built(weegploeg, other_weegploeg, meldpunt, coordinator, make_user):
                 status=SignalStatus.DECIDED, surname="Bakker")
     make.decision(b1, "casusoverleg", on=day(3, 6), recorded_by=coordinator)
     make.tombstone(other_weegploeg, received_on=day(3, 20), decided_on=day(3, 30),
-                   outcome="geen_casusoverleg", status="decided")
+                   outcome="no_casusoverleg", status="decided")
 
 
 def by_code(tallies):
@@ -87,15 +87,15 @@ def test_dashboard_numbers_match_the_hand_built_data_set(hand_built, coordinator
     ]
     assert by_code(figures.per_phenomenon) == {
         "jihadisme": (3, 1), "rechts_extremisme": (2, 1), "links_extremisme": (1, 0),
-        "anti_institutioneel": (0, 0), "overig": (1, 0),
+        "anti_institutioneel": (0, 0), "other": (1, 0),
     }
     assert by_code(figures.per_source) == {
         "professional": (4, 1), "burger": (2, 1), "politie_registratie": (1, 0),
         "ambtsbericht_aivd": (0, 0), "doorverwijzing_lse": (0, 0), "om": (0, 0),
-        "overig": (0, 0),
+        "other": (0, 0),
     }
     assert by_code(figures.outcomes) == {
-        "casusoverleg": (1, 0), "geen_casusoverleg": (2, 1), "more_information": (1, 0),
+        "casusoverleg": (1, 0), "no_casusoverleg": (2, 1), "more_information": (1, 0),
         "withdrawn": (2, 1), "open": (1, 0),
     }
     # Days from registration to the latest decision that is not a correction: 20, 30, 10.
@@ -186,7 +186,7 @@ def test_the_numbers_survive_the_purge_of_a_signal(meldpunt, weegploeg, coordina
         return shown.total, counted, shown.decided, shown.median_days, shown.repeats
 
     before = figures()
-    assert before[0] == 1 and before[1][3]["geen_casusoverleg"] == 1
+    assert before[0] == 1 and before[1][3]["no_casusoverleg"] == 1
     report = purge_due(due_day(signal), synchronous=True)
     assert [pk for pk, _ref in report.selected] == [signal.pk]
     assert figures() == before

@@ -30,7 +30,7 @@ def national(weegploeg, other_weegploeg, meldpunt, coordinator, make_user):
                     surname="Zwanenburg")
     for _ in range(5):
         make.tombstone(weegploeg, received_on=june, decided_on=june, status="decided",
-                       outcome="geen_casusoverleg")
+                       outcome="no_casusoverleg")
     b_meldpunt = make_user(other_weegploeg.gemeente, Role.MELDPUNT)
     for _ in range(3):
         signal = make.signal(other_weegploeg, b_meldpunt, received_on=january,

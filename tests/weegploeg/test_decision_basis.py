@@ -28,7 +28,7 @@ def run(sql, params=()):
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
-@pytest.mark.parametrize("change", ["outcome = 'geen_casusoverleg'", "motivation = 'Anders.'",
+@pytest.mark.parametrize("change", ["outcome = 'no_casusoverleg'", "motivation = 'Anders.'",
                                     "partner_id = partner_id", "cast_at = now()"])
 def test_the_votes_of_a_decided_item_cannot_be_updated(decided, change):
     with pytest.raises(IntegrityError, match="stemmen liggen vast"):

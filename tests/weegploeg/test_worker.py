@@ -1,4 +1,4 @@
-"""Rule 6 with the real services (DESIGN.md §4 "Background work"): the decision record is
+"""Rule 6 with the real services (docs/design.md §4.4): the decision record is
 made by a real Celery worker that takes the task from Redis, not in-process.
 
 Needs REDIS_URL (CI sets redis://127.0.0.1:6379/0). Without it the test is skipped, except

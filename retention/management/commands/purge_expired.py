@@ -12,7 +12,7 @@ from retention.services import purge_due, runs_with_results
 
 
 class Command(BaseCommand):
-    help = "Vernietig signalen waarvan de bewaartermijn verstreken is (DESIGN.md §3 regel 8)."
+    help = "Vernietig signalen waarvan de bewaartermijn verstreken is (docs/design.md §3 regel 8)."
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true",

@@ -1,6 +1,6 @@
 """Dependencies point one way (docs/design.md §4.1): `rights` and `stats` (the statistics)
-→ `retention` → `weegploeg` → `criteria` → `signals` → `pga`; nothing in `pga` imports a domain app. And no
-module imports another module's private name (a leading underscore): what a module offers
+→ `retention` → `weegploeg` → `criteria` → `signals` → `pga`; nothing in `pga` imports a
+domain app. And no module imports another module's private name (a leading underscore): what a module offers
 others is what it names publicly. And no cycles between services and tasks: a service
 imports its tasks at module level, a task imports its service inside the function, so a
 tasks module imports nothing of its own app at module level.

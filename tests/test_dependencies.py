@@ -1,9 +1,9 @@
 """Dependencies point one way (docs/design.md §4.1): `rights` and `stats` (the statistics)
 → `retention` → `weegploeg` → `criteria` → `signals` → `pga`; nothing in `pga` imports a
-domain app. And no module imports another module's private name (a leading underscore): what a module offers
-others is what it names publicly. And no cycles between services and tasks: a service
-imports its tasks at module level, a task imports its service inside the function, so a
-tasks module imports nothing of its own app at module level.
+domain app. And no module imports another module's private name (a leading underscore):
+what a module offers others is what it names publicly. And no cycles between services and
+tasks: a service imports its tasks at module level, a task imports its service inside the
+function, so a tasks module imports nothing of its own app at module level.
 
 Read from the source with `ast`: every import, at module level or inside a function, and
 every `apps.get_model("app", ...)` / `"app.Model"` call that stands for one."""

@@ -29,4 +29,5 @@ urlpatterns = [
     path("", include("weegploeg.urls")),
     path("", include("retention.urls")),
     path("", include("retention.statistics_urls")),
+    path("", include("referrals.urls")),
 ]

@@ -26,9 +26,9 @@ from signals.models import Contribution, ContributionVisibility, SignalStatus, S
 
 # Unambiguous characters only: a receipt number is read aloud over the phone.
 _RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-# The outcomes after which a referral counts as handled for its reporter: a decision that
-# closes the case, or withdrawal. "More information" keeps the case open.
-CLOSING_OUTCOMES = {"casusoverleg", "geen_casusoverleg", SignalStatus.WITHDRAWN}
+# A referral counts as handled for its reporter at any outcome (`signals.lifecycle`: a
+# decision, or withdrawal) except "more information", which keeps the case open.
+STILL_OPEN_OUTCOME = SignalStatus.MORE_INFORMATION
 RECEIVED, HANDLED = "received", "handled"
 
 
@@ -151,7 +151,7 @@ def _forget_content(submission: Submission) -> None:
 def signal_outcome_reached(signal, outcome: str, at) -> None:
     """`signals.lifecycle` subscriber: when the weegploeg closes a case that came in through
     the meldpunt (a decision or a withdrawal), its reporter is told it was handled — once."""
-    if outcome not in CLOSING_OUTCOMES:
+    if outcome == STILL_OPEN_OUTCOME:
         return
     submission = (Submission.objects.filter(signal=signal, handled_feedback_at__isnull=True)
                   .exclude(reporter_email="").first())

@@ -292,3 +292,13 @@ def test_accepted_referral_goes_with_its_signal(signal):
     assert Submission.objects.filter(signal=signal).exists()
     signal.delete()
     assert not Submission.objects.exists()
+
+
+def test_more_information_keeps_the_case_open_for_the_reporter(
+    signal, django_capture_on_commit_callbacks
+):
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.signal_outcome_reached(signal, "more_information", timezone.now())
+    assert mail.outbox == []
+    assert Submission.objects.get(signal=signal).handled_feedback_at is None

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from pga.audit import processing
 from pga.background import enqueue
-from pga.models import ProcessingActivity, Role
+from pga.models import ProcessingActivity
 from pga.services import RuleViolation
 from referrals.models import Submission, SubmissionStatus
 from referrals.tasks import send_feedback
@@ -225,9 +225,3 @@ def remove_unaccepted(now: datetime.datetime | None = None) -> int:
 def intake(user, status: str = SubmissionStatus.RECEIVED):
     """The meldpunt's intake list: its own gemeente's referrals with `status`."""
     return Submission.objects.visible_to(user).filter(status=status)
-
-
-def may_take_in(user) -> bool:
-    from pga.authz import has_role
-
-    return has_role(user, Role.MELDPUNT)

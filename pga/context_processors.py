@@ -10,6 +10,7 @@ NAVIGATION = [
     ("home", _("Overzicht"), None),
     ("signals:register", _("Nieuw signaal"), (Role.MELDPUNT, Role.MEMBER, Role.COORDINATOR)),
     ("signals:mine", _("Mijn registraties"), (Role.MELDPUNT, Role.MEMBER, Role.COORDINATOR)),
+    ("referrals:intake", _("Meldpunt"), (Role.MELDPUNT,)),
     ("signals:queue", _("Wachtrij"), (Role.MEMBER, Role.COORDINATOR)),
     ("weegploeg:sessions", _("Overleggen"), (Role.MEMBER, Role.COORDINATOR)),
     ("beheer:index", _("Beheer"), (Role.ADMIN,)),

@@ -47,6 +47,15 @@ STALE_SIGNAL_DAYS = env.int("STALE_SIGNAL_DAYS", default=90)
 # Login records (django-axes' attempts and logs) older than this are deleted nightly, except
 # an attempt that still locks an account (pga.services.clear_expired_login_data).
 LOGIN_RECORDS_DAYS = env.int("LOGIN_RECORDS_DAYS", default=30)
+# The public meldpunt (referrals/): a referral not accepted (or declined) within this many
+# days is deleted by the nightly job, like a withdrawn signal.
+REFERRAL_ACCEPT_DAYS = env.int("REFERRAL_ACCEPT_DAYS", default=30)
+# A standard text added to the feedback mails to a reporter ("received", "handled").
+REFERRAL_FEEDBACK_TEXT = env.str("REFERRAL_FEEDBACK_TEXT", default="")
+# How many referrals the public form takes (django-ratelimit rates): per client address,
+# and per gemeente from all addresses together.
+REFERRAL_RATE_PER_ADDRESS = env.str("REFERRAL_RATE_PER_ADDRESS", default="5/h")
+REFERRAL_RATE_PER_GEMEENTE = env.str("REFERRAL_RATE_PER_GEMEENTE", default="60/d")
 
 # -- database ----------------------------------------------------------------------------
 if not DATABASE_URL:
@@ -87,6 +96,7 @@ INSTALLED_APPS = [
     "retention",
     "rights",
     "stats",
+    "referrals",
 ]
 
 MIDDLEWARE = [
@@ -252,6 +262,28 @@ MEDIA_ROOT = PRIVATE_STORAGE_ROOT
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# -- caches: the public form's rate limits (django-ratelimit) ----------------------------
+# The counters must be shared by every web process: with Redis (production, compose) they live
+# there, in Django's own Redis cache, whose increment is Redis' atomic INCR (django-ratelimit
+# lists only django-redis as supported, hence its W001 is silenced). The embedded run is one
+# process, so a local-memory cache is shared by all its requests there; only then is the
+# library's "not a shared cache" (E003) silenced. Tests get a fresh local-memory cache.
+RATELIMIT_USE_CACHE = "ratelimit"
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+         "KEY_PREFIX": "ratelimit"}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+              "LOCATION": "ratelimit"}
+    ),
+}
+SILENCED_SYSTEM_CHECKS += ["django_ratelimit.W001"]
+if not REDIS_URL:
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
+RATELIMIT_IP_META_KEY = "pga.audit.client_ip"
+
 # -- e-mail ------------------------------------------------------------------------------
 vars().update(env.email_url_config(EMAIL_URL))
 
@@ -293,6 +325,10 @@ CELERY_BEAT_SCHEDULE = {
     "notification-recheck-reminders": {
         "task": "retention.tasks.send_notification_recheck_reminders",
         "schedule": crontab(hour=7, minute=15),
+    },
+    "remove-unaccepted-referrals": {
+        "task": "referrals.tasks.remove_unaccepted_submissions",
+        "schedule": crontab(hour=2, minute=45),
     },
     "clear-expired-sessions-and-login-records": {
         "task": "pga.tasks.clear_expired_login_data",

@@ -30,4 +30,5 @@ urlpatterns = [
     path("", include("retention.urls")),
     path("", include("rights.urls")),
     path("", include("stats.urls")),
+    path("", include("referrals.urls")),
 ]

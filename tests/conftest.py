@@ -31,6 +31,9 @@ def _test_settings(settings):
     # Tasks run in the test's own transaction (and the test reads what they made), not in a
     # thread of their own; tests of the embedded run's threads turn this on.
     settings.EAGER_TASKS_IN_THREADS = False
+    # The public form's rate limits would turn the security suite's many posts into 429s;
+    # tests/referrals/test_rate_limits.py switches them on against the configured cache.
+    settings.RATELIMIT_ENABLE = False
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,7 @@
 """Mixed workload for `make load`: weegploeg members reading the queue and signal pages,
-searching, voting and downloading decision records. Bounded: the runner sets users, spawn
+searching, voting and downloading decision records; beside them a few professionals sending
+the public meldpunt form in bursts (all from 127.0.0.1, so its rate limit answers most of
+them with 429, which counts as the expected page). Bounded: the runner sets users, spawn
 rate and run time; every request goes to the loopback address. A request that does not give
 the page (a redirect to the login, say) counts as an error."""
 
@@ -22,6 +24,7 @@ class Member(FastHttpUser):
     """A weegploeg member at work: a page, a moment to read it, the next page. Each simulated
     user has a session of their own, made as a login makes it (tests.load.prepare)."""
 
+    weight = 9
     wait_time = between(0.5, 2)
     insecure = True  # the run's own throw-away certificate
 
@@ -85,3 +88,32 @@ class Member(FastHttpUser):
         if DATA["records"]:
             self.page(f"/besluitverslagen/{random.choice(DATA['records'])}/",  # noqa: S311
                       "besluitverslag-pdf")
+
+
+class Reporter(FastHttpUser):
+    """A professional (or a script) at the public meldpunt form, without a session: the form,
+    then a referral, with hardly a pause. Stored (200) and refused by the rate limit (429)
+    are both the expected answer; anything else is an error."""
+
+    weight = 1
+    wait_time = between(0.1, 0.5)
+    insecure = True
+
+    @task
+    def refer(self):
+        url = f"/melden/{DATA['gemeente']}/"
+        with self.client.get(url, name="meldpuntformulier", catch_response=True) as form:
+            match = CSRF.search(form.text or "")
+            if form.status_code != 200 or not match:
+                form.failure(f"status {form.status_code}")
+                return
+        with self.client.post(
+            url, name="melding versturen", catch_response=True, allow_redirects=False,
+            data={"csrfmiddlewaretoken": match.group(1), "reporter_name": "Belasting Test",
+                  "reporter_organisation": "School", "reporter_role": "Docent",
+                  "reporter_sector": "onderwijs", "observation": "Waarneming onder belasting.",
+                  "observed_from": "2026-01-05"},
+            headers={"Referer": f"{self.host}{url}"},
+        ) as sent:
+            if sent.status_code not in (200, 429):
+                sent.failure(f"status {sent.status_code}")

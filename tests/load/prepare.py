@@ -76,6 +76,7 @@ def main(out_path):
         "members": [u.email for u in voters.values()],
         "voter": voters["gemeente"].email,
         "names": names,
+        "gemeente": weegploeg.gemeenten.first().code,
     }
     with open(out_path, "w") as handle:
         json.dump(data, handle)

@@ -22,6 +22,8 @@ PUBLIC_URL_NAMES = {
     "beheer:login",
     "criteria:public_framework",
     "criteria:framework_version",
+    # The meldpunt's public form (issue 21): write-only, it shows nothing back.
+    "referrals:public_form",
 }
 SAMPLE_VALUES = ["1", "x", "pga", "partner", "json"]
 LOGIN_PATH = "/account/login/"

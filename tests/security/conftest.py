@@ -34,6 +34,7 @@ from django.utils import timezone
 from criteria.models import Assessment, Framework, FrameworkStatus
 from criteria.services import create_draft, record_joint_assessment, record_partner_assessment
 from pga.models import Partner, Role, User, Weegploeg
+from referrals.models import Submission
 from retention.models import DeletedSignal, LegalHold, Notification, PurgeRun, SubjectRequest
 from retention.notifications import record_notification
 from retention.services import place_hold
@@ -42,6 +43,7 @@ from signals.models import Attachment, Contribution, Signal
 from signals.services import add_contribution
 from tests.criteria.factories import judgements
 from tests.factories import UserFactory, WeegploegFactory
+from tests.referrals.factories import submit as submit_referral
 from tests.signals.factories import person_fields, register
 from weegploeg.models import (
     AgendaItem,
@@ -106,6 +108,8 @@ class Dossiers:
     more_info_decision: Decision
     info_request: InformationRequest
     open_item: AgendaItem
+    # A referral through the public form of the weegploeg's gemeente, waiting at its meldpunt.
+    submission: Submission
 
 
 @dataclasses.dataclass
@@ -265,6 +269,7 @@ def build_dossiers(weegploeg, staff, key, names) -> Dossiers:
         subject_request=subject_request, session=session, item=item, decision=decision,
         record=record, export=export, more_info_item=more_info_item,
         more_info_decision=more_info_decision, info_request=info_request, open_item=open_item,
+        submission=submit_referral(weegploeg.gemeente),
     )
 
 

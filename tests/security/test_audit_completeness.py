@@ -123,6 +123,9 @@ INTAKE, ASSESSMENT, DECISION, SUPERVISION, SUBJECT_RIGHTS = (
 ACCESS_CASES = [
     # The signal page: the person's identity, the description, the reporter.
     AccessCase("signals:detail", MEMBER_OWN, {"pk": "signal"}, INTAKE, read="signal"),
+    # A referral through the public form, read by the meldpunt of its gemeente.
+    AccessCase("referrals:submission", (Role.MELDPUNT, "own"), {"pk": "submission"}, INTAKE,
+               read="submission"),
     AccessCase("signals:attachment", MEMBER_OWN, {"pk": "signal", "attachment_pk": "attachment"},
                INTAKE, read="attachment"),
     # The identity form shows the person's name, date of birth, BSN and address.
@@ -207,6 +210,8 @@ NO_PERSONAL_DATA = {
     "retention:notification": "a decision by reference and its notification's stand",
     "retention:stale": "signals by reference, weegploeg and date",
     "rights:subject_request": "POST; redirects to the person's page",
+    "referrals:public_form": "an empty form; after sending, only the receipt number",
+    "referrals:intake": "receipt numbers, dates and status of the gemeente's referrals",
 }
 
 

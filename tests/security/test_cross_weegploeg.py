@@ -254,6 +254,10 @@ B_IDS: dict[str, Callable] = {
                                            {"pk": w.in_b.info_request.pk}, [
         {"content": "Ja, sinds september.", "source": "Leerplicht",
          "information_date": _days(-1), "visibility": "weegploeg"}])],
+    # -- referrals: B's referral, read, accepted and declined by A's meldpunt ----------------
+    "referrals:submission": lambda w: [Variant("B's referral", {"pk": w.in_b.submission.pk}, [
+        {"accepteren": "1", "accepteren-phenomenon": "other"},
+        {"afwijzen": "1", "afwijzen-reason": "Geen aanwijzing voor radicalisering."}])],
     # -- retention -----------------------------------------------------------------------
     # A purge run is one job of the installation, not of a weegploeg: its page may show,
     # but nothing of B's results (SHARED).

@@ -93,6 +93,8 @@ OBJECT_TYPES = {
     # Partners and weegploegen are the installation administrator's (a Django superuser):
     # no role of a partner has them in scope.
     "installation": ObjectType({}),
+    # A referral through the public form: the meldpunt of the gemeente it was sent to.
+    "submission": ObjectType({MELDPUNT: RECEIVING_PARTNER}),
     # The audit trail of one of A's signals: the FG of a partner that takes part in A; any
     # other FG's filtered screen shows nothing of it.
     "audit trail": ObjectType({AUDITOR: A_PARTNERS}, outside=EMPTY),
@@ -225,6 +227,10 @@ URLS = {
     "rights:subject_person": guarded("person", *RIGHTS),
     "rights:subject_export": guarded("person", *RIGHTS),
     "rights:subject_request": guarded("person", *RIGHTS, success=DONE),  # POST: handle it
+    # -- referrals: the public form of A's gemeente; the meldpunt's intake --------------------
+    "referrals:public_form": Url("public"),
+    "referrals:intake": screen(MELDPUNT),
+    "referrals:submission": on("submission", MELDPUNT),
 }
 
 # The admin site (generated patterns, by route). It checks the role first: only the admin
@@ -337,6 +343,8 @@ def url_kwargs(world) -> dict:
         "rights:subject_export": {"pk": world.signal.person_id, "export_format": "json"},
         "rights:subject_request": {"pk": world.signal.person_id,
                                       "request_pk": world.subject_request.pk},
+        "referrals:public_form": {"gemeente": world.partners["own"].code},
+        "referrals:submission": {"pk": world.submission.pk},
     }
 
 

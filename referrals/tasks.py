@@ -1,0 +1,15 @@
+from celery import shared_task
+
+
+@shared_task(acks_late=True)
+def send_feedback(submission_pk: int, kind: str) -> bool:
+    from referrals.services import send_feedback_mail
+
+    return send_feedback_mail(submission_pk, kind)
+
+
+@shared_task(acks_late=True)
+def remove_unaccepted_submissions() -> int:
+    from referrals.services import remove_unaccepted
+
+    return remove_unaccepted()

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from referrals import views
+
+app_name = "referrals"
+urlpatterns = [
+    # Public: the gemeente's code, never anything about a referral.
+    path("melden/<slug:gemeente>/", views.public_form, name="public_form"),
+    path("meldpunt/", views.intake, name="intake"),
+    path("meldpunt/<int:pk>/", views.submission, name="submission"),
+]

@@ -1,5 +1,5 @@
 """Background work of retention: the nightly purge (one idempotent task per batch of
-signals, `retention.services.PURGE_BATCH_SIZE`, each signal in a transaction of its own) and the
+signals, `retention.services.PURGE_BATCH_SIZE`, each batch in one transaction) and the
 reminders for postponed notifications. Acknowledged late with time limits, so a worker
 that dies mid-task leads to a correct re-run."""
 
@@ -22,9 +22,9 @@ def purge_expired_signals():
 
 @shared_task(**TASK_OPTIONS)
 def purge_signals_task(signal_ids, run_id=None, today=None):
-    """Purge a batch of signals, each in a transaction of its own. Idempotent: a re-run
-    (acks_late, after a worker died) purges only what is still there and due; a failing
-    signal is recorded on the run and the others are purged."""
+    """Purge a batch of signals in one transaction. Idempotent: a re-run (acks_late, after a
+    worker died) purges only what is still there and due; a failing signal is recorded on
+    the run and the others are purged."""
     from retention.services import purge_signals_safely
 
     day = datetime.date.fromisoformat(today) if today else None

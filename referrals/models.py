@@ -1,4 +1,4 @@
-"""The public meldpunt (DESIGN.md §3 rule 14): referrals from professionals outside the three
+"""The public meldpunt (docs/design.md §3 rule 14): referrals from professionals outside the three
 partners, held by the meldpunt of one gemeente until it accepts them as a signal or declines
 them. Nothing here reaches the weegploeg before a meldpunt accepts it.
 

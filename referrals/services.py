@@ -1,4 +1,4 @@
-"""The public meldpunt (DESIGN.md §3 rule 14): a professional refers through a write-only
+"""The public meldpunt (docs/design.md §3 rule 14): a professional refers through a write-only
 form per gemeente; the meldpunt of that gemeente accepts the referral as a signal or declines
 it; the reporter hears that it was received and that it was handled — never what was decided
 or anything about the person.

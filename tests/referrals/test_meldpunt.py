@@ -1,4 +1,4 @@
-"""The public meldpunt (issue 21, DESIGN.md §3 rule 14): a write-only form per gemeente, the
+"""The public meldpunt (issue 21, docs/design.md §3 rule 14): a write-only form per gemeente, the
 meldpunt's intake (its own gemeente only), accept through the registration service or decline,
 and feedback to the reporter that never says what was decided or anything about the person."""
 

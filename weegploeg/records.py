@@ -33,7 +33,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from criteria.models import Assessment
-from criteria.services import latest_joint_assessment
+from criteria.selectors import latest_joint_assessment
 from pga.audit import current_actor, processing, record_access
 from pga.background import enqueue
 from pga.models import ProcessingActivity

@@ -16,7 +16,7 @@ from django.utils import timezone
 from freezegun import freeze_time
 from pypdf import PdfReader
 
-from criteria.services import record_joint_assessment
+from criteria.assessments import record_joint_assessment
 from pga.audit import WITHHELD, acting_as, verify_audit_chain
 from pga.models import AuditEntry
 from retention.models import DeletedSignal

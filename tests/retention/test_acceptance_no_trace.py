@@ -15,7 +15,7 @@ from django.db import connection
 from django.utils import timezone
 from freezegun import freeze_time
 
-from criteria.services import record_joint_assessment
+from criteria.assessments import record_joint_assessment
 from pga.audit import acting_as, verify_audit_chain
 from pga.models import AuditEntry
 from pga.tasks import clear_expired_login_data

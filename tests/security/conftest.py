@@ -31,8 +31,9 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.utils import timezone
 
+from criteria.assessments import record_joint_assessment, record_partner_assessment
+from criteria.frameworks import create_draft
 from criteria.models import Assessment, Framework, FrameworkStatus
-from criteria.services import create_draft, record_joint_assessment, record_partner_assessment
 from pga.models import Partner, Role, User, Weegploeg
 from referrals.models import Submission
 from retention.models import DeletedSignal, LegalHold, Notification, PurgeRun, SubjectRequest

@@ -16,7 +16,7 @@ import pytest
 from django.db import IntegrityError
 from pypdf import PdfReader
 
-from criteria.services import record_joint_assessment
+from criteria.assessments import record_joint_assessment
 from pga.pdf import FONT_DIR, BundledFontsFetcher, ResourceRefused
 from pga.services import RuleViolation
 from signals.models import Signal

@@ -55,11 +55,7 @@ from weegploeg.models import (
     Session,
     SessionExport,
 )
-from weegploeg.records import (
-    build_session_export,
-    create_decision_record,
-    request_session_export,
-)
+from weegploeg.records import create_decision_record
 from weegploeg.services import (
     add_to_agenda,
     cast_vote,
@@ -67,6 +63,7 @@ from weegploeg.services import (
     prepare_decision,
     request_information,
 )
+from weegploeg.session_exports import build_session_export, request_session_export
 
 ROLES = (Role.MELDPUNT, Role.MEMBER, Role.COORDINATOR, Role.ADMIN, Role.AUDITOR)
 SCOPES = ("own", "same", "other")

@@ -29,8 +29,12 @@ from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 
-from pga.models import RoleGroup, User, Weegploeg
+from pga.models import Role, RoleGroup, User, Weegploeg
 from pga.services import RuleViolation
+
+# The roles that do the weegploeg's work: they see its queue, sessions and dossiers and are
+# told about them by mail.
+WEEGPLOEG_ROLES = (Role.MEMBER, Role.COORDINATOR)
 
 
 def _roles_held(user_ref, partner_ref):

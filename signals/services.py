@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pga.audit import processing
-from pga.authz import has_role
+from pga.authz import check_role, has_role
 from pga.background import enqueue
 from pga.models import ProcessingActivity, Role, RoleGroup
 from pga.services import RuleViolation
@@ -308,8 +308,8 @@ def register_signal(user, *, signal_fields: dict, person_fields: dict, weegploeg
     index (rule 9) — a repeat is linked and shown to the weegploeg, while the registrar only
     learns that there may be an earlier signal. Without identity, a pseudonymous label is
     enough (rule 11)."""
-    if not has_role(user, *REGISTERING_ROLES):
-        raise RuleViolation(_("Alleen het meldpunt en weegploegleden registreren signalen."))
+    check_role(user, *REGISTERING_ROLES,
+               refusal=_("Alleen het meldpunt en weegploegleden registreren signalen."))
     with (
         _files_removed_on_failure() as written,
         transaction.atomic(),

@@ -211,8 +211,8 @@ def feedback_message(submission: Submission, kind: str) -> tuple[str, str]:
     else:
         subject = _("Melding %(number)s is afgehandeld") % {"number": number}
         body = _("Uw melding %(number)s is afgehandeld.") % {"number": number}
-    standard = feedback_text(submission.gemeente)
-    if kind != "confirmation" and standard:
+    standard = feedback_text(submission.gemeente) if kind != "confirmation" else ""
+    if standard:
         body += "\n\n" + standard
     return subject, body + "\n"
 

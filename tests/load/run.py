@@ -23,6 +23,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 WORK = ROOT / "var" / "load"
 PORT = 8443
 USERS, SPAWN_RATE, RUN_TIME = 50, 10, os.environ.get("LOAD_RUN_TIME", "2m")
+# The names under which the locustfile counts the public form's two expected answers.
+STORED, REFUSED = "melding opgeslagen", "melding geweigerd (limiet)"
 
 
 def fresh_database_url(name: str) -> str:
@@ -103,6 +105,12 @@ def main():
     for row in rows:
         print(f"load {row['Name']:<22} requests {row['Request Count']:>6}  errors "
               f"{row['Failure Count']:>4}  median {row['50%']:>5} ms  p95 {row['95%']:>5} ms")
+    public = {row["Name"]: row for row in rows}
+    stored, refused = public.get(STORED, {}), public.get(REFUSED, {})
+    print(f"load meldpunt: {stored.get('Request Count', 0)} meldingen opgeslagen, "
+          f"{refused.get('Request Count', 0)} geweigerd door de limiet (429, de pagina "
+          f"'Te veel meldingen'; geen fout), fouten "
+          f"{int(stored.get('Failure Count', 0)) + int(refused.get('Failure Count', 0))}")
     total = next(r for r in rows if r["Name"] == "Aggregated")
     print(f"load summary: {USERS} users, {RUN_TIME}: {total['Request Count']} requests, "
           f"{total['Failure Count']} errors, p95 {total['95%']} ms "

@@ -18,11 +18,15 @@ import time
 import urllib.request
 
 import psycopg
+from psycopg import sql
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 WORK = ROOT / "var" / "load"
 PORT = 8443
 USERS, SPAWN_RATE, RUN_TIME = 50, 10, os.environ.get("LOAD_RUN_TIME", "2m")
+# The load database, dropped and built fresh: another name keeps two checkouts on one server
+# from dropping each other's.
+DATABASE = os.environ.get("LOAD_DATABASE_NAME", "weegploeg_load")
 # The names under which the locustfile counts the public form's two expected answers.
 STORED, REFUSED = "melding opgeslagen", "melding geweigerd (limiet)"
 
@@ -40,8 +44,9 @@ def fresh_database_url(name: str) -> str:
     server = base.rsplit("/", 1)[0]
     suffix = f"?{query}" if query else ""
     with psycopg.connect(f"{server}/postgres{suffix}", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {name}")
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+            sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     return f"{server}/{name}{suffix}"
 
 
@@ -53,7 +58,7 @@ def main():
     WORK.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
-        "DATABASE_URL": fresh_database_url("weegploeg_load"),
+        "DATABASE_URL": fresh_database_url(DATABASE),
         "REDIS_URL": "",
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),

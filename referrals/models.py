@@ -41,10 +41,13 @@ class SubmissionStatus(models.TextChoices):
     DECLINED = "declined", _("Afgewezen")
 
 
-class SubmissionQuerySet(models.QuerySet):
+class MeldpuntQuerySet(models.QuerySet):
+    """Objects of one gemeente's public meldpunt (`gemeente`): referrals, its standard text."""
+
     def visible_to(self, user):
-        """The one scope of referrals: the meldpunt of the gemeente they were sent to.
-        Nobody else — not the weegploeg, not another partner's meldpunt — reads them."""
+        """The one scope of referrals (and of a gemeente's standard text): the meldpunt of
+        the gemeente they were sent to. Nobody else — not the weegploeg, not another
+        partner's meldpunt — reads them."""
         from pga.authz import has_role
 
         if not has_role(user, Role.MELDPUNT) or user.partner_id is None:
@@ -113,7 +116,7 @@ class Submission(models.Model):
     received_feedback_at = models.DateTimeField(null=True, blank=True)
     handled_feedback_at = models.DateTimeField(null=True, blank=True)
 
-    objects = SubmissionQuerySet.as_manager()
+    objects = MeldpuntQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("melding via het meldpunt")
@@ -163,16 +166,6 @@ class SubmissionAttachment(models.Model):
         return f"Bijlage {self.pk} bij een melding"
 
 
-class FeedbackTextQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The one scope of standard texts: the meldpunt of the gemeente it belongs to."""
-        from pga.authz import has_role
-
-        if not has_role(user, Role.MELDPUNT) or user.partner_id is None:
-            return self.none()
-        return self.filter(gemeente_id=user.partner_id)
-
-
 class FeedbackText(models.Model):
     """The standard text the meldpunt of a gemeente adds to its messages to reporters (that a
     referral was received, that it was handled). Without a row the installation's default
@@ -188,7 +181,7 @@ class FeedbackText(models.Model):
                                    related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = FeedbackTextQuerySet.as_manager()
+    objects = MeldpuntQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("standaardtekst voor de melder")

@@ -108,7 +108,7 @@ def main():
     with open(WORK / "locust_stats.csv") as handle:
         rows = list(csv.DictReader(handle))
     for row in rows:
-        print(f"load {row['Name']:<22} requests {row['Request Count']:>6}  errors "
+        print(f"load {row['Name']:<28} requests {row['Request Count']:>6}  errors "
               f"{row['Failure Count']:>4}  median {row['50%']:>5} ms  p95 {row['95%']:>5} ms")
     public = {row["Name"]: row for row in rows}
     stored, refused = public.get(STORED, {}), public.get(REFUSED, {})

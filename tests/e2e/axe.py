@@ -107,3 +107,10 @@ _WIDE_ELEMENTS = """() => {
       ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
   return innermost.slice(0, 8).map((el) => `${name(el)} (${Math.round(right(el))} px)`);
 }"""
+
+
+def check_page(page, name: str = "") -> None:
+    """axe at every width; at a phone's width also no horizontal scrolling."""
+    assert_accessible(page, name)
+    if page.viewport_size["width"] <= PHONE:
+        assert_no_horizontal_scroll(page, name)

@@ -318,6 +318,12 @@ def download_attachment(request, pk, attachment_pk):
     signal = get_visible_signal(request.user, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, signal=signal)
     record_access(request.user, attachment, purpose=ProcessingActivity.INTAKE)
+    return attachment_response(attachment)
+
+
+def attachment_response(attachment):
+    """A stored upload (a row with file, original_name and content_type) as a download,
+    never rendered inline by the browser; 404 when its file is gone."""
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError as missing:

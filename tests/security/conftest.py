@@ -35,7 +35,7 @@ from criteria.assessments import record_joint_assessment, record_partner_assessm
 from criteria.frameworks import create_draft
 from criteria.models import Assessment, Framework, FrameworkStatus
 from pga.models import Partner, Role, User, Weegploeg
-from referrals.models import Submission
+from referrals.models import Submission, SubmissionAttachment
 from retention.models import DeletedSignal, LegalHold, Notification, PurgeRun, SubjectRequest
 from retention.notifications import record_notification
 from retention.services import place_hold
@@ -106,8 +106,13 @@ class Dossiers:
     more_info_decision: Decision
     info_request: InformationRequest
     open_item: AgendaItem
-    # A referral through the public form of the weegploeg's gemeente, waiting at its meldpunt.
+    # A referral through the public form of the weegploeg's gemeente, waiting at its meldpunt,
+    # with a file sent along.
     submission: Submission
+
+    @property
+    def submission_attachment(self) -> SubmissionAttachment:
+        return self.submission.attachments.get()
 
 
 @dataclasses.dataclass
@@ -267,7 +272,8 @@ def build_dossiers(weegploeg, staff, key, names) -> Dossiers:
         subject_request=subject_request, session=session, item=item, decision=decision,
         record=record, export=export, more_info_item=more_info_item,
         more_info_decision=more_info_decision, info_request=info_request, open_item=open_item,
-        submission=submit_referral(weegploeg.gemeente),
+        submission=submit_referral(weegploeg.gemeente,
+                                   files=[text_upload(f"melding{mark}.txt")[0]]),
     )
 
 

@@ -326,6 +326,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "retention.tasks.send_notification_recheck_reminders",
         "schedule": crontab(hour=7, minute=15),
     },
+    "send-missing-referral-feedback": {
+        "task": "referrals.tasks.send_missing_feedback",
+        "schedule": crontab(minute="*/15"),
+    },
     "remove-unaccepted-referrals": {
         "task": "referrals.tasks.remove_unaccepted_submissions",
         "schedule": crontab(hour=2, minute=45),

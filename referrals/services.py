@@ -9,12 +9,14 @@ Each function that acts for a user takes that user and reads referrals only thro
 
 import contextlib
 import datetime
+import logging
 import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,12 +34,17 @@ from referrals.tasks import send_feedback
 from signals import services as signal_services
 from signals.models import Contribution, ContributionVisibility, SignalStatus, SourceCategory
 
+logger = logging.getLogger(__name__)
+
 # Unambiguous characters only: a receipt number is read aloud over the phone.
 _RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 # A referral counts as handled for its reporter at any outcome (`signals.lifecycle`: a
 # decision, or withdrawal) except "more information", which keeps the case open.
 STILL_OPEN_OUTCOME = SignalStatus.MORE_INFORMATION
 RECEIVED, HANDLED = "received", "handled"
+# The statuses of a signal whose case is closed for its reporter (the outcomes
+# `signal_outcome_reached` reacts to).
+HANDLED_SIGNAL_STATUSES = (SignalStatus.DECIDED, SignalStatus.WITHDRAWN)
 
 
 def _receipt_number() -> str:
@@ -238,6 +245,42 @@ def send_feedback_mail(submission_pk: int, kind: str) -> bool:
                 submission.reporter_email = ""
             submission.save()
     return True
+
+
+def missing_feedback() -> list[tuple[int, str]]:
+    """The messages to reporters that are due and not recorded as sent, as (referral, kind),
+    "received" before "handled": "received" once a referral is accepted; "handled" once it
+    is declined, or once its signal is decided or withdrawn (`signal_outcome_reached`: not
+    while "more information" keeps it open, not after a transfer). Only while the reporter's
+    address is kept. The confirmation is not recorded, so not swept."""
+    with_address = Submission.objects.exclude(reporter_email="")
+    received = with_address.filter(status=SubmissionStatus.ACCEPTED,
+                                   received_feedback_at__isnull=True)
+    handled = with_address.filter(
+        Q(status=SubmissionStatus.DECLINED)
+        | Q(status=SubmissionStatus.ACCEPTED, signal__status__in=HANDLED_SIGNAL_STATUSES),
+        handled_feedback_at__isnull=True,
+    )
+    return sorted(
+        [(pk, RECEIVED) for pk in received.values_list("pk", flat=True)]
+        + [(pk, HANDLED) for pk in handled.values_list("pk", flat=True)],
+        key=lambda due: (due[0], due[1] != RECEIVED),
+    )
+
+
+def send_missing_feedback() -> int:
+    """Periodic sweep: every message that is due and not recorded as sent (its task lost,
+    e.g. while the broker was down) is sent through `send_feedback_mail` — row locked, a
+    message already recorded not sent again, recorded only after it went out. A message
+    that fails stays unrecorded for the next sweep. Returns how many were sent."""
+    sent = 0
+    for submission_pk, kind in missing_feedback():
+        try:
+            sent += send_feedback_mail(submission_pk, kind)
+        except Exception:  # noqa: BLE001 - the next sweep tries again; nothing is recorded
+            logger.warning("Bericht %s aan melder van melding %s niet verstuurd",
+                           kind, submission_pk)
+    return sent
 
 
 def remove_unaccepted(now: datetime.datetime | None = None) -> int:

@@ -56,6 +56,9 @@ REFERRAL_FEEDBACK_TEXT = env.str("REFERRAL_FEEDBACK_TEXT", default="")
 # and per gemeente from all addresses together.
 REFERRAL_RATE_PER_ADDRESS = env.str("REFERRAL_RATE_PER_ADDRESS", default="5/h")
 REFERRAL_RATE_PER_GEMEENTE = env.str("REFERRAL_RATE_PER_GEMEENTE", default="60/d")
+# The person's rights (rights/): an inzage export's file is removed after its download, and
+# by the hourly sweep when it was asked for more than this many hours ago.
+SUBJECT_EXPORT_KEEP_HOURS = env.int("SUBJECT_EXPORT_KEEP_HOURS", default=24)
 
 # -- database ----------------------------------------------------------------------------
 if not DATABASE_URL:
@@ -333,6 +336,10 @@ CELERY_BEAT_SCHEDULE = {
     "remove-unaccepted-referrals": {
         "task": "referrals.tasks.remove_unaccepted_submissions",
         "schedule": crontab(hour=2, minute=45),
+    },
+    "remove-expired-subject-exports": {
+        "task": "rights.tasks.remove_expired_subject_exports",
+        "schedule": crontab(minute=20),
     },
     "clear-expired-sessions-and-login-records": {
         "task": "pga.tasks.clear_expired_login_data",

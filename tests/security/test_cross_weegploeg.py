@@ -275,8 +275,16 @@ B_IDS: dict[str, Callable] = {
         {"kind": "rectificatie", "case_number": "REC-2026-1", "received_on": _days(-1),
          "request_text": "Adres is onjuist."}])],
     "rights:subject_export": lambda w: [
-        Variant(f"B's person, {fmt}", {"pk": w.in_b.signal.person_id, "export_format": fmt})
-        for fmt in ("json", "pdf")],
+        Variant("B's person", {"pk": w.in_b.signal.person_id},
+                [{"export_format": fmt, "melder": "on"} for fmt in ("json", "pdf")])],
+    "rights:subject_export_status": lambda w: [
+        Variant(label, {"pk": person, "export_pk": w.in_b.subject_export.pk})
+        for label, person in (("B's export", w.in_b.signal.person_id),
+                              ("A's person, B's export", w.signal.person_id))],
+    "rights:subject_export_download": lambda w: [
+        Variant(label, {"pk": person, "export_pk": w.in_b.subject_export.pk})
+        for label, person in (("B's export", w.in_b.signal.person_id),
+                              ("A's person, B's export", w.signal.person_id))],
     "rights:subject_request": lambda w: [
         Variant(label, {"pk": person, "request_pk": w.in_b.subject_request.pk}, [
             {f"verzoek-{w.in_b.subject_request.pk}-status": "toegewezen",

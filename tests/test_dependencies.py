@@ -87,11 +87,6 @@ def test_no_module_imports_a_private_name_of_another():
     assert not wrong, "\n".join(wrong)
 
 
-# Known, left alone on purpose: the purge is rewritten in parallel (issue 17), and its task
-# import stays where it is until then.
-TASK_IMPORTS_INSIDE = {("retention/services.py", "retention.tasks")}
-
-
 def test_services_import_tasks_at_module_level_and_tasks_import_services_inside():
     wrong = []
     for app, path in modules():
@@ -107,8 +102,7 @@ def test_services_import_tasks_at_module_level_and_tasks_import_services_inside(
                 if path.name == "tasks.py":
                     if id(node) in top_level and app_of(module) == app:
                         wrong.append(f"{name}:{node.lineno} imports {module} at module level")
-                elif (module.endswith(".tasks") and id(node) not in top_level
-                      and (name, module) not in TASK_IMPORTS_INSIDE):
+                elif module.endswith(".tasks") and id(node) not in top_level:
                     wrong.append(f"{name}:{node.lineno} imports {module} inside a function")
     assert not wrong, "\n".join(wrong)
 

@@ -35,9 +35,9 @@ from criteria.models import Assessment, Framework, FrameworkStatus
 from criteria.services import create_draft, record_joint_assessment, record_partner_assessment
 from pga.models import Partner, Role, User, Weegploeg
 from referrals.models import Submission
+from retention.holds import place_hold
 from retention.models import DeletedSignal, LegalHold, Notification, PurgeRun, SubjectRequest
 from retention.notifications import record_notification
-from retention.services import place_hold
 from rights.services import record_request
 from signals.models import Attachment, Contribution, Signal
 from signals.services import add_contribution

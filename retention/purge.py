@@ -16,11 +16,12 @@ import logging
 
 from celery import chain
 from django.conf import settings
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import Count, Exists, OuterRef
+from django.db.models.signals import post_save
 from django.utils import timezone
 
-from pga.audit import objects_known, processing
+from pga.audit import entries_together, objects_known, processing
 from pga.models import ProcessingActivity
 from retention.clock import closed_without_clock
 from retention.erasure import (
@@ -41,7 +42,7 @@ from retention.models import (
 from retention.selectors import due_signals, purgeable_signals
 from retention.tasks import purge_signals_task, rewrite_purged_tables_task
 from signals.models import Person, Signal
-from weegploeg.models import AgendaItem, Decision, SessionExport
+from weegploeg.models import AgendaItem, Decision, Session, SessionExport
 
 logger = logging.getLogger(__name__)
 
@@ -184,15 +185,16 @@ def purge_signals(signal_ids, *, run_id: int | None = None,
     their records, and each person of whom no other signal remains (their AVG requests
     stay, anonymised). Leaves a tombstone per signal. Every deletion goes through the
     models (`QuerySet.delete`), so django-auditlog logs each deleted object (purpose
-    "bewaartermijn", its weegploeg, no personal values: `pga.audit.register`). Files are
-    removed after the commit.
+    "bewaartermijn", its weegploeg, no personal values: `pga.audit.register`); the entries
+    of the batch go into the log together at its end (`pga.audit.entries_together`). Files
+    are removed after the commit.
 
     Returns the tombstones; a signal already gone, no longer due, under a hold, or locked
     by another transaction (a hold being placed, the same batch running twice) is left
     alone, and the next run sees it again."""
     today = today or timezone.localdate()
     with transaction.atomic(), processing(ProcessingActivity.RETENTION), \
-            noting_files() as files:
+            entries_together(), noting_files() as files:
         # Lock the signals, then their persons, each in pk order: two batches never wait
         # for each other in a circle. A signal locked elsewhere is skipped, for the next
         # run. A person's lock is waited for (a hold being placed on them, a signal
@@ -214,24 +216,28 @@ def purge_signals(signal_ids, *, run_id: int | None = None,
         purged_ids = [signal.pk for signal in signals]
         person_ids = {signal.person_id for signal in signals}
         facts = _tombstone_facts(signals)
-        sessions = list(AgendaItem.objects.filter(signal__in=purged_ids)
-                        .values_list("session_id", flat=True))
+        sessions = list(Session.objects.filter(items__signal__in=purged_ids).distinct())
         LegalHold.objects.filter(signal__in=purged_ids).delete()  # ended holds
-        with objects_known(*signals):
+        with objects_known(*signals, *sessions):
             Signal.objects.filter(pk__in=purged_ids).delete()
-        SessionExport.objects.filter(session_id__in=sessions).delete()
+        SessionExport.objects.filter(session__in=sessions).delete()
         persons = list(Person.objects.filter(pk__in=person_ids)
                        .filter(~Exists(Signal.objects.filter(person_id=OuterRef("pk")))))
         if persons:
             _anonymise_requests(persons)
             LegalHold.objects.filter(person__in=persons).delete()
             Person.objects.filter(pk__in=[person.pk for person in persons]).delete()
-        tombstones = [
-            DeletedSignal.objects.create(signal_id=pk, purge_run_id=run_id,
-                                         pending_files=_files_of(pk, files, purged_ids),
-                                         **facts[pk])
+        tombstones = DeletedSignal.objects.bulk_create([
+            DeletedSignal(signal_id=pk, purge_run_id=run_id,
+                          pending_files=_files_of(pk, files, purged_ids), **facts[pk])
             for pk in purged_ids
-        ]
+        ])
+        # `bulk_create` sends no signals; announce each tombstone as saved, so that
+        # django-auditlog logs its creation as it logs every other.
+        for tombstone in tombstones:
+            post_save.send(sender=DeletedSignal, instance=tombstone, created=True,
+                           update_fields=None, raw=False,
+                           using=router.db_for_write(DeletedSignal))
         for tombstone in tombstones:
             if tombstone.pending_files:
                 transaction.on_commit(functools.partial(remove_pending_files, tombstone.pk),

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pga.audit import processing
-from pga.authz import has_role
+from pga.authz import check_role
 from pga.models import ProcessingActivity, Role
 from pga.services import RuleViolation
 from retention.models import (
@@ -103,8 +103,8 @@ def record_processing(signal: Signal, at: datetime.datetime) -> None:
 
 
 def require_admin(user):
-    if not has_role(user, Role.ADMIN):
-        raise RuleViolation(_("Alleen de functioneel beheerder doet dit."))
+    """Rules, recomputations and legal holds are the functioneel beheerder's."""
+    check_role(user, Role.ADMIN, refusal=_("Alleen de functioneel beheerder doet dit."))
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from django.db.models.functions import Now, Upper
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from pga.models import Partner, Weegploeg, text_within
+from pga.models import Partner, Role, Weegploeg, text_within
 from signals.validators import validate_single_line
 
 
@@ -489,7 +489,7 @@ class MatchNoticeQuerySet(models.QuerySet):
         the notice's own signal; nobody else."""
         from pga.authz import has_role, weegploegen_of
 
-        if not has_role(user, "coordinator"):
+        if not has_role(user, Role.COORDINATOR):
             return self.none()
         return self.filter(signal__weegploeg__in=weegploegen_of(user))
 

@@ -249,7 +249,7 @@ def _rounds_without_unanimity(signal: Signal) -> int:
 def _check_casusoverleg(item: AgendaItem) -> None:
     """Rule 4 and 11: casusoverleg needs a complete assessment, a person with identity, and
     the parties to invite."""
-    from criteria.services import has_complete_assessment
+    from criteria.selectors import has_complete_assessment
 
     signal = item.signal
     if not has_complete_assessment(signal):

@@ -146,7 +146,7 @@ def session_action(request, pk, action):
                   "naar de wachtrij.") % {"n": len(unresolved)},
             )
         elif action == "exporteren":
-            from weegploeg.records import request_session_export
+            from weegploeg.session_exports import request_session_export
 
             request_session_export(user, session)
             messages.success(request, _("De export wordt gemaakt."))
@@ -331,7 +331,7 @@ def record_download(request, pk):
 def handover_download(request, pk):
     """Hand-over export (PDF and JSON) of a casusoverleg decision for the casusoverleg's file."""
     decision = _decision(request.user, pk)
-    from weegploeg.records import handover_zip
+    from weegploeg.handover import handover_zip
 
     try:
         content = handover_zip(decision)

@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
-from criteria.services import record_joint_assessment
+from criteria.assessments import record_joint_assessment
 from pga.models import AuditEntry
 from pga.services import RuleViolation
 from retention.clock import add_period, recompute_deletion_dates, update_rule

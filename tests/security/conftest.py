@@ -31,10 +31,11 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.utils import timezone
 
+from criteria.assessments import record_joint_assessment, record_partner_assessment
+from criteria.frameworks import create_draft
 from criteria.models import Assessment, Framework, FrameworkStatus
-from criteria.services import create_draft, record_joint_assessment, record_partner_assessment
 from pga.models import Partner, Role, User, Weegploeg
-from referrals.models import Submission
+from referrals.models import Submission, SubmissionAttachment
 from retention.holds import place_hold
 from retention.models import DeletedSignal, LegalHold, Notification, PurgeRun, SubjectRequest
 from retention.notifications import record_notification
@@ -54,11 +55,7 @@ from weegploeg.models import (
     Session,
     SessionExport,
 )
-from weegploeg.records import (
-    build_session_export,
-    create_decision_record,
-    request_session_export,
-)
+from weegploeg.records import create_decision_record
 from weegploeg.services import (
     add_to_agenda,
     cast_vote,
@@ -66,6 +63,7 @@ from weegploeg.services import (
     prepare_decision,
     request_information,
 )
+from weegploeg.session_exports import build_session_export, request_session_export
 
 ROLES = (Role.MELDPUNT, Role.MEMBER, Role.COORDINATOR, Role.ADMIN, Role.AUDITOR)
 SCOPES = ("own", "same", "other")
@@ -108,8 +106,13 @@ class Dossiers:
     more_info_decision: Decision
     info_request: InformationRequest
     open_item: AgendaItem
-    # A referral through the public form of the weegploeg's gemeente, waiting at its meldpunt.
+    # A referral through the public form of the weegploeg's gemeente, waiting at its meldpunt,
+    # with a file sent along.
     submission: Submission
+
+    @property
+    def submission_attachment(self) -> SubmissionAttachment:
+        return self.submission.attachments.get()
 
 
 @dataclasses.dataclass
@@ -269,7 +272,8 @@ def build_dossiers(weegploeg, staff, key, names) -> Dossiers:
         subject_request=subject_request, session=session, item=item, decision=decision,
         record=record, export=export, more_info_item=more_info_item,
         more_info_decision=more_info_decision, info_request=info_request, open_item=open_item,
-        submission=submit_referral(weegploeg.gemeente),
+        submission=submit_referral(weegploeg.gemeente,
+                                   files=[text_upload(f"melding{mark}.txt")[0]]),
     )
 
 

@@ -126,6 +126,9 @@ ACCESS_CASES = [
     # A referral through the public form, read by the meldpunt of its gemeente.
     AccessCase("referrals:submission", (Role.MELDPUNT, "own"), {"pk": "submission"}, INTAKE,
                read="submission"),
+    AccessCase("referrals:attachment", (Role.MELDPUNT, "own"),
+               {"pk": "submission", "attachment_pk": "submission_attachment"}, INTAKE,
+               read="submission_attachment"),
     AccessCase("signals:attachment", MEMBER_OWN, {"pk": "signal", "attachment_pk": "attachment"},
                INTAKE, read="attachment"),
     # The identity form shows the person's name, date of birth, BSN and address.
@@ -212,6 +215,7 @@ NO_PERSONAL_DATA = {
     "rights:subject_request": "POST; redirects to the person's page",
     "referrals:public_form": "an empty form; after sending, only the receipt number",
     "referrals:intake": "receipt numbers, dates and status of the gemeente's referrals",
+    "referrals:feedback_text": "the gemeente's standard text for reporters (writes audited)",
 }
 
 

@@ -258,6 +258,8 @@ B_IDS: dict[str, Callable] = {
     "referrals:submission": lambda w: [Variant("B's referral", {"pk": w.in_b.submission.pk}, [
         {"accepteren": "1", "accepteren-phenomenon": "other"},
         {"afwijzen": "1", "afwijzen-reason": "Geen aanwijzing voor radicalisering."}])],
+    "referrals:attachment": lambda w: _two("pk", "attachment_pk", w.in_b.submission.pk,
+                                           w.in_b.submission_attachment.pk, w.submission.pk),
     # -- retention -----------------------------------------------------------------------
     # A purge run is one job of the installation, not of a weegploeg: its page may show,
     # but nothing of B's results (SHARED).

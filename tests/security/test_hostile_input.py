@@ -258,8 +258,9 @@ def test_a_100_000_character_description_is_refused_and_a_maximal_dossier_is_ser
     """The closing figure: a description of 100 000 characters is refused; the pages, the
     record and the AVG exports of a dossier whose every text is at its maximum are served.
     The times of each request are reported (no time limit: the machine is shared)."""
+    from criteria.assessments import record_joint_assessment
+    from criteria.inputs import JudgementInput
     from criteria.models import CONCLUSION_MAX_LENGTH, SUBSTANTIATION_MAX_LENGTH
-    from criteria.services import JudgementInput, record_joint_assessment
     from signals.models import CONTENT_MAX_LENGTH, DESCRIPTION_MAX_LENGTH, Signal
     from signals.services import add_contribution
     from tests.criteria.factories import scale_value

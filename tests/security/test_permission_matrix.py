@@ -231,6 +231,10 @@ URLS = {
     "referrals:public_form": Url("public"),
     "referrals:intake": screen(MELDPUNT),
     "referrals:submission": on("submission", MELDPUNT),
+    "referrals:attachment": on("submission", MELDPUNT),
+    # The standard text of the meldpunt's own gemeente (a meldpunt elsewhere reads that its
+    # organisation has no public meldpunt).
+    "referrals:feedback_text": screen(MELDPUNT),
 }
 
 # The admin site (generated patterns, by route). It checks the role first: only the admin
@@ -345,6 +349,8 @@ def url_kwargs(world) -> dict:
                                       "request_pk": world.subject_request.pk},
         "referrals:public_form": {"gemeente": world.partners["own"].code},
         "referrals:submission": {"pk": world.submission.pk},
+        "referrals:attachment": {"pk": world.submission.pk,
+                                 "attachment_pk": world.submission_attachment.pk},
     }
 
 

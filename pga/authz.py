@@ -28,6 +28,7 @@ Rules (docs/adr/0001-authorisation.md):
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from pga.models import Role, RoleGroup, User, Weegploeg
 from pga.services import RuleViolation
@@ -107,11 +108,7 @@ def weegploegen_of(user):
     if not getattr(user, "is_authenticated", False) or user.partner_id is None:
         return Weegploeg.objects.none()
     partner = user.partner
+    # A gemeente names its weegploeg; a politie-eenheid or parket is named by its weegploegen.
     return Weegploeg.objects.filter(
-        pk__in=Weegploeg.objects.filter(
-            gemeenten=partner
-        ).values("pk").union(
-            Weegploeg.objects.filter(politie=partner).values("pk"),
-            Weegploeg.objects.filter(om=partner).values("pk"),
-        )
+        Q(pk=partner.weegploeg_id) | Q(politie=partner) | Q(om=partner)
     )

@@ -36,8 +36,9 @@ LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 # After this many voting rounds without a unanimous outcome, an item is flagged for
 # escalation to the lokale driehoek (docs/design.md §3 rule 4).
 ESCALATION_ROUNDS = env.int("ESCALATION_ROUNDS", default=2)
-# Retention (docs/design.md §3 rule 8; retention/services.py). The nightly purge is on unless
-# switched off: deleting on schedule is the rule, and a switched-off run is still reported.
+# Retention (docs/design.md §3 rule 8; retention/clock.py, retention/purge.py). The nightly
+# purge is on unless switched off: deleting on schedule is the rule, and a switched-off run is
+# still reported.
 RETENTION_PURGE_ENABLED = env.bool("RETENTION_PURGE_ENABLED", default=True)
 # Nothing is purged sooner than this many days after its retention clock started.
 RETENTION_MIN_AGE_DAYS = env.int("RETENTION_MIN_AGE_DAYS", default=30)

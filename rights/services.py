@@ -566,7 +566,7 @@ def remove_expired_subject_exports(now: datetime.datetime | None = None) -> int:
 
 
 def discard_exports_of_signal(sender, instance, **kwargs) -> None:
-    """post_delete of a signal (the purge, `retention.services.purge_signals`): the person's
+    """post_delete of a signal (the purge, `retention.purge.purge_signals`): the person's
     exports hold that signal's data and go with it, so no export outlives what it shows."""
     SubjectAccessExport.objects.filter(person_id=instance.person_id).delete()
 

@@ -261,7 +261,7 @@ class Signal(models.Model):
         _("reden van intrekking"), blank=True, max_length=REASON_MAX_LENGTH
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
-    # The retention clock (docs/design.md §3 rule 8), set by `retention.services` when an outcome
+    # The retention clock (docs/design.md §3 rule 8), set by `retention.clock` when an outcome
     # starts it: which rule applies, from which date, and the deletion date computed then —
     # stored, so the nightly selection is an indexed date comparison.
     retention_basis = models.CharField(_("bewaartermijn"), max_length=30, blank=True)

@@ -122,7 +122,7 @@ def test_no_module_reaches_a_private_name_through_another_module():
 
 # Known copies of a role guard, left to the engineers who are rewriting these modules
 # (issue 17): to be replaced by `check_role` / `require_role`.
-ROLE_GUARD_COPIES = {"retention/services.py", "rights/services.py", "weegploeg/views.py"}
+ROLE_GUARD_COPIES = {"rights/services.py", "weegploeg/views.py"}
 
 
 def test_role_guards_are_not_copied():
@@ -143,11 +143,6 @@ def test_role_guards_are_not_copied():
     assert not wrong, "\n".join(wrong)
 
 
-# Known, left alone on purpose: the purge is rewritten in parallel (issue 17), and its task
-# import stays where it is until then.
-TASK_IMPORTS_INSIDE = {("retention/services.py", "retention.tasks")}
-
-
 def test_services_import_tasks_at_module_level_and_tasks_import_services_inside():
     wrong = []
     for app, path in modules():
@@ -163,8 +158,7 @@ def test_services_import_tasks_at_module_level_and_tasks_import_services_inside(
                 if path.name == "tasks.py":
                     if id(node) in top_level and app_of(module) == app:
                         wrong.append(f"{name}:{node.lineno} imports {module} at module level")
-                elif (module.endswith(".tasks") and id(node) not in top_level
-                      and (name, module) not in TASK_IMPORTS_INSIDE):
+                elif module.endswith(".tasks") and id(node) not in top_level:
                     wrong.append(f"{name}:{node.lineno} imports {module} inside a function")
     assert not wrong, "\n".join(wrong)
 

@@ -19,8 +19,8 @@ from pypdf import PdfReader
 from criteria.assessments import record_joint_assessment
 from pga.audit import WITHHELD, acting_as, verify_audit_chain
 from pga.models import AuditEntry
+from retention.clock import add_period
 from retention.models import DeletedSignal
-from retention.services import add_period
 from retention.tasks import purge_expired_signals
 from signals.models import Person, Signal
 from signals.services import add_contribution

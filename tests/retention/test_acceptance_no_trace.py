@@ -19,8 +19,9 @@ from criteria.assessments import record_joint_assessment
 from pga.audit import acting_as, verify_audit_chain
 from pga.models import AuditEntry
 from pga.tasks import clear_expired_login_data
+from retention.clock import add_period
+from retention.erasure import purged_tables
 from retention.models import DeletedSignal
-from retention.services import add_period, purged_tables
 from retention.tasks import purge_expired_signals
 from signals.models import Person, Signal
 from signals.services import add_contribution, update_identity

@@ -15,7 +15,7 @@ from pga.audit import acting_as
 from pga.models import AuditEntry
 from pga.services import RuleViolation
 from retention.models import SubjectRequest
-from retention.services import purge_due
+from retention.purge import purge_due
 from rights.services import handle_request, record_request, search_persons
 from tests.retention.factories import due_day, withdrawn_signal
 from tests.rights.exports import export_and_download

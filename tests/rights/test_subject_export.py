@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from pga.audit import acting_as
 from pga.models import AuditEntry, Role
-from retention.services import purge_due
+from retention.purge import purge_due
 from rights import services
 from rights.models import SubjectAccessExport
 from tests.retention.factories import due_day, withdrawn_signal

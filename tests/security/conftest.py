@@ -37,9 +37,9 @@ from criteria.frameworks import create_draft
 from criteria.models import Assessment, Framework, FrameworkStatus
 from pga.models import Partner, Role, User, Weegploeg
 from referrals.models import Submission, SubmissionAttachment
+from retention.holds import place_hold
 from retention.models import DeletedSignal, LegalHold, Notification, PurgeRun, SubjectRequest
 from retention.notifications import record_notification
-from retention.services import place_hold
 from rights.models import SubjectAccessExport
 from rights.services import build_subject_export, record_request, request_subject_export
 from signals.models import Attachment, Contribution, Signal

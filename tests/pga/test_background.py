@@ -7,7 +7,6 @@ import logging
 
 import pytest
 from celery import shared_task
-from kombu.exceptions import OperationalError
 
 from pga.background import enqueue
 from pga.celery import app
@@ -38,7 +37,7 @@ def _runs():
 def broker_down(monkeypatch):
     """Celery not eager, and every send refused as by a Redis that does not answer."""
     def refused(*args, **kwargs):
-        raise OperationalError("Error 111 connecting to 127.0.0.1:1. Connection refused.")
+        raise ConnectionRefusedError(111, "Connection refused")
 
     for task in (failing_task, working_task):
         monkeypatch.setattr(task, "apply_async", refused)

@@ -22,7 +22,7 @@ from pga.services import RuleViolation
 from signals.models import Signal
 from tests.criteria.factories import judgements
 from tests.signals.factories import register
-from weegploeg.handover import handover_json, handover_zip
+from weegploeg.handover import handover_json, handover_ready, handover_zip
 from weegploeg.models import DecisionRecord, ExportStatus, Outcome, Referral
 from weegploeg.records import create_decision_record, create_record_version, request_record_version
 from weegploeg.services import add_to_agenda, cast_vote, correct_decision, prepare_decision
@@ -443,6 +443,8 @@ def test_handover_of_geen_casusoverleg_decision_is_refused(item, members):
     decision = decide(item, members, Outcome.NO_CASUSOVERLEG)
     with pytest.raises(RuleViolation, match="alleen bij een besluit tot casusoverleg"):
         handover_zip(decision)
+    with pytest.raises(RuleViolation, match="alleen bij een besluit tot casusoverleg"):
+        handover_ready(decision)
     assert not decision.records.exists()
 
 

@@ -20,29 +20,41 @@ from django.db import close_old_connections, connections, transaction
 logger = logging.getLogger(__name__)
 
 
+def _run(task, args):
+    """Run the task here, once. Its failure is the task's own, logged as such; the action
+    that asked for it has been committed and stands (the sweep or the user makes it again)."""
+    try:
+        task.apply(args=args, throw=True)
+    except Exception:  # noqa: BLE001 - logged; see above
+        logger.exception("Achtergrondtaak %s mislukt", task.name)
+
+
 def _run_in_thread(task, args):
     close_old_connections()
     try:
-        task.apply(args=args, throw=True)
-    except Exception:  # noqa: BLE001 - logged; the sweep or the user makes it again
-        logger.exception("Achtergrondtaak %s mislukt", task.name)
+        _run(task, args)
     finally:
         connections.close_all()  # the thread's own connections
 
 
 def enqueue(task, *args, run_inline_if_unreachable=False):
-    """Send `task(*args)` after commit, tolerating an unreachable broker."""
+    """Send `task(*args)` after commit, tolerating an unreachable broker. Eagerly (no
+    broker) the task runs once, in a thread or inline; with a broker, only a send that
+    fails counts as an unreachable broker, and then work that may not wait runs here."""
 
     def send():
-        if task.app.conf.task_always_eager and settings.EAGER_TASKS_IN_THREADS:
-            threading.Thread(target=_run_in_thread, args=(task, args),
-                             name=f"achtergrond-{task.name}", daemon=True).start()
+        if task.app.conf.task_always_eager:
+            if settings.EAGER_TASKS_IN_THREADS:
+                threading.Thread(target=_run_in_thread, args=(task, args),
+                                 name=f"achtergrond-{task.name}", daemon=True).start()
+            else:
+                _run(task, args)
             return
         try:
             task.apply_async(args=args, retry=False)
         except Exception:  # noqa: BLE001 - kombu/redis raise several kinds; all mean "not now"
             logger.warning("Broker onbereikbaar; taak %s niet verstuurd", task.name)
             if run_inline_if_unreachable:
-                task.apply(args=args)
+                _run(task, args)
 
     transaction.on_commit(send)

@@ -40,7 +40,7 @@ from django.utils.translation import gettext_lazy
 
 from criteria.models import Assessment, AssessmentKind
 from pga.audit import processing, record_access
-from pga.authz import has_role, weegploegen_of
+from pga.authz import check_role, weegploegen_of
 from pga.background import enqueue
 from pga.models import AuditEntry, ProcessingActivity
 from pga.pdf import render_pdf
@@ -71,10 +71,8 @@ logger = logging.getLogger(__name__)
 SEARCH_LIMIT = 50
 
 
-def _require_rights_role(user):
-    if not has_role(user, *RIGHTS_ROLES):
-        raise RuleViolation(_("Alleen de functioneel beheerder en de functionaris "
-                              "gegevensbescherming behandelen verzoeken van betrokkenen."))
+RIGHTS_ONLY = gettext_lazy("Alleen de functioneel beheerder en de functionaris "
+                           "gegevensbescherming behandelen verzoeken van betrokkenen.")
 
 
 def _signals_in_scope(user):
@@ -92,7 +90,7 @@ def search_persons(user, *, purpose: str, case_number: str, bsn: str = "", name:
     is an audited processing: its purpose, the case number and the kind of search are
     logged; the query is not, nor anything derived from it (a keyed hash of a BSN can be
     reversed by trying all BSNs, and the log outlives the persons it could point to)."""
-    _require_rights_role(user)
+    check_role(user, *RIGHTS_ROLES, refusal=RIGHTS_ONLY)
     case_number = (case_number or "").strip()
     if purpose not in AccessPurpose.values:
         raise RuleViolation(_("Kies het doel van de zoekopdracht."), field="purpose")
@@ -121,7 +119,7 @@ def search_persons(user, *, purpose: str, case_number: str, bsn: str = "", name:
 
 def person_in_scope(user, pk) -> Person | None:
     """The person, when they have a signal in the user's weegploegen; else None (404)."""
-    _require_rights_role(user)
+    check_role(user, *RIGHTS_ROLES, refusal=RIGHTS_ONLY)
     return persons_in_scope(user).select_related("municipality").filter(pk=pk).first()
 
 
@@ -332,7 +330,7 @@ def subject_access_data(user, person: Person, *, case_number: str,
     see it. Dates and times are kept as values: the JSON file writes them in ISO 8601, the
     PDF in Dutch and in local time. Not audited here: the request for the export and its
     download are (`request_subject_export`, `download_subject_export`)."""
-    _require_rights_role(user)
+    check_role(user, *RIGHTS_ROLES, refusal=RIGHTS_ONLY)
     signals = list(person_signals(user, person))
     entries = access_log(person, [s.pk for s in signals])
     with translation.override(settings.LANGUAGE_CODE):
@@ -416,7 +414,7 @@ def request_subject_export(user, person: Person, *, purpose: str, case_number: s
     (as the export itself was when it was made in the request), noting the format and
     whether the reporter's identity is included; the file is built by a Celery task once
     this transaction commits (issue 16 point 5: no PDF is rendered in the request)."""
-    _require_rights_role(user)
+    check_role(user, *RIGHTS_ROLES, refusal=RIGHTS_ONLY)
     if export_format not in ExportFormat.values:
         raise RuleViolation(_("Kies JSON of PDF."), field="export_format")
     if purpose not in AccessPurpose.values or not (case_number or "").strip():
@@ -481,7 +479,7 @@ def subject_exports(user, person: Person):
 
 def subject_export_in_scope(user, person_pk, export_pk) -> SubjectAccessExport | None:
     """The user's own export of a person still in their weegploegen; else None (404)."""
-    _require_rights_role(user)
+    check_role(user, *RIGHTS_ROLES, refusal=RIGHTS_ONLY)
     return SubjectAccessExport.objects.visible_to(user).filter(
         pk=export_pk, person_id=person_pk).first()
 
@@ -496,7 +494,7 @@ def download_subject_export(user, export: SubjectAccessExport) -> tuple[bytes, s
     this transaction commits; `remove_expired_subject_exports` finishes a removal that did
     not happen). A file whose SHA-256 does not match is not served. Returns the content, its
     content type and a file name without personal data."""
-    _require_rights_role(user)
+    check_role(user, *RIGHTS_ROLES, refusal=RIGHTS_ONLY)
     with transaction.atomic(), processing(ProcessingActivity.SUBJECT_RIGHTS):
         export = (SubjectAccessExport.objects.visible_to(user).select_for_update(of=("self",))
                   .select_related("person").filter(pk=export.pk).first())
@@ -586,7 +584,7 @@ def remove_file_of_deleted_export(sender, instance, **kwargs) -> None:
 def record_request(user, person: Person, *, kind: str, case_number: str,
                    received_on: datetime.date, request_text: str = "") -> SubjectRequest:
     """Record a request of the person (inzage, rectificatie, verwijdering)."""
-    _require_rights_role(user)
+    check_role(user, *RIGHTS_ROLES, refusal=RIGHTS_ONLY)
     case_number = (case_number or "").strip()
     if kind not in SubjectRequestKind.values:
         raise RuleViolation(_("Kies de soort verzoek."), field="kind")
@@ -609,7 +607,7 @@ def handle_request(user, request: SubjectRequest, *, status: str, handling: str,
                    handled_on: datetime.date | None = None) -> SubjectRequest:
     """Record how a request was handled: granted, partly granted or refused, with the
     reasoning (and, for rectification, what was corrected where)."""
-    _require_rights_role(user)
+    check_role(user, *RIGHTS_ROLES, refusal=RIGHTS_ONLY)
     handling = (handling or "").strip()
     if status not in SubjectRequestStatus.values or status == SubjectRequestStatus.OPEN:
         raise RuleViolation(_("Kies de uitkomst van het verzoek."), field="status")

@@ -17,11 +17,13 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from pga.background import enqueue
 from pga.services import RuleViolation
 from signals.models import Phenomenon, SourceCategory
 from weegploeg.models import CaseParty, Decision, Outcome
 from weegploeg.record_content import record_facts
-from weegploeg.records import create_decision_record, read_record
+from weegploeg.records import latest_record, read_record
+from weegploeg.tasks import generate_decision_record
 
 
 def _choice(choices, code):
@@ -32,6 +34,14 @@ def _iso(value):
     return value.isoformat() if value else None
 
 
+def _require_handover(decision: Decision) -> None:
+    if decision.outcome != Outcome.CASUSOVERLEG:
+        raise RuleViolation(_("Een overdracht is er alleen bij een besluit tot casusoverleg."))
+    if not decision.is_current:
+        raise RuleViolation(_("Dit besluit is gecorrigeerd; maak de overdracht van het laatste "
+                              "besluit."))
+
+
 def handover_json(decision: Decision) -> dict:
     """Issue 5: the export of signal, assessment and decision for the casusoverleg's file.
     Only for a current casusoverleg decision. It holds the person's identity and what the
@@ -39,11 +49,7 @@ def handover_json(decision: Decision) -> dict:
     casusoverleg does not need it and the reporter is protected (data minimisation)."""
     facts = record_facts(decision)
     decision, signal, person = facts.decision, facts.signal, facts.person
-    if decision.outcome != Outcome.CASUSOVERLEG:
-        raise RuleViolation(_("Een overdracht is er alleen bij een besluit tot casusoverleg."))
-    if not decision.is_current:
-        raise RuleViolation(_("Dit besluit is gecorrigeerd; maak de overdracht van het laatste "
-                              "besluit."))
+    _require_handover(decision)
     assessment = facts.assessment
     with translation.override(settings.LANGUAGE_CODE):
         return {
@@ -108,12 +114,27 @@ def handover_json(decision: Decision) -> dict:
         }
 
 
-def handover_zip(decision: Decision) -> bytes:
-    """The hand-over as one ZIP: `overdracht.json` and the decision record PDF (made now if
-    the background task has not made it yet). Refused unless the decision is a current
-    casusoverleg decision (see `handover_json`)."""
+def handover_ready(decision: Decision) -> bool:
+    """Whether the hand-over can be downloaded now: its decision record exists. Refused as
+    `handover_zip` is."""
+    _require_handover(decision)
+    return decision.records.exists()
+
+
+def handover_zip(decision: Decision) -> bytes | None:
+    """The hand-over as one ZIP: `overdracht.json` and the latest decision record PDF.
+    Refused unless the decision is a current casusoverleg decision (see `handover_json`).
+
+    The record is never rendered here: that takes seconds, and a request does not wait for
+    it (issue 16 point 5). Until the record exists this returns None and asks for it in the
+    background once more, in case the task scheduled with the decision was lost; however
+    often it is asked for, it is made once (`create_decision_record`)."""
+    _require_handover(decision)
+    record = latest_record(decision)
+    if record is None:
+        enqueue(generate_decision_record, decision.pk)
+        return None
     data = handover_json(decision)
-    record = create_decision_record(decision)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(

@@ -327,17 +327,33 @@ def record_download(request, pk):
     return response
 
 
+HANDOVER_REFRESH_SECONDS = 5
+
+
 @require_GET
 def handover_download(request, pk):
-    """Hand-over export (PDF and JSON) of a casusoverleg decision for the casusoverleg's file."""
+    """Hand-over export (PDF and JSON) of a casusoverleg decision for the casusoverleg's file.
+    Its decision record is never rendered in the request (issue 16 point 5): until it exists,
+    a page says it is being made and reloads itself (`?wachten`, which asks for nothing
+    again; a meta refresh, no JavaScript) until the download link appears."""
     decision = _decision(request.user, pk)
-    from weegploeg.handover import handover_zip
+    from django.urls import reverse
+
+    from weegploeg.handover import handover_ready, handover_zip
 
     try:
+        if "wachten" in request.GET:
+            ready = handover_ready(decision)
+            return render(request, "weegploeg/handover.html", {
+                "decision": decision, "ready": ready,
+                "refresh_seconds": None if ready else HANDOVER_REFRESH_SECONDS,
+            })
         content = handover_zip(decision)
     except RuleViolation as error:
         messages.error(request, error.message)
         return redirect("weegploeg:decision", pk=decision.pk)
+    if content is None:
+        return redirect(reverse("weegploeg:handover", args=[decision.pk]) + "?wachten=1")
     record_access(request.user, decision, purpose=ProcessingActivity.DECISION,
                   detail={"export": "overdracht casusoverleg"})
     response = HttpResponse(content, content_type="application/zip")

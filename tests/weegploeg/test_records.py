@@ -22,7 +22,7 @@ from pga.services import RuleViolation
 from signals.models import Signal
 from tests.criteria.factories import judgements
 from tests.signals.factories import register
-from weegploeg.handover import handover_json, handover_zip
+from weegploeg.handover import handover_json, handover_ready, handover_zip
 from weegploeg.models import DecisionRecord, ExportStatus, Outcome, Referral
 from weegploeg.records import create_decision_record, create_record_version, request_record_version
 from weegploeg.services import add_to_agenda, cast_vote, correct_decision, prepare_decision
@@ -392,10 +392,59 @@ def test_handover_holds_no_reporter_identity(decision):
         assert value not in text
 
 
+def test_the_handover_right_after_the_vote_waits_for_the_record_and_never_renders_it(
+    item, members, login, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Issue 16 point 5: rendering a record takes seconds, so the hand-over request never
+    does it. Before the record task has run, the page says the record is being made (and
+    asks for it in the background); once it has run, the download is there."""
+    from django.urls import reverse
+
+    from weegploeg import records
+
+    decision = decide(item, members)  # its record task is scheduled on commit, not yet run
+    rendered = []
+
+    def rendering_in_the_request(*args, **kwargs):
+        rendered.append(args)
+        raise AssertionError("het besluitverslag werd in het verzoek gemaakt")
+
+    monkeypatch.setattr(records, "render_decision_record", rendering_in_the_request)
+    client = login(members["om"])
+    url = reverse("weegploeg:handover", args=[decision.pk])
+    with django_capture_on_commit_callbacks() as asked:
+        response = client.get(url, follow=True)
+    assert rendered == []
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert "Het besluitverslag wordt gemaakt" in page
+    assert f'href="{url}"' not in page  # no download link yet
+    assert '<meta http-equiv="refresh"' in page
+    # Reloading the waiting page asks for nothing more.
+    with django_capture_on_commit_callbacks() as asked_again:
+        assert "wordt gemaakt" in client.get(f"{url}?wachten=1").content.decode()
+    assert asked_again == []
+    assert not decision.records.exists()
+    # The record task that the hand-over asked for runs (in the background, as a worker would).
+    monkeypatch.undo()
+    for task in asked:
+        task()
+    assert decision.records.count() == 1
+    page = client.get(f"{url}?wachten=1").content.decode()
+    assert f'href="{url}"' in page and '<meta http-equiv="refresh"' not in page
+    response = client.get(url)
+    assert response["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert sorted(archive.namelist()) == ["besluitverslag-v1.pdf", "overdracht.json"]
+
+
 def test_handover_of_geen_casusoverleg_decision_is_refused(item, members):
     decision = decide(item, members, Outcome.NO_CASUSOVERLEG)
     with pytest.raises(RuleViolation, match="alleen bij een besluit tot casusoverleg"):
         handover_zip(decision)
+    with pytest.raises(RuleViolation, match="alleen bij een besluit tot casusoverleg"):
+        handover_ready(decision)
     assert not decision.records.exists()
 
 

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import router, transaction
 from django.db.models import Count, Exists, OuterRef
 from django.db.models.signals import post_save
+from django.dispatch import Signal as DjangoSignal
 from django.utils import timezone
 
 from pga.audit import entries_together, objects_known, processing
@@ -45,6 +46,11 @@ from signals.models import Person, Signal
 from weegploeg.models import AgendaItem, Decision, Session, SessionExport
 
 logger = logging.getLogger(__name__)
+
+# Sent inside a batch's transaction, once per batch, with the ids of the persons whose signals
+# it deleted: apps above retention (rights' inzage exports) remove what they derived from
+# those signals, in one statement per batch and without retention knowing them.
+signals_purged = DjangoSignal()
 
 
 @dataclasses.dataclass
@@ -221,6 +227,7 @@ def purge_signals(signal_ids, *, run_id: int | None = None,
         with objects_known(*signals, *sessions):
             Signal.objects.filter(pk__in=purged_ids).delete()
         SessionExport.objects.filter(session__in=sessions).delete()
+        signals_purged.send(sender=Signal, person_ids=sorted(person_ids))
         persons = list(Person.objects.filter(pk__in=person_ids)
                        .filter(~Exists(Signal.objects.filter(person_id=OuterRef("pk")))))
         if persons:

@@ -10,12 +10,12 @@ class RightsConfig(AppConfig):
         from django.db.models.signals import post_delete
 
         from pga import audit
+        from retention.purge import signals_purged
         from rights import models, services
-        from signals.models import Signal
 
         # An export never outlives the data it shows (rights.services, "removing exports").
-        post_delete.connect(services.discard_exports_of_signal, sender=Signal,
-                            dispatch_uid="rights-exports-with-signal")
+        signals_purged.connect(services.discard_exports_of_persons,
+                               dispatch_uid="rights-exports-with-signal")
         post_delete.connect(services.remove_file_of_deleted_export,
                             sender=models.SubjectAccessExport,
                             dispatch_uid="rights-export-file")

@@ -530,7 +530,7 @@ def download_subject_export(user, export: SubjectAccessExport) -> tuple[bytes, s
 # -- removing exports ---------------------------------------------------------------------------
 # An export's file holds the person's data; it goes after the download, after
 # SUBJECT_EXPORT_KEEP_HOURS if nobody downloads it, and with the data: the row cascades with the
-# person, and goes with any of the person's signals (`discard_exports_of_signal`), its file
+# person, and goes with any of the person's signals (`discard_exports_of_persons`), its file
 # after the commit (`remove_file_of_deleted_export`).
 
 
@@ -563,10 +563,11 @@ def remove_expired_subject_exports(now: datetime.datetime | None = None) -> int:
     return sum(1 for pk in list(due) if remove_export_file(pk))
 
 
-def discard_exports_of_signal(sender, instance, **kwargs) -> None:
-    """post_delete of a signal (the purge, `retention.purge.purge_signals`): the person's
-    exports hold that signal's data and go with it, so no export outlives what it shows."""
-    SubjectAccessExport.objects.filter(person_id=instance.person_id).delete()
+def discard_exports_of_persons(sender, person_ids, **kwargs) -> None:
+    """`retention.purge.signals_purged`, once per purged batch: the exports of every person
+    who lost a signal hold that signal's data and go with it, so no export outlives what it
+    shows."""
+    SubjectAccessExport.objects.filter(person_id__in=person_ids).delete()
 
 
 def remove_file_of_deleted_export(sender, instance, **kwargs) -> None:

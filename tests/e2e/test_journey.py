@@ -1,7 +1,9 @@
-"""The whole route of a signal through the browser, each person in their own browser context:
-the meldpunt registers it, a weegploeg member records the joint weging, the procesregisseur
-plans a session, puts the signal on the agenda and prepares the decision, the gemeente,
-politie and OM each vote casusoverleg, and the procesregisseur downloads the decision record.
+"""The whole route of a signal through the browser, each person in their own browser context,
+as issue 18 walked it: the meldpunt registers it, the gemeente, politie and OM each record
+their own weging, the procesregisseur plans a session, puts the signal on the agenda, sends
+the agenda and opens the session, the three members vote casusoverleg, and the procesregisseur
+downloads the decision record. Clicks, fields and refused actions are counted
+(`tests/e2e/clicks.py`) and printed.
 
 Fields are found by their label and buttons by their role and name, as a screen-reader user
 finds them: a field that cannot be found that way is an accessibility bug."""
@@ -17,6 +19,7 @@ from pypdf import PdfReader
 
 from signals.models import Signal
 from tests.criteria.factories import SUBSTANTIATION, scale_value
+from tests.e2e.clicks import count_clicks
 
 pytestmark = pytest.mark.e2e
 
@@ -36,12 +39,16 @@ def field(scope, label):
 
 
 def test_signal_goes_from_registration_to_a_casusoverleg_decision_with_its_record(
-    browser, live_server, log_in, artifacts, weegploeg, meldpunt, members, coordinator
+    browser, live_server, log_in, artifacts, weegploeg, meldpunt, members, coordinator,
+    monkeypatch,
 ):
+    clicks = count_clicks(monkeypatch)
+
     def open_as(user):
         context = browser.new_context(locale="nl-NL", accept_downloads=True)
         context.set_default_timeout(15_000)
-        return log_in(context.new_page(), user)
+        with clicks.paused():
+            return log_in(context.new_page(), user)
 
     def screenshot(page, name):
         page.screenshot(path=artifacts / f"{name}.png", full_page=True)
@@ -51,6 +58,16 @@ def test_signal_goes_from_registration_to_a_casusoverleg_decision_with_its_recor
 
     def expect_message(page, text):
         expect(page.get_by_role("status").filter(has_text=text)).to_be_visible()
+
+    def fill_criteria(page, source_partner=None):
+        for number in range(1, 6):
+            criterion = page.get_by_role("group", name=re.compile(rf"^{number}\. "))
+            judgement = criterion.get_by_role("group", name="Oordeel")
+            judgement.get_by_label(scale_value(number, 2).label, exact=True).check()
+            criterion.get_by_label("Feitelijke onderbouwing").fill(SUBSTANTIATION)
+            field(criterion, "Bron").fill("Mentor, gesprek 12 oktober")
+            if source_partner is not None:
+                criterion.get_by_label("Bronpartner").select_option(label=source_partner)
 
     # 1. The meldpunt registers the signal with the person's full identity.
     page = open_as(meldpunt)
@@ -88,26 +105,19 @@ def test_signal_goes_from_registration_to_a_casusoverleg_decision_with_its_recor
     screenshot(page, "01-signaal-geregistreerd")
     page.context.close()
 
-    # 2a. A weegploeg member records the complete joint weging on the five criteria.
+    # 2. Each core partner records its own weging on the five criteria.
     voters = {party: open_as(member) for party, member in members.items()}
-    page = voters["gemeente"]
-    menu(page, "Wachtrij")
-    page.get_by_role("link", name=reference).click()
-    page.get_by_role("link", name="Gezamenlijke weging vastleggen").click()
-    for number in range(1, 6):
-        criterion = page.get_by_role("group", name=re.compile(rf"^{number}\. "))
-        judgement = criterion.get_by_role("group", name="Oordeel")
-        judgement.get_by_label(scale_value(number, 2).label, exact=True).check()
-        criterion.get_by_label("Feitelijke onderbouwing").fill(SUBSTANTIATION)
-        field(criterion, "Bron").fill("Mentor, gesprek 12 oktober")
-        criterion.get_by_label("Bronpartner").select_option(label=weegploeg.gemeente.name)
-    page.get_by_label("Conclusie van de weegploeg").fill(CONCLUSION)
-    page.get_by_role("button", name="Weging vastleggen").click()
-    expect_message(page, "De weging is vastgelegd en is volledig.")
-    screenshot(page, "02-gezamenlijke-weging")
+    for party, page in voters.items():
+        menu(page, "Wachtrij")
+        page.get_by_role("link", name=reference).click()
+        page.get_by_role("link", name="Weging van uw organisatie vastleggen").click()
+        fill_criteria(page)
+        page.get_by_role("button", name="Weging vastleggen").click()
+        expect_message(page, "De weging is vastgelegd en is volledig.")
+        screenshot(page, f"02-weging-{party}")
 
-    # 2b. The procesregisseur plans a session, puts the signal on its agenda, sends the
-    # agenda, opens the session and prepares the decision.
+    # 3. The procesregisseur plans a session, puts the signal on its agenda, sends the
+    # agenda and opens the session.
     regisseur = open_as(coordinator)
     menu(regisseur, "Overleggen")
     starts_at = timezone.localtime() + datetime.timedelta(days=1)
@@ -124,20 +134,27 @@ def test_signal_goes_from_registration_to_a_casusoverleg_decision_with_its_recor
     regisseur.get_by_role("button", name="Overleg openen").click()
     expect_message(regisseur, "Het overleg is geopend.")
     screenshot(regisseur, "03-overleg-met-agenda")
-    session_url = regisseur.url
     regisseur.get_by_role("link", name=reference).click()
     item_url = regisseur.url
-    regisseur.get_by_label("Gezamenlijke motivering").fill(CONCLUSION)
-    parties = regisseur.get_by_role("group", name="Uit te nodigen partijen")
-    parties.get_by_label("Reclassering").check()
-    parties.get_by_label("Zorg / GGZ").check()
-    regisseur.get_by_role("button", name="Voorbereiding opslaan").click()
-    expect_message(regisseur, "De voorbereiding van het besluit is opgeslagen.")
-    screenshot(regisseur, "04-besluit-voorbereid")
 
-    # 3. Each core partner votes casusoverleg, each in their own browser.
+    def submit_vote(page):
+        """Stem uitbrengen; True when the vote is recorded, False (counted) when refused."""
+        page.get_by_role("button", name="Stem uitbrengen").click()
+        recorded = page.get_by_role("status").filter(has_text="Uw stem is vastgelegd.")
+        refused = page.get_by_text("Een stem voor casusoverleg vereist").or_(
+            page.get_by_text("De procesregisseur legt eerst vast")
+        )
+        expect(recorded.or_(refused.first)).to_be_visible()
+        if recorded.is_visible():
+            return True
+        clicks.refusal()
+        return False
+
+    # 4. Each core partner votes casusoverleg, each in their own browser: today the vote is
+    # refused — no screen said the joint weging was missing.
     for party, page in voters.items():
-        page.goto(session_url)
+        menu(page, "Overleggen")
+        page.get_by_role("link", name=starts_at.strftime("%d-%m-%Y 10:00")).click()
         page.get_by_role("link", name=reference).click()
         assert page.url == item_url
         vote = page.get_by_role("group", name="Uw stem")
@@ -147,11 +164,49 @@ def test_signal_goes_from_registration_to_a_casusoverleg_decision_with_its_recor
         page.keyboard.press("Space")
         expect(choice).to_be_checked()
         page.get_by_label("Motivering").fill(MOTIVATION[party])
-        page.get_by_role("button", name="Stem uitbrengen").click()
-        expect_message(page, "Uw stem is vastgelegd.")
+        submit_vote(page)
+
+    # 5. The gemeente member records the joint weging (from the item page to the signal).
+    page = voters["gemeente"]
+    page.get_by_role("link", name=reference).click()
+    page.get_by_role("link", name="Gezamenlijke weging vastleggen").click()
+    fill_criteria(page, source_partner=weegploeg.gemeente.name)
+    page.get_by_label("Conclusie van de weegploeg").fill(CONCLUSION)
+    page.get_by_role("button", name="Weging vastleggen").click()
+    expect_message(page, "De weging is vastgelegd en is volledig.")
+
+    # 6. They vote again; now the parties to invite are missing.
+    def to_item(page):
+        menu(page, "Overleggen")
+        page.get_by_role("link", name=starts_at.strftime("%d-%m-%Y 10:00")).click()
+        page.get_by_role("link", name=reference).click()
+        assert page.url == item_url
+
+    for party, page in voters.items():
+        if party == "gemeente":
+            to_item(page)
+            page.get_by_role("group", name="Uw stem").get_by_label(
+                "Casusoverleg", exact=True).check()
+            page.get_by_label("Motivering").fill(MOTIVATION[party])
+        submit_vote(page)
+
+    # 7. The procesregisseur prepares the decision: reasoning and parties to invite.
+    regisseur.reload()
+    clicks.clicks += 1
+    regisseur.get_by_label("Gezamenlijke motivering").fill(CONCLUSION)
+    parties = regisseur.get_by_role("group", name="Uit te nodigen partijen")
+    parties.get_by_label("Reclassering").check()
+    parties.get_by_label("Zorg / GGZ").check()
+    regisseur.get_by_role("button", name="Voorbereiding opslaan").click()
+    expect_message(regisseur, "De voorbereiding van het besluit is opgeslagen.")
+    screenshot(regisseur, "04-besluit-voorbereid")
+
+    # 8. The third attempt: each vote is recorded.
+    for party, page in voters.items():
+        assert submit_vote(page)
         screenshot(page, f"05-stem-{party}")
 
-    # 4. The unanimous decision shows on the item page; the procesregisseur downloads the
+    # 9. The unanimous decision shows on the item page; the procesregisseur downloads the
     # decision record.
     last = voters["om"]
     expect_message(last, "De drie stemmen zijn gelijk: het besluit is genomen.")
@@ -162,7 +217,8 @@ def test_signal_goes_from_registration_to_a_casusoverleg_decision_with_its_recor
         )
     screenshot(last, "06-besluit-op-agendapunt")
 
-    regisseur.goto(item_url)
+    regisseur.reload()
+    clicks.clicks += 1
     expect(regisseur.get_by_role("heading", name="Besluit: Casusoverleg")).to_be_visible()
     regisseur.get_by_role("link", name="Besluit en besluitverslag bekijken").click()
     expect(
@@ -181,5 +237,7 @@ def test_signal_goes_from_registration_to_a_casusoverleg_decision_with_its_recor
     text = "".join(sheet.extract_text() for sheet in PdfReader(io.BytesIO(content)).pages)
     assert reference in text
 
+    (artifacts / "klikken.txt").write_text(clicks.summary() + "\n")
+    print(f"Reis: {clicks.summary()}")
     for page in [*voters.values(), regisseur]:
         page.context.close()

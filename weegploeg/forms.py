@@ -49,7 +49,7 @@ class AddItemForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["signal"].queryset = candidates
         self.fields["signal"].label_from_instance = (
-            lambda s: f"{s.reference} ({s.get_status_display()})"
+            lambda s: f"{s.reference} — {s.person.display_name} ({s.get_status_display()})"
         )
 
 
@@ -73,11 +73,34 @@ class PrepareForm(forms.Form):
     )
 
 
+class OutcomeSelect(forms.RadioSelect):
+    """Radio buttons of which some can be switched off: an outcome that the case is not ready
+    for (`weegploeg.readiness`) cannot be chosen, and its label says why."""
+
+    def __init__(self, *args, blocked=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.blocked = set(blocked)
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value in self.blocked:
+            option["attrs"]["disabled"] = True
+            option["label"] = _("%(label)s (nog niet mogelijk: zie wat ontbreekt)") % {
+                "label": label
+            }
+        return option
+
+
 class VoteForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Uw stem"), choices=Outcome.choices,
                                 widget=forms.RadioSelect)
     motivation = forms.CharField(label=_("Motivering"), widget=forms.Textarea(attrs={"rows": 4}),
                                  max_length=MOTIVATION_MAX_LENGTH)
+
+    def __init__(self, *args, blocked=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].widget = OutcomeSelect(blocked=blocked)
+        self.fields["outcome"].widget.choices = self.fields["outcome"].choices
 
 
 class CorrectionForm(forms.Form):

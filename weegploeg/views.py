@@ -5,18 +5,20 @@ personal data are recorded."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from criteria.services import latest_joint_assessment
 from pga.audit import record_access
 from pga.authz import has_role, require_role, weegploegen_of
 from pga.forms import add_rule_violation
 from pga.models import Partner, ProcessingActivity, Role
 from pga.services import RuleViolation
 from signals.access import get_visible_signal
-from signals.services import core_partner_ids
+from signals.services import core_partner_ids, earlier_signals
 from weegploeg import services
 from weegploeg.forms import (
     AddItemForm,
@@ -40,6 +42,7 @@ from weegploeg.models import (
     SessionStatus,
     Vote,
 )
+from weegploeg.readiness import vote_prerequisites, voter_refusal
 
 WEEGPLOEG_ROLES = (Role.MEMBER, Role.COORDINATOR)
 
@@ -184,25 +187,23 @@ def _vote_rows(item, partners):
 
 @require_http_methods(["GET", "POST"])
 def item_detail(request, pk):
-    """An agenda item: the three votes, the vote form for a member, the coordinator's
-    preparation of the decision, and the decision once taken."""
+    """An agenda item with the case on one screen: the signal, the person, the joint weging,
+    earlier signals, the checklist of what a vote needs (`readiness.vote_prerequisites`), the
+    three votes, the vote form for a member (outcomes the case is not ready for cannot be
+    chosen), the coordinator's preparation of the decision, and the decision once taken."""
     user = request.user
     item = _item(user, pk)
     record_access(user, item.signal, purpose=ProcessingActivity.DECISION)
-    try:
-        partners = list(Partner.objects.filter(pk__in=core_partner_ids(item.signal)))
-    except RuleViolation as error:
-        partners = []
-        messages.error(request, error.message)
+    readiness = vote_prerequisites(item.signal, item)
+    partners = list(Partner.objects.filter(pk__in=readiness.partner_ids))
     own_vote = Vote.objects.filter(item=item, partner_id=user.partner_id).first()
     vote_form = prepare_form = None
-    can_vote = (item.status == ItemStatus.OPEN and item.session.status != SessionStatus.CLOSED
-                and has_role(user, Role.MEMBER) and user.partner_id in {p.pk for p in partners})
-    if can_vote:
+    if not voter_refusal(user, item, readiness.partner_ids) and partners:
         initial = (
             {"outcome": own_vote.outcome, "motivation": own_vote.motivation} if own_vote else {}
         )
-        vote_form = VoteForm(request.POST if "stem" in request.POST else None, initial=initial)
+        vote_form = VoteForm(request.POST if "stem" in request.POST else None, initial=initial,
+                             blocked=readiness.blocked_outcomes())
     if has_role(user, Role.COORDINATOR) and item.status == ItemStatus.OPEN:
         prepare_form = PrepareForm(
             request.POST if "voorbereiden" in request.POST else None,
@@ -237,11 +238,36 @@ def item_detail(request, pk):
     return render(request, "weegploeg/item.html", {
         "item": item,
         "signal": item.signal,
+        "person": item.signal.person,
+        "readiness": readiness,
+        "joint": latest_joint_assessment(item.signal),
+        "earlier_signals": list(earlier_signals(user, item.signal)),
         "vote_rows": _vote_rows(item, partners),
         "vote_form": vote_form,
         "prepare_form": prepare_form,
         "forms": [f for f in (vote_form, prepare_form) if f is not None],
         "decisions": item.decisions.prefetch_related("records").order_by("taken_at", "pk"),
+    })
+
+
+@require_GET
+def item_votes(request, pk):
+    """The votes of an agenda item as they come in, for the item page's refresh without
+    reload (`static/js/votes-live.js`): per partner the outcome and time, and whether the
+    decision is taken. No motivations and no names; the read is recorded all the same."""
+    item = _item(request.user, pk)
+    record_access(request.user, item.signal, purpose=ProcessingActivity.DECISION,
+                  detail={"weergave": "stemmen"})
+    votes = {vote.partner_id: vote for vote in item.votes.all()}
+    return JsonResponse({
+        "status": item.status,
+        "decided": item.status != ItemStatus.OPEN,
+        "votes": [
+            {"partner": partner_id,
+             "outcome": Outcome(votes[partner_id].outcome).label,
+             "cast_at": timezone.localtime(votes[partner_id].cast_at).strftime("%d-%m-%Y %H:%M")}
+            for partner_id in sorted(votes)
+        ],
     })
 
 

@@ -8,6 +8,7 @@ from signals.models import CONTENT_MAX_LENGTH, ContributionVisibility
 from weegploeg.models import (
     CORRECTION_REASON_MAX_LENGTH,
     MOTIVATION_MAX_LENGTH,
+    OPENING_REASON_MAX_LENGTH,
     QUESTION_MAX_LENGTH,
     REASONING_MAX_LENGTH,
     CaseParty,
@@ -50,6 +51,27 @@ class AddItemForm(forms.Form):
         self.fields["signal"].queryset = candidates
         self.fields["signal"].label_from_instance = (
             lambda s: f"{s.reference} — {s.person.display_name} ({s.get_status_display()})"
+        )
+
+
+class OpenSessionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reden om het overleg op een andere dag te openen"), required=False,
+        max_length=OPENING_REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Alleen nodig als het overleg niet vandaag gepland staat."),
+    )
+
+
+class AttendanceForm(forms.Form):
+    attendees = forms.ModelMultipleChoiceField(
+        label=_("Aanwezig"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, candidates, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = candidates
+        self.fields["attendees"].label_from_instance = (
+            lambda user: f"{user.full_name} ({user.partner.name})"
         )
 
 

@@ -24,6 +24,7 @@ REASONING_MAX_LENGTH = 10_000
 MOTIVATION_MAX_LENGTH = 3_000
 QUESTION_MAX_LENGTH = 4_000
 CORRECTION_REASON_MAX_LENGTH = 2_000
+OPENING_REASON_MAX_LENGTH = 500
 
 
 class SessionStatus(models.TextChoices):
@@ -124,6 +125,11 @@ class Session(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("aanwezigen"), blank=True, related_name="+"
     )
     agenda_published_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    opening_reason = models.CharField(
+        _("reden om op een andere dag te openen"), max_length=OPENING_REASON_MAX_LENGTH,
+        blank=True,
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

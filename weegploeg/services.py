@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from pga.audit import processing
 from pga.authz import has_role
 from pga.background import enqueue
-from pga.models import Partner, ProcessingActivity, Role
+from pga.models import Partner, ProcessingActivity, Role, User
 from pga.services import RuleViolation
 from signals import lifecycle
 from signals.access import can
@@ -196,13 +196,48 @@ def publish_agenda(user, session: Session) -> int:
 
 
 @transaction.atomic
-def open_session(user, session: Session) -> Session:
+def open_session(user, session: Session, reason: str = "") -> Session:
+    """Open the session for voting — on the day it was planned for, so that the record's
+    session date and the time of the deciding vote agree (issue 18). On another day only
+    with a written reason, which is kept with the session."""
     session = Session.objects.select_for_update().get(pk=session.pk)
     require_coordinator(user, session.weegploeg)
     if session.status != SessionStatus.PLANNED:
         raise RuleViolation(_("Dit overleg is al geopend of gesloten."))
+    reason = (reason or "").strip()
+    planned_on = timezone.localdate(session.starts_at)
+    if planned_on != timezone.localdate() and not reason:
+        raise RuleViolation(
+            _("Dit overleg staat op %(date)s. Open het op die dag, of geef de reden om het "
+              "vandaag te openen.") % {"date": planned_on.strftime("%d-%m-%Y")},
+            field="reason",
+        )
     session.status = SessionStatus.OPEN
-    session.save(update_fields=["status"])
+    session.opened_at = timezone.now()
+    session.opening_reason = reason
+    session.save(update_fields=["status", "opened_at", "opening_reason"])
+    return session
+
+
+def attendance_candidates(session: Session):
+    """Who can attend: the active staff of the weegploeg's partners, by partner and name."""
+    return (
+        User.objects.filter(partner__in=session.weegploeg.partners(), is_active=True)
+        .select_related("partner").order_by("partner__name", "full_name", "pk")
+    )
+
+
+@transaction.atomic
+def record_attendance(user, session: Session, attendees) -> Session:
+    """The procesregisseur records who attended, per partner (the meeting record)."""
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    require_coordinator(user, session.weegploeg)
+    allowed = set(attendance_candidates(session).values_list("pk", flat=True))
+    chosen = {attendee.pk for attendee in attendees}
+    if not chosen <= allowed:
+        raise RuleViolation(_("Kies alleen medewerkers van de partners van deze weegploeg."),
+                            field="attendees")
+    session.attendees.set(chosen)
     return session
 
 

@@ -23,8 +23,10 @@ from weegploeg import services
 from weegploeg.forms import (
     AddItemForm,
     AnswerForm,
+    AttendanceForm,
     CorrectionForm,
     InformationRequestForm,
+    OpenSessionForm,
     PrepareForm,
     SessionForm,
     VoteForm,
@@ -42,7 +44,7 @@ from weegploeg.models import (
     SessionStatus,
     Vote,
 )
-from weegploeg.readiness import vote_prerequisites, voter_refusal
+from weegploeg.readiness import items_readiness, vote_prerequisites, voter_refusal
 
 WEEGPLOEG_ROLES = (Role.MEMBER, Role.COORDINATOR)
 
@@ -97,9 +99,10 @@ def sessions(request):
     })
 
 
-def _session_context(request, session, add_form=None):
+def _session_context(request, session, add_form=None, open_form=None, attendance_form=None):
     user = request.user
-    items = list(session.items.select_related("signal").prefetch_related("votes"))
+    items = list(session.items.select_related("signal", "signal__person")
+                 .prefetch_related("votes"))
     visible = services.visible_signal_ids(user, [item.signal_id for item in items])
     visible_items = [item for item in items if item.signal_id in visible]
     is_coordinator = has_role(user, Role.COORDINATOR)
@@ -108,9 +111,24 @@ def _session_context(request, session, add_form=None):
         "items": visible_items,
         "is_coordinator": is_coordinator,
         "exports": session.exports.order_by("-created_at")[:3],
+        "today": timezone.localdate(),
     }
+    readiness = items_readiness(visible_items)
+    for item, ready in readiness:
+        item.readiness = ready
+    context["not_ready"] = [(item, ready) for item, ready in readiness if ready.missing]
     if is_coordinator and session.status != SessionStatus.CLOSED:
         context["add_form"] = add_form or AddItemForm(services.agenda_candidates(user, session))
+        context["open_form"] = open_form or OpenSessionForm()
+        context["attendance_form"] = attendance_form or AttendanceForm(
+            services.attendance_candidates(session),
+            initial={"attendees": list(session.attendees.values_list("pk", flat=True))},
+        )
+    context["attendees"] = session.attendees.select_related("partner").order_by(
+        "partner__name", "full_name")
+    if is_coordinator:
+        context["forms"] = [f for f in (context.get("open_form"),
+                                        context.get("attendance_form")) if f is not None]
     return context
 
 
@@ -138,9 +156,27 @@ def session_action(request, pk, action):
         elif action == "publiceren":
             count = services.publish_agenda(user, session)
             messages.success(request, _("De agenda (%(n)d punten) is verstuurd.") % {"n": count})
+            _warn_not_ready(request, session)
         elif action == "openen":
-            services.open_session(user, session)
+            form = OpenSessionForm(request.POST)
+            if not form.is_valid():
+                return render(request, "weegploeg/session.html",
+                              _session_context(request, session, open_form=form))
+            try:
+                services.open_session(user, session, form.cleaned_data["reason"])
+            except RuleViolation as error:
+                add_rule_violation(form, error)
+                return render(request, "weegploeg/session.html",
+                              _session_context(request, session, open_form=form))
             messages.success(request, _("Het overleg is geopend."))
+            _warn_not_ready(request, session)
+        elif action == "aanwezigheid":
+            form = AttendanceForm(services.attendance_candidates(session), request.POST)
+            if not form.is_valid():
+                return render(request, "weegploeg/session.html",
+                              _session_context(request, session, attendance_form=form))
+            services.record_attendance(user, session, form.cleaned_data["attendees"])
+            messages.success(request, _("De aanwezigheid is vastgelegd."))
         elif action == "sluiten":
             unresolved = services.close_session(user, session)
             messages.success(
@@ -158,6 +194,19 @@ def session_action(request, pk, action):
     except RuleViolation as error:
         messages.error(request, error.message)
     return redirect("weegploeg:session", pk=session.pk)
+
+
+def _warn_not_ready(request, session):
+    """Before the agenda goes out and when the session opens: the items that are not ready
+    for every outcome (`readiness.vote_prerequisites`), so nobody learns it from a vote."""
+    items = session.items.select_related("signal", "signal__person")
+    visible = services.visible_signal_ids(request.user, [item.signal_id for item in items])
+    blocked = [item for item, ready in items_readiness(
+        [item for item in items if item.signal_id in visible]) if not ready.ready]
+    if blocked:
+        messages.warning(request, _(
+            "Nog niet klaar voor elke uitkomst: %(items)s. Zie de agenda voor wat ontbreekt."
+        ) % {"items": ", ".join(item.signal.reference for item in blocked)})
 
 
 @require_POST

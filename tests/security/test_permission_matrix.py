@@ -200,6 +200,7 @@ URLS = {
     "weegploeg:export": on("session", COORDINATOR),
     "weegploeg:export_status": on("session", *WEEGPLOEG),
     "weegploeg:item": on("session", *WEEGPLOEG),
+    "weegploeg:item_votes": on("session", *WEEGPLOEG),
     "weegploeg:item_action": on("session", COORDINATOR, success=DONE),  # POST "omhoog"
     "weegploeg:decision": on("session", *WEEGPLOEG),
     "weegploeg:handover": on("session", *WEEGPLOEG),
@@ -330,6 +331,7 @@ def url_kwargs(world) -> dict:
         "weegploeg:export": {"pk": world.session.pk, "export_pk": world.export.pk},
         "weegploeg:export_status": {"pk": world.session.pk, "export_pk": world.export.pk},
         "weegploeg:item": {"pk": world.item.pk},
+        "weegploeg:item_votes": {"pk": world.item.pk},
         "weegploeg:item_action": {"pk": world.item.pk, "action": "omhoog"},
         "weegploeg:decision": {"pk": world.decision.pk},
         "weegploeg:handover": {"pk": world.decision.pk},

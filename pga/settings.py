@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "rights",
     "stats",
     "referrals",
+    "worklist",
 ]
 
 MIDDLEWARE = [

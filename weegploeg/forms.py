@@ -95,9 +95,11 @@ class PrepareForm(forms.Form):
     )
 
 
-class OutcomeSelect(forms.RadioSelect):
+class RadioSelect(forms.RadioSelect):
     """Radio buttons of which some can be switched off: an outcome that the case is not ready
-    for (`weegploeg.readiness`) cannot be chosen, and its label says why."""
+    for (`weegploeg.readiness`) cannot be chosen, and its label says why. Named like Django's
+    widget so that its `widget_type` stays "radioselect" and `includes/field.html` renders it
+    as a fieldset with a legend."""
 
     def __init__(self, *args, blocked=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -121,7 +123,7 @@ class VoteForm(forms.Form):
 
     def __init__(self, *args, blocked=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["outcome"].widget = OutcomeSelect(blocked=blocked)
+        self.fields["outcome"].widget = RadioSelect(blocked=blocked)
         self.fields["outcome"].widget.choices = self.fields["outcome"].choices
 
 

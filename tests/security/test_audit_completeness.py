@@ -149,6 +149,9 @@ ACCESS_CASES = [
     AccessCase("criteria:joint_assessment", MEMBER_OWN, {"signal_pk": "signal"}, ASSESSMENT,
                read="joint_assessment"),
     AccessCase("weegploeg:item", MEMBER_OWN, {"pk": "item"}, DECISION, read="item.signal"),
+    # The votes as they come in (outcomes about the person, no motivations).
+    AccessCase("weegploeg:item_votes", MEMBER_OWN, {"pk": "item"}, DECISION,
+               read="item.signal"),
     AccessCase("weegploeg:decision", MEMBER_OWN, {"pk": "decision"}, DECISION, read="decision"),
     AccessCase("weegploeg:record", MEMBER_OWN, {"pk": "record"}, DECISION, read="record"),
     AccessCase("weegploeg:handover", MEMBER_OWN, {"pk": "decision"}, DECISION, read="decision"),

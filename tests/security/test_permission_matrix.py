@@ -295,7 +295,8 @@ POST_DATA = {
     "logout": lambda world: {},
     "criteria:create_draft": lambda world: {},
     "criteria:publish": lambda world: {},
-    "weegploeg:session_action": lambda world: {},
+    # The session is planned for tomorrow: opening it today takes a reason.
+    "weegploeg:session_action": lambda world: {"reason": "Vervroegd."},
     "weegploeg:item_action": lambda world: {},
     "rights:subject_request": lambda world: {
         f"verzoek-{world.subject_request.pk}-status": "toegewezen",

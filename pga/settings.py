@@ -323,6 +323,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "retention.tasks.purge_expired_signals",
         "schedule": crontab(hour=2, minute=0),
     },
+    "follow-up-reminders": {
+        "task": "weegploeg.tasks.send_follow_up_reminders",
+        "schedule": crontab(hour=7, minute=5),
+    },
     "notification-recheck-reminders": {
         "task": "retention.tasks.send_notification_recheck_reminders",
         "schedule": crontab(hour=7, minute=15),

@@ -24,7 +24,8 @@ class WeegploegConfig(AppConfig):
         )
         audit.register(
             models.AgendaItem,
-            kept=["status", "invited_parties", "referral", "follow_up_on"],
+            kept=["status", "invited_parties", "referral", "follow_up_on",
+                  "follow_up_reminded_for"],
             withheld=["joint_reasoning", "other_party"],
             weegploeg="session__weegploeg",
         )

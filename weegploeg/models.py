@@ -184,6 +184,9 @@ class AgendaItem(models.Model):
         _("doorverwijzing"), max_length=30, choices=Referral.choices, default=Referral.NONE
     )
     follow_up_on = models.DateField(_("datum opvolging"), null=True, blank=True)
+    # The follow-up date of this item's current decision that the procesregisseurs were
+    # reminded of (`weegploeg.follow_up`); the decision itself never changes.
+    follow_up_reminded_for = models.DateField(null=True, blank=True)
 
     objects = AgendaItemQuerySet.as_manager()
 

@@ -18,6 +18,7 @@ from pga.forms import add_rule_violation
 from pga.models import Partner, ProcessingActivity, Role
 from pga.services import RuleViolation
 from signals.access import get_visible_signal
+from signals.models import Person
 from signals.services import core_partner_ids, earlier_signals
 from weegploeg import services
 from weegploeg.forms import (
@@ -135,7 +136,13 @@ def _session_context(request, session, add_form=None, open_form=None, attendance
 @require_GET
 def session_detail(request, pk):
     session = _session(request.user, pk)
-    return render(request, "weegploeg/session.html", _session_context(request, session))
+    context = _session_context(request, session)
+    if "add_form" in context:
+        # The agenda's choice of signals names each person (issue 18): a read of personal
+        # data, logged without the names.
+        record_access(request.user, model=Person, purpose=ProcessingActivity.DECISION,
+                      detail={"weergave": "agenda kiezen"})
+    return render(request, "weegploeg/session.html", context)
 
 
 @require_POST

@@ -35,7 +35,7 @@ def home(request):
         context["outside"] = outside[:selectors.LISTED]
         context["exports"] = selectors.recent_exports(user)[:selectors.LISTED]
     context["is_admin"] = has_role(user, Role.ADMIN)
-    if any(context.get(key) for key in ("my_registrations", "waiting", "not_ready")):
+    if has_role(user, Role.MELDPUNT, Role.MEMBER):
         # The lists name persons: a read of personal data, logged without the names.
         record_access(user, model=Person, purpose=ProcessingActivity.INTAKE,
                       detail={"weergave": "werklijst"})

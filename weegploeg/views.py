@@ -66,8 +66,8 @@ def _item(user, pk) -> AgendaItem:
 
 
 def _decision(user, pk) -> Decision:
-    decision = get_object_or_404(Decision.objects.visible_to(user).select_related("item"),
-                                 pk=pk)
+    decision = get_object_or_404(
+        Decision.objects.visible_to(user).select_related("item", "item__session"), pk=pk)
     decision.signal = get_visible_signal(user, decision.signal_id, "signals.view_dossier")
     return decision
 

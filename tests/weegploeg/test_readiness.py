@@ -167,3 +167,16 @@ def test_agenda_choices_are_sorted_and_named(client, login, coordinator, session
     assert f"{first.reference} — {first.person.display_name}" in page
 
 
+
+
+def test_decision_page_shows_the_session_date_and_the_reason_it_opened_on_another_day(
+    client, login, coordinator, item, members
+):
+    open_session(coordinator, item.session, reason="Vervroegd wegens spoed.")
+    for member in members.values():
+        decision = cast_vote(member, item, Outcome.CASUSOVERLEG, MOTIVATION)
+    login(coordinator)
+    page = client.get(reverse("weegploeg:decision", args=[decision.pk])).content.decode()
+    assert timezone.localtime(item.session.starts_at).strftime("%d-%m-%Y") in page
+    assert "reden: Vervroegd wegens spoed." in page
+    assert "tijd van de beslissende stem" in page

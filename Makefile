@@ -5,8 +5,11 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# axe-core for the browser tests' accessibility checks (tests/e2e/axe.py), from the npm
+# registry as pinned in package-lock.json; never loaded from a CDN.
+AXE_STAMP := node_modules/.installed
 
-.PHONY: run test venv lint bench load clean-embedded help
+.PHONY: run test venv axe lint bench load clean-embedded help
 
 help:
 	@echo "make run    - installeer, migreer, laad demodata en start http://127.0.0.1:8000"
@@ -23,6 +26,17 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# Without npm the accessibility checks are skipped (outside CI), as the browser tests are
+# without Chromium; .ci/run installs npm.
+$(AXE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+	  echo "npm ontbreekt: de toegankelijkheidscontroles (axe-core) worden overgeslagen."; \
+	fi
+
+axe: $(AXE_STAMP)
+
 # The embedded run: demo data, no second factor (the login page says so), tasks run eagerly
 # unless REDIS_URL is set.
 run: export DEBUG ?= true
@@ -34,7 +48,7 @@ run: venv
 	@echo "Weegploeg draait op http://127.0.0.1:8000 (stoppen met Ctrl+C)"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: venv
+test: venv axe
 	$(BIN)/python -m pytest
 
 # Bounded load test on loopback (issue 7): gunicorn with 4 workers, 50 locust users, 2 minutes.

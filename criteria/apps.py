@@ -8,7 +8,7 @@ class CriteriaConfig(AppConfig):
 
     def ready(self):
         from criteria import models
-        from criteria.services import signal_page_context
+        from criteria.selectors import signal_page_context
         from pga import audit
         from signals import sections
 

@@ -6,8 +6,8 @@ import dataclasses
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
+from criteria.inputs import criterion_field
 from criteria.models import SUBSTANTIATION_MAX_LENGTH, AssessmentKind, Judgement
-from criteria.services import criterion_field
 from pga.models import Partner
 from pga.services import RuleViolation
 from signals.services import core_partner_ids

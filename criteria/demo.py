@@ -2,13 +2,10 @@
 assessment that is not yet complete; on the last one a shielded OM view. Fictional facts.
 Skipped when the demo weegploeg's signals already have assessments (idempotent)."""
 
+from criteria.assessments import record_joint_assessment, record_partner_assessment
+from criteria.inputs import JudgementInput
 from criteria.models import Assessment, ScaleValue
-from criteria.services import (
-    JudgementInput,
-    published_framework,
-    record_joint_assessment,
-    record_partner_assessment,
-)
+from criteria.selectors import published_framework
 from pga.models import User
 from signals.models import ContributionVisibility
 

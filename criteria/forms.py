@@ -1,10 +1,19 @@
 """Forms of the weging and of the framework draft. They only parse and render: the rules
 (which value belongs to which criterion, when facts are required, what may be edited) are
-in `criteria.services`, whose errors the views put next to the fields named here."""
+in `criteria.assessments` and `criteria.frameworks`, whose errors the views put next to the
+fields named here (`criteria.inputs`)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from criteria.inputs import (
+    CriterionInput,
+    IndicatorInput,
+    JudgementInput,
+    ObservationInput,
+    criterion_field,
+    indicator_field,
+)
 from criteria.models import (
     CONCLUSION_MAX_LENGTH,
     FRAMEWORK_TEXT_MAX_LENGTH,
@@ -12,14 +21,6 @@ from criteria.models import (
     SUBSTANTIATION_MAX_LENGTH,
     AssessmentKind,
     Framework,
-)
-from criteria.services import (
-    CriterionInput,
-    IndicatorInput,
-    JudgementInput,
-    ObservationInput,
-    criterion_field,
-    indicator_field,
 )
 from signals.models import ContributionVisibility
 

@@ -293,7 +293,7 @@ class Judgement(models.Model):
     """The judgement on one criterion: a value of that criterion's scale, the facts that
     support it and where they come from. The database cannot check that the value belongs to
     the criterion and the criterion to the assessment's framework (constraints do not span
-    foreign keys); `criteria.services` does."""
+    foreign keys); `criteria.assessments` does."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="judgements")
     criterion = models.ForeignKey(

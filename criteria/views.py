@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from criteria import services
+from criteria import assessments, frameworks, selectors
 from criteria.comparison import partner_comparison, prefill
 from criteria.forms import AssessmentForm, FrameworkDraftForm
 from criteria.models import AssessmentKind, Framework, FrameworkStatus
@@ -39,7 +39,7 @@ def _framework_page(request, framework):
         "criteria/framework.html",
         {
             "framework": framework,
-            "versions": services.public_versions(),
+            "versions": selectors.public_versions(),
         },
     )
 
@@ -48,7 +48,7 @@ def _framework_page(request, framework):
 @require_GET
 def public_framework(request):
     """The published referentiekader, for anyone: no login, no personal data."""
-    return _framework_page(request, services.published_framework())
+    return _framework_page(request, selectors.published_framework())
 
 
 @login_not_required
@@ -56,7 +56,7 @@ def public_framework(request):
 def framework_version(request, version):
     """An earlier (or the current) published version; drafts are never public."""
     framework = get_object_or_404(
-        services.with_content(services.public_versions()), version=version
+        selectors.with_content(selectors.public_versions()), version=version
     )
     return _framework_page(request, framework)
 
@@ -67,7 +67,7 @@ def framework_version(request, version):
 @require_http_methods(["GET", "POST"])
 def partner_assessment(request, signal_pk):
     signal = get_visible_signal(request.user, signal_pk, DOSSIER)
-    if not services.may_record_partner_assessment(request.user, signal):
+    if not selectors.may_record_partner_assessment(request.user, signal):
         raise PermissionDenied
     return _assessment_form(request, signal, AssessmentKind.PARTNER)
 
@@ -75,19 +75,19 @@ def partner_assessment(request, signal_pk):
 @require_http_methods(["GET", "POST"])
 def joint_assessment(request, signal_pk):
     signal = get_visible_signal(request.user, signal_pk, DOSSIER)
-    if not services.may_record_joint_assessment(request.user, signal):
+    if not selectors.may_record_joint_assessment(request.user, signal):
         raise PermissionDenied
     return _assessment_form(request, signal, AssessmentKind.JOINT)
 
 
 def _assessment_form(request, signal, kind):
     user = request.user
-    framework = services.published_framework()
+    framework = selectors.published_framework()
     if framework is None:
         messages.error(request, _("Er is geen gepubliceerd referentiekader."))
         return render(request, "criteria/assessment_form.html", {"signal": signal, "kind": kind})
     partner_id = user.partner_id if kind == AssessmentKind.PARTNER else None
-    previous = services.latest_assessment(signal, kind, partner_id)
+    previous = selectors.latest_assessment(signal, kind, partner_id)
     if previous is not None:
         # The form shows the current assessment's content to start from.
         record_access(user, previous, purpose=ProcessingActivity.ASSESSMENT)
@@ -107,12 +107,12 @@ def _assessment_form(request, signal, kind):
     if request.method == "POST" and form.is_valid():
         try:
             if kind == AssessmentKind.JOINT:
-                assessment = services.record_joint_assessment(
+                assessment = assessments.record_joint_assessment(
                     user, signal, form.judgements(), form.cleaned_data["conclusion"],
                     form.observations(),
                 )
             else:
-                assessment = services.record_partner_assessment(
+                assessment = assessments.record_partner_assessment(
                     user, signal, form.judgements(), form.observations(),
                     visibility=form.cleaned_data["visibility"],
                     conclusion=form.cleaned_data["conclusion"],
@@ -120,7 +120,7 @@ def _assessment_form(request, signal, kind):
         except RuleViolation as error:
             _show_errors(form, error)
         else:
-            if services.is_complete(assessment):
+            if selectors.is_complete(assessment):
                 messages.success(request, _("De weging is vastgelegd en is volledig."))
             else:
                 messages.warning(
@@ -141,7 +141,7 @@ def _assessment_form(request, signal, kind):
 def assessment_detail(request, signal_pk, pk):
     user = request.user
     signal = get_visible_signal(user, signal_pk, DOSSIER)
-    entry = services.assessment_entry(user, signal, pk)
+    entry = selectors.assessment_entry(user, signal, pk)
     if entry is None:
         raise Http404
     assessment = entry.assessment
@@ -150,7 +150,7 @@ def assessment_detail(request, signal_pk, pk):
         record_access(user, assessment, purpose=ProcessingActivity.ASSESSMENT)
         earlier = assessment.supersedes
         if earlier is not None and not earlier.is_shielded_for(user.partner_id):
-            changes = services.changes_between(earlier, assessment)
+            changes = selectors.changes_between(earlier, assessment)
     return render(
         request,
         "criteria/assessment_detail.html",
@@ -180,7 +180,7 @@ def manage_frameworks(request):
 @require_POST
 def create_draft(request):
     try:
-        draft = services.create_draft(request.user)
+        draft = frameworks.create_draft(request.user)
     except RuleViolation as error:
         messages.error(request, error.message)
         return redirect("criteria:manage")
@@ -194,11 +194,11 @@ def create_draft(request):
 @require_role(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def edit_draft(request, version):
-    framework = get_object_or_404(services.with_content(Framework.objects.all()), version=version)
+    framework = get_object_or_404(selectors.with_content(Framework.objects.all()), version=version)
     form = FrameworkDraftForm(request.POST or None, framework=framework)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_draft(
+            frameworks.update_draft(
                 request.user,
                 framework,
                 notes=form.cleaned_data["notes"],
@@ -219,7 +219,7 @@ def edit_draft(request, version):
 def publish(request, version):
     framework = get_object_or_404(Framework, version=version)
     try:
-        services.publish(request.user, framework)
+        frameworks.publish(request.user, framework)
     except RuleViolation as error:
         messages.error(request, error.message)
         return redirect("criteria:edit_draft", version=framework.version)

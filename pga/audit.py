@@ -70,7 +70,12 @@ def register(model, *, kept=(), withheld=(), excluded=(), weegploeg=(), m2m_fiel
     kept, withheld, excluded = frozenset(kept), frozenset(withheld), frozenset(excluded)
     value_fields = {f.name for f in model._meta.concrete_fields if isinstance(f, VALUE_FIELDS)}
     masked = sorted((value_fields - kept - excluded) | withheld)
-    auditlog.register(model, exclude_fields=sorted(excluded), mask_fields=masked,
+    # A reverse one-to-one relation is no field of this model's row: its object is logged
+    # as itself, and reading it here would cost a query per logged object (docs/adr/0007).
+    reverse_one_to_one = {f.name for f in model._meta.get_fields()
+                          if f.one_to_one and not f.concrete}
+    auditlog.register(model, exclude_fields=sorted(excluded | reverse_one_to_one),
+                      mask_fields=masked,
                       mask_callable="pga.audit.withhold", m2m_fields=m2m_fields)
     pre_delete.connect(_known_while_deleted, sender=model,
                        dispatch_uid=f"pga-audit-known-{model._meta.label}")
@@ -187,6 +192,33 @@ def weegploeg_ids(model, pks, *, paths=None) -> dict:
         for pk, weegploeg_id in rows:
             found.setdefault(pk, weegploeg_id)
     return found
+
+# The entries collected inside `entries_together` (a list), or None: written one by one.
+_together = contextvars.ContextVar("audit_entries_together", default=None)
+
+
+@contextlib.contextmanager
+def entries_together():
+    """Every audit entry written inside this block — by django-auditlog, by
+    `record_access` — is made as usual and kept, and all of them go into the log together at
+    the end of the block, in one INSERT, in the order they were made (the purge, which logs
+    a dozen objects per signal: docs/adr/0007). Use it inside the transaction of the work it
+    logs: when the block fails, nothing of it is written."""
+    entries = []
+    token = _together.set(entries)
+    try:
+        yield
+        _together.set(None)
+        if entries:
+            AuditEntry.objects.bulk_create(entries)
+    finally:
+        _together.reset(token)
+
+
+def collected_entries() -> list | None:
+    """The list `entries_together` collects in, or None outside it (`AuditEntryManager`)."""
+    return _together.get()
+
 
 _purpose = contextvars.ContextVar("audit_purpose", default=None)
 _actor = contextvars.ContextVar("audit_actor", default=None)

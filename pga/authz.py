@@ -20,14 +20,22 @@ Rules (docs/adr/0001-authorisation.md):
   partner's object does not even show that it exists. This module keeps the vocabulary
   those scopes use: roles and the weegploegen of a user.
 - Roles decide which *kinds* of action a user may take (403 when the role does not allow it);
-  object permissions decide *which* objects (404 when not granted).
+  object permissions decide *which* objects (404 when not granted). A view guards with
+  `require_role` (403), a service with `check_role` (a `RuleViolation` with a Dutch message);
+  both ask `has_role`, so there is one answer to "does this user hold that role".
 """
 
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
-from pga.models import RoleGroup, User, Weegploeg
+from pga.models import Role, RoleGroup, User, Weegploeg
+from pga.services import RuleViolation
+
+# The roles that do the weegploeg's work: they see its queue, sessions and dossiers and are
+# told about them by mail.
+WEEGPLOEG_ROLES = (Role.MEMBER, Role.COORDINATOR)
 
 
 def _roles_held(user_ref, partner_ref):
@@ -80,6 +88,13 @@ def require_role(*roles: str):
     return decorate
 
 
+def check_role(user, *roles: str, refusal: str) -> None:
+    """Service guard: refuse with `RuleViolation(refusal)` — a Dutch message saying who does
+    this — unless the user holds one of `roles` (and is active)."""
+    if not has_role(user, *roles):
+        raise RuleViolation(refusal)
+
+
 def members_of(partners, roles):
     """The active users of `partners` (ids or a queryset) holding one of `roles`: whom a
     mail about the weegploeg's work goes to."""
@@ -93,11 +108,7 @@ def weegploegen_of(user):
     if not getattr(user, "is_authenticated", False) or user.partner_id is None:
         return Weegploeg.objects.none()
     partner = user.partner
+    # A gemeente names its weegploeg; a politie-eenheid or parket is named by its weegploegen.
     return Weegploeg.objects.filter(
-        pk__in=Weegploeg.objects.filter(
-            gemeenten=partner
-        ).values("pk").union(
-            Weegploeg.objects.filter(politie=partner).values("pk"),
-            Weegploeg.objects.filter(om=partner).values("pk"),
-        )
+        Q(pk=partner.weegploeg_id) | Q(politie=partner) | Q(om=partner)
     )

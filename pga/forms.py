@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from pga.models import AuditEntry, Partner, User
@@ -8,6 +9,24 @@ from pga.models import AuditEntry, Partner, User
 
 class DateInput(forms.DateInput):
     input_type = "date"
+
+
+class ListedChoices(ModelChoiceIterator):
+    """The choices of a list of objects, read with one plain query: Django's own iterator
+    reads them through `QuerySet.iterator()`, which on PostgreSQL opens a server-side cursor
+    per list (docs/adr/0007)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+class ListedModelChoiceField(forms.ModelChoiceField):
+    """A `ModelChoiceField` whose choices are read with one plain query (`ListedChoices`)."""
+
+    iterator = ListedChoices
 
 
 def add_rule_violation(form, error) -> None:
@@ -19,13 +38,13 @@ def add_rule_violation(form, error) -> None:
 class AuditFilterForm(forms.Form):
     """Filters of the auditor's screen; every field optional."""
 
-    actor = forms.ModelChoiceField(
+    actor = ListedModelChoiceField(
         label=_("Gebruiker"), queryset=User.objects.all(), required=False
     )
-    partner = forms.ModelChoiceField(
+    partner = ListedModelChoiceField(
         label=_("Partner"), queryset=Partner.objects.all(), required=False
     )
-    content_type = forms.ModelChoiceField(
+    content_type = ListedModelChoiceField(
         label=_("Soort object"),
         queryset=ContentType.objects.filter(
             app_label__in=["pga", "signals", "criteria", "weegploeg", "retention"]
@@ -92,9 +111,7 @@ class AuditFilterForm(forms.Form):
         if data.get("object_pk"):
             queryset = queryset.filter(object_pk=data["object_pk"])
             if not data.get("content_type"):
-                # Under every type: `audit_object_idx` leads with the type, and the log has
-                # no index on the number alone (migration 0009), so this is one probe per
-                # type instead of a scan of the whole index.
+                # Under every type: one probe of `audit_object_idx` per type (ADR 0007 §4).
                 queryset = queryset.filter(content_type__in=ContentType.objects.all())
         if data.get("action") is not None:
             queryset = queryset.filter(action=data["action"])

@@ -241,7 +241,19 @@ class AuditEntryQuerySet(models.QuerySet):
 
 class AuditEntryManager(LogEntryManager.from_queryset(AuditEntryQuerySet)):
     """django-auditlog's manager, writing with each entry the weegploeg of the logged object
-    (`pga.audit.weegploeg_of`, by the path its app declared when registering it)."""
+    (`pga.audit.weegploeg_of`, by the path its app declared when registering it); inside
+    `pga.audit.entries_together` an entry is kept to be written with the others."""
+
+    def create(self, **kwargs):
+        from pga.audit import collected_entries
+
+        collected = collected_entries()
+        if collected is None:
+            return super().create(**kwargs)
+        entry = self.model(**kwargs)
+        entry.fill_in_context()
+        collected.append(entry)
+        return entry
 
     def log_create(self, instance, force_log: bool = False, **kwargs):
         if kwargs.get("changes") is not None or force_log:
@@ -334,7 +346,8 @@ class AuditEntry(AbstractLogEntry):
             models.Index(fields=["weegploeg", "timestamp"], name="audit_weegploeg_time_idx"),
         ]
 
-    def save(self, *args, **kwargs):
+    def fill_in_context(self):
+        """The actor, their partner and the purpose of the work being done, unless given."""
         from pga.audit import current_actor, current_purpose
 
         if self.actor_id is None:
@@ -346,6 +359,9 @@ class AuditEntry(AbstractLogEntry):
             self.partner_id = getattr(self.actor, "partner_id", None)
         if not self.purpose:
             self.purpose = current_purpose()
+
+    def save(self, *args, **kwargs):
+        self.fill_in_context()
         super().save(*args, **kwargs)
 
 

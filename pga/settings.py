@@ -36,8 +36,9 @@ LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 # After this many voting rounds without a unanimous outcome, an item is flagged for
 # escalation to the lokale driehoek (docs/design.md §3 rule 4).
 ESCALATION_ROUNDS = env.int("ESCALATION_ROUNDS", default=2)
-# Retention (docs/design.md §3 rule 8; retention/services.py). The nightly purge is on unless
-# switched off: deleting on schedule is the rule, and a switched-off run is still reported.
+# Retention (docs/design.md §3 rule 8; retention/clock.py, retention/purge.py). The nightly
+# purge is on unless switched off: deleting on schedule is the rule, and a switched-off run is
+# still reported.
 RETENTION_PURGE_ENABLED = env.bool("RETENTION_PURGE_ENABLED", default=True)
 # Nothing is purged sooner than this many days after its retention clock started.
 RETENTION_MIN_AGE_DAYS = env.int("RETENTION_MIN_AGE_DAYS", default=30)
@@ -56,6 +57,9 @@ REFERRAL_FEEDBACK_TEXT = env.str("REFERRAL_FEEDBACK_TEXT", default="")
 # and per gemeente from all addresses together.
 REFERRAL_RATE_PER_ADDRESS = env.str("REFERRAL_RATE_PER_ADDRESS", default="5/h")
 REFERRAL_RATE_PER_GEMEENTE = env.str("REFERRAL_RATE_PER_GEMEENTE", default="60/d")
+# The person's rights (rights/): an inzage export's file is removed after its download, and
+# by the hourly sweep when it was asked for more than this many hours ago.
+SUBJECT_EXPORT_KEEP_HOURS = env.int("SUBJECT_EXPORT_KEEP_HOURS", default=24)
 
 # -- database ----------------------------------------------------------------------------
 if not DATABASE_URL:
@@ -331,9 +335,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "retention.tasks.send_notification_recheck_reminders",
         "schedule": crontab(hour=7, minute=15),
     },
+    "send-missing-referral-feedback": {
+        "task": "referrals.tasks.send_missing_feedback",
+        "schedule": crontab(minute="*/15"),
+    },
     "remove-unaccepted-referrals": {
         "task": "referrals.tasks.remove_unaccepted_submissions",
         "schedule": crontab(hour=2, minute=45),
+    },
+    "remove-expired-subject-exports": {
+        "task": "rights.tasks.remove_expired_subject_exports",
+        "schedule": crontab(minute=20),
     },
     "clear-expired-sessions-and-login-records": {
         "task": "pga.tasks.clear_expired_login_data",

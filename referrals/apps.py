@@ -22,4 +22,13 @@ class ReferralsConfig(AppConfig):
                       "observation", "observed_from", "observed_to", "decline_reason"],
             weegploeg="gemeente__weegploeg",
         )
+        audit.register(
+            models.SubmissionAttachment,
+            kept=["content_type", "size", "sha256"],
+            withheld=["file", "original_name"],
+            weegploeg="submission__gemeente__weegploeg",
+        )
+        # A standard text for reporters: free text, so which field changed, not the value.
+        audit.register(models.FeedbackText, kept=["updated_at"], withheld=["text"],
+                       weegploeg="gemeente__weegploeg")
         lifecycle.subscribe(services.signal_outcome_reached)

@@ -1,8 +1,16 @@
 from django import forms
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from referrals.models import DECLINE_REASON_MAX_LENGTH, Submission
-from signals.forms import DateInput, gemeente_choices
+from referrals.models import (
+    DECLINE_REASON_MAX_LENGTH,
+    FEEDBACK_TEXT_MAX_LENGTH,
+    MAX_ATTACHMENTS,
+    MAX_ATTACHMENTS_BYTES,
+    Submission,
+)
+from signals.forms import AttachmentsField, DateInput, gemeente_choices
 from signals.models import Phenomenon
 from signals.validators import validate_date_of_birth, validate_not_in_future
 
@@ -10,11 +18,15 @@ REPORTER_FIELDS = ["reporter_name", "reporter_organisation", "reporter_role", "r
                    "reporter_email", "reporter_phone"]
 SUBJECT_FIELDS = ["subject_first_names", "subject_surname", "subject_date_of_birth",
                   "subject_municipality", "subject_details"]
-OBSERVATION_FIELDS = ["observation", "observed_from", "observed_to", "acute_danger"]
+OBSERVATION_FIELDS = ["observation", "observed_from", "observed_to", "acute_danger",
+                      "attachments"]
 
 
 class ReferralForm(forms.ModelForm):
-    """The public form: who reports, about whom (as far as known), what was observed."""
+    """The public form: who reports, about whom (as far as known), what was observed, and
+    files that show it (through the intake's upload checks, `check_attachment`)."""
+
+    attachments = AttachmentsField(label=_("Bijlagen"))
 
     class Meta:
         model = Submission
@@ -39,11 +51,28 @@ class ReferralForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["attachments"].help_text = _(
+            "Niet verplicht. Hoogstens %(count)d bestanden van samen hoogstens %(size)s: PDF, "
+            "afbeelding, Office-document of tekst. Krijgt u een foutmelding, kies de "
+            "bestanden dan opnieuw."
+        ) % {"count": MAX_ATTACHMENTS, "size": filesizeformat(MAX_ATTACHMENTS_BYTES)}
         self.fields["subject_municipality"].queryset = gemeente_choices()
         self.fields["subject_municipality"].empty_label = _("Onbekend")
         self.fields["subject_date_of_birth"].validators.append(validate_date_of_birth)
         for name in ("observed_from", "observed_to"):
             self.fields[name].validators.append(validate_not_in_future)
+
+    def clean_attachments(self):
+        files = self.cleaned_data["attachments"]
+        if len(files) > MAX_ATTACHMENTS:
+            raise ValidationError(
+                _("Stuur hoogstens %(count)d bestanden mee.") % {"count": MAX_ATTACHMENTS},
+                code="too_many")
+        if sum(uploaded.size for uploaded, _type in files) > MAX_ATTACHMENTS_BYTES:
+            raise ValidationError(
+                _("De bestanden zijn samen groter dan %(size)s.")
+                % {"size": filesizeformat(MAX_ATTACHMENTS_BYTES)}, code="too_large")
+        return files
 
     def clean(self):
         data = super().clean()
@@ -51,6 +80,11 @@ class ReferralForm(forms.ModelForm):
         if start and end and end < start:
             self.add_error("observed_to", _("De einddatum ligt vóór de begindatum."))
         return data
+
+    def submission_fields(self) -> dict:
+        """The referral's own fields (the attachments are stored beside it)."""
+        return {name: value for name, value in self.cleaned_data.items()
+                if name != "attachments"}
 
     def sections(self):
         """The fields per fieldset, in the order the page shows them."""
@@ -71,4 +105,14 @@ class DeclineForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Alleen voor het meldpunt. De melder hoort alleen dat de melding is "
                     "afgehandeld."),
+    )
+
+
+class FeedbackTextForm(forms.Form):
+    text = forms.CharField(
+        label=_("Standaardtekst"), max_length=FEEDBACK_TEXT_MAX_LENGTH, required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Deze tekst staat onder elk bericht aan een melder dat de melding is "
+                    "ontvangen of afgehandeld, bijvoorbeeld hoe het meldpunt bereikbaar is. "
+                    "Noem geen personen en geen besluiten. Leeg: geen standaardtekst."),
     )

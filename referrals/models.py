@@ -5,6 +5,8 @@ them. Nothing here reaches the weegploeg before a meldpunt accepts it.
 No personal data in `__str__`: django-auditlog copies it into every audit entry unmasked.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -18,7 +20,7 @@ from signals.models import (
     ProfessionalSector,
     Signal,
 )
-from signals.validators import validate_single_line
+from signals.validators import MAX_ATTACHMENT_BYTES, validate_single_line
 
 # The text as reported becomes the signal's description and an unchangeable contribution,
 # so it has their maximum.
@@ -26,6 +28,11 @@ OBSERVATION_MAX_LENGTH = DESCRIPTION_MAX_LENGTH
 SUBJECT_DETAILS_MAX_LENGTH = 2_000
 DECLINE_REASON_MAX_LENGTH = REASON_MAX_LENGTH
 FEEDBACK_TEXT_MAX_LENGTH = 2_000
+# Attachments on the public form: each through the intake's checks (`check_attachment`: type
+# sniffed from the content, at most 20 MB), and per referral at most this many, together no
+# larger than one signal attachment may be. An anonymous form should not fill the disk.
+MAX_ATTACHMENTS = 3
+MAX_ATTACHMENTS_BYTES = MAX_ATTACHMENT_BYTES
 
 
 class SubmissionStatus(models.TextChoices):
@@ -34,10 +41,13 @@ class SubmissionStatus(models.TextChoices):
     DECLINED = "declined", _("Afgewezen")
 
 
-class SubmissionQuerySet(models.QuerySet):
+class MeldpuntQuerySet(models.QuerySet):
+    """Objects of one gemeente's public meldpunt (`gemeente`): referrals, its standard text."""
+
     def visible_to(self, user):
-        """The one scope of referrals: the meldpunt of the gemeente they were sent to.
-        Nobody else — not the weegploeg, not another partner's meldpunt — reads them."""
+        """The one scope of referrals (and of a gemeente's standard text): the meldpunt of
+        the gemeente they were sent to. Nobody else — not the weegploeg, not another
+        partner's meldpunt — reads them."""
         from pga.authz import has_role
 
         if not has_role(user, Role.MELDPUNT) or user.partner_id is None:
@@ -106,7 +116,7 @@ class Submission(models.Model):
     received_feedback_at = models.DateTimeField(null=True, blank=True)
     handled_feedback_at = models.DateTimeField(null=True, blank=True)
 
-    objects = SubmissionQuerySet.as_manager()
+    objects = MeldpuntQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("melding via het meldpunt")
@@ -128,3 +138,57 @@ class Submission(models.Model):
 
     def __str__(self):
         return f"Melding {self.receipt_number}"
+
+
+def attachment_path(instance, filename):
+    # Never the uploaded name: it may hold personal data. The name is kept in the row.
+    return f"meldpunt/{instance.submission_id}/{uuid.uuid4().hex}"
+
+
+class SubmissionAttachment(models.Model):
+    """A file sent with a referral. Read only by the meldpunt of its gemeente; carried over to
+    the signal when the referral is accepted, removed with a referral that is not."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE,
+                                   related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(_("bestandsnaam"), max_length=255)
+    content_type = models.CharField(_("bestandstype"), max_length=120)
+    size = models.PositiveBigIntegerField(_("grootte"))
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("bijlage bij een melding")
+        verbose_name_plural = _("bijlagen bij meldingen")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"Bijlage {self.pk} bij een melding"
+
+
+class FeedbackText(models.Model):
+    """The standard text the meldpunt of a gemeente adds to its messages to reporters (that a
+    referral was received, that it was handled). Without a row the installation's default
+    (REFERRAL_FEEDBACK_TEXT) applies; an empty text means no standard text."""
+
+    gemeente = models.OneToOneField(
+        Partner, verbose_name=_("gemeente"), on_delete=models.PROTECT, related_name="+",
+        limit_choices_to={"kind": "gemeente"},
+    )
+    text = models.TextField(_("standaardtekst"), max_length=FEEDBACK_TEXT_MAX_LENGTH,
+                            blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeldpuntQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("standaardtekst voor de melder")
+        verbose_name_plural = _("standaardteksten voor de melder")
+        constraints = [
+            text_within("text", FEEDBACK_TEXT_MAX_LENGTH, name="feedbacktext_text_max_length"),
+        ]
+
+    def __str__(self):
+        return f"Standaardtekst {self.pk}"

@@ -7,22 +7,34 @@ Each function that acts for a user takes that user and reads referrals only thro
 `Submission.objects.visible_to(user)`.
 """
 
+import contextlib
 import datetime
+import logging
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pga.audit import processing
 from pga.background import enqueue
-from pga.models import ProcessingActivity
+from pga.models import PartnerKind, ProcessingActivity, Role
 from pga.services import RuleViolation
-from referrals.models import Submission, SubmissionStatus
+from referrals.models import (
+    FeedbackText,
+    Submission,
+    SubmissionAttachment,
+    SubmissionStatus,
+)
 from referrals.tasks import send_feedback
 from signals import services as signal_services
 from signals.models import Contribution, ContributionVisibility, SignalStatus, SourceCategory
+
+logger = logging.getLogger(__name__)
 
 # Unambiguous characters only: a receipt number is read aloud over the phone.
 _RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -30,21 +42,30 @@ _RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 # decision, or withdrawal) except "more information", which keeps the case open.
 STILL_OPEN_OUTCOME = SignalStatus.MORE_INFORMATION
 RECEIVED, HANDLED = "received", "handled"
+# The statuses of a signal whose case is closed for its reporter (the outcomes
+# `signal_outcome_reached` reacts to).
+HANDLED_SIGNAL_STATUSES = (SignalStatus.DECIDED, SignalStatus.WITHDRAWN)
 
 
 def _receipt_number() -> str:
     return "M-" + "".join(secrets.choice(_RECEIPT_ALPHABET) for _ in range(10))
 
 
-def submit_referral(gemeente, fields: dict) -> Submission:
+def submit_referral(gemeente, fields: dict, attachments=()) -> Submission:
     """A referral through the public form (no user): stored for the meldpunt of `gemeente`
-    only, and a plain confirmation with the receipt number mailed to the reporter."""
+    only, with its attachments (each already through the intake's `check_attachment`, as
+    (uploaded file, sniffed type)), and a plain confirmation with the receipt number mailed
+    to the reporter. All or nothing: a failure leaves neither rows nor files."""
     for _attempt in range(3):
         try:
-            with transaction.atomic(), processing(ProcessingActivity.INTAKE):
+            with (signal_services.files_removed_on_failure() as written, transaction.atomic(),
+                  processing(ProcessingActivity.INTAKE)):
                 submission = Submission.objects.create(
                     gemeente=gemeente, receipt_number=_receipt_number(), **fields
                 )
+                for uploaded, content_type in attachments:
+                    signal_services.store_upload(SubmissionAttachment(submission=submission),
+                                                 uploaded, content_type, written)
                 if submission.reporter_email:
                     enqueue(send_feedback, submission.pk, "confirmation")
             return submission
@@ -65,10 +86,19 @@ def accept_submission(user, submission: Submission, *, phenomenon: str):
     """The meldpunt accepts a referral: it becomes a signal through the one registration
     service (`signals.services.register_signal`: the weegploeg follows the typed woongemeente,
     else the weegploeg of the meldpunt's gemeente). The text as reported is kept unchanged as
-    a contribution (contributions are never edited); the referral keeps only what feedback
-    to the reporter needs."""
-    with transaction.atomic(), processing(ProcessingActivity.INTAKE):
+    a contribution (contributions are never edited), its attachments become the signal's;
+    the referral keeps only what feedback to the reporter needs."""
+    with (
+        signal_services.files_removed_on_failure() as written,
+        contextlib.ExitStack() as files,
+        transaction.atomic(),
+        processing(ProcessingActivity.INTAKE),
+    ):
         submission = _get_for_update(user, submission)
+        carried = list(submission.attachments.all())
+        uploads = [(files.enter_context(File(attachment.file.open("rb"),
+                                             name=attachment.original_name)),
+                    attachment.content_type) for attachment in carried]
         reporter_contact = ", ".join(
             part for part in (submission.reporter_role, submission.reporter_email,
                               submission.reporter_phone) if part
@@ -95,8 +125,11 @@ def accept_submission(user, submission: Submission, *, phenomenon: str):
                 "municipality": submission.subject_municipality,
             },
             weegploeg=submission.gemeente.weegploeg,
+            attachments=uploads,
         )
         signal = registration.signal
+        # Written by the registration, removed again if anything below fails.
+        written.extend((a.file.storage, a.file.name) for a in signal.attachments.all())
         original = submission.observation
         if submission.subject_details:
             original += "\n\n" + _("Over de persoon: ") + submission.subject_details
@@ -114,9 +147,20 @@ def accept_submission(user, submission: Submission, *, phenomenon: str):
         submission.handled_at = timezone.now()
         _forget_content(submission)
         submission.save()
+        _delete_attachments(carried)
         if submission.reporter_email:
             enqueue(send_feedback, submission.pk, RECEIVED)
     return registration
+
+
+def _delete_attachments(attachments) -> None:
+    """Delete attachment rows (audited each) and, once that is committed, their files."""
+    names = [attachment.file.name for attachment in attachments]
+    for attachment in attachments:
+        attachment.delete()
+    if names:
+        storage = attachments[0].file.storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in names])
 
 
 def decline_submission(user, submission: Submission, reason: str) -> Submission:
@@ -174,8 +218,9 @@ def feedback_message(submission: Submission, kind: str) -> tuple[str, str]:
     else:
         subject = _("Melding %(number)s is afgehandeld") % {"number": number}
         body = _("Uw melding %(number)s is afgehandeld.") % {"number": number}
-    if kind != "confirmation" and settings.REFERRAL_FEEDBACK_TEXT:
-        body += "\n\n" + settings.REFERRAL_FEEDBACK_TEXT
+    standard = feedback_text(submission.gemeente) if kind != "confirmation" else ""
+    if standard:
+        body += "\n\n" + standard
     return subject, body + "\n"
 
 
@@ -202,9 +247,46 @@ def send_feedback_mail(submission_pk: int, kind: str) -> bool:
     return True
 
 
+def missing_feedback() -> list[tuple[int, str]]:
+    """The messages to reporters that are due and not recorded as sent, as (referral, kind),
+    "received" before "handled": "received" once a referral is accepted; "handled" once it
+    is declined, or once its signal is decided or withdrawn (`signal_outcome_reached`: not
+    while "more information" keeps it open, not after a transfer). Only while the reporter's
+    address is kept. The confirmation is not recorded, so not swept."""
+    with_address = Submission.objects.exclude(reporter_email="")
+    received = with_address.filter(status=SubmissionStatus.ACCEPTED,
+                                   received_feedback_at__isnull=True)
+    handled = with_address.filter(
+        Q(status=SubmissionStatus.DECLINED)
+        | Q(status=SubmissionStatus.ACCEPTED, signal__status__in=HANDLED_SIGNAL_STATUSES),
+        handled_feedback_at__isnull=True,
+    )
+    return sorted(
+        [(pk, RECEIVED) for pk in received.values_list("pk", flat=True)]
+        + [(pk, HANDLED) for pk in handled.values_list("pk", flat=True)],
+        key=lambda due: (due[0], due[1] != RECEIVED),
+    )
+
+
+def send_missing_feedback() -> int:
+    """Periodic sweep: every message that is due and not recorded as sent (its task lost,
+    e.g. while the broker was down) is sent through `send_feedback_mail` — row locked, a
+    message already recorded not sent again, recorded only after it went out. A message
+    that fails stays unrecorded for the next sweep. Returns how many were sent."""
+    sent = 0
+    for submission_pk, kind in missing_feedback():
+        try:
+            sent += send_feedback_mail(submission_pk, kind)
+        except Exception:  # noqa: BLE001 - the next sweep tries again; nothing is recorded
+            logger.warning("Bericht %s aan melder van melding %s niet verstuurd",
+                           kind, submission_pk)
+    return sent
+
+
 def remove_unaccepted(now: datetime.datetime | None = None) -> int:
     """Referrals not accepted within REFERRAL_ACCEPT_DAYS (still waiting, or declined) are
-    deleted like withdrawn signals: one audited deletion each, no values in the log."""
+    deleted like withdrawn signals: one audited deletion each, no values in the log, and
+    their attachments' files removed after the commit."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=settings.REFERRAL_ACCEPT_DAYS)
     removed = 0
@@ -217,6 +299,7 @@ def remove_unaccepted(now: datetime.datetime | None = None) -> int:
             with transaction.atomic():
                 submission = Submission.objects.select_for_update().filter(pk=pk).first()
                 if submission is not None and submission.status != SubmissionStatus.ACCEPTED:
+                    _delete_attachments(list(submission.attachments.all()))
                     submission.delete()
                     removed += 1
     return removed
@@ -225,3 +308,32 @@ def remove_unaccepted(now: datetime.datetime | None = None) -> int:
 def intake(user, status: str = SubmissionStatus.RECEIVED):
     """The meldpunt's intake list: its own gemeente's referrals with `status`."""
     return Submission.objects.visible_to(user).filter(status=status)
+
+
+def feedback_text(gemeente) -> str:
+    """The standard text in the messages to reporters of `gemeente`: the one its meldpunt
+    set, else the installation's default (REFERRAL_FEEDBACK_TEXT)."""
+    own = FeedbackText.objects.filter(gemeente=gemeente).values_list("text", flat=True).first()
+    return settings.REFERRAL_FEEDBACK_TEXT if own is None else own
+
+
+def set_feedback_text(user, text: str) -> FeedbackText:
+    """The meldpunt of a gemeente sets its standard text for reporters (bounded, audited);
+    only for its own gemeente, and only a gemeente has a public meldpunt."""
+    from pga.authz import has_role
+
+    partner = user.partner if has_role(user, Role.MELDPUNT) else None
+    if partner is None or partner.kind != PartnerKind.GEMEENTE:
+        raise RuleViolation(_("Alleen het meldpunt van een gemeente stelt deze tekst in."))
+    with transaction.atomic(), processing(ProcessingActivity.INTAKE):
+        row = (FeedbackText.objects.visible_to(user).select_for_update()
+               .filter(gemeente=partner).first()
+               or FeedbackText(gemeente=partner))
+        row.text = (text or "").strip()
+        row.updated_by = user
+        try:
+            row.full_clean()
+        except ValidationError as error:
+            raise RuleViolation(" ".join(error.messages), field="text") from error
+        row.save()
+    return row

@@ -13,3 +13,11 @@ def remove_unaccepted_submissions() -> int:
     from referrals.services import remove_unaccepted
 
     return remove_unaccepted()
+
+
+@shared_task(acks_late=True)
+def send_missing_feedback() -> int:
+    """Periodic sweep (beat): messages to reporters whose task was lost."""
+    from referrals.services import send_missing_feedback
+
+    return send_missing_feedback()

@@ -8,4 +8,7 @@ urlpatterns = [
     path("melden/<slug:gemeente>/", views.public_form, name="public_form"),
     path("meldpunt/", views.intake, name="intake"),
     path("meldpunt/<int:pk>/", views.submission, name="submission"),
+    path("meldpunt/<int:pk>/bijlagen/<int:attachment_pk>/", views.attachment,
+         name="attachment"),
+    path("meldpunt/standaardtekst/", views.feedback_text, name="feedback_text"),
 ]

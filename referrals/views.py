@@ -15,8 +15,9 @@ from pga.authz import require_role
 from pga.models import Partner, PartnerKind, ProcessingActivity, Role
 from pga.services import RuleViolation
 from referrals import services
-from referrals.forms import AcceptForm, DeclineForm, ReferralForm
-from referrals.models import Submission, SubmissionStatus
+from referrals.forms import AcceptForm, DeclineForm, FeedbackTextForm, ReferralForm
+from referrals.models import Submission, SubmissionAttachment, SubmissionStatus
+from signals.views import attachment_response
 
 
 def _public_gemeente(code):
@@ -48,12 +49,13 @@ def public_form(request, gemeente):
     context = {"gemeente": gemeente}
     if request.method == "POST" and _over_limit(request, increment=False):
         return render(request, "referrals/limited.html", context, status=429)
-    form = ReferralForm(request.POST or None)
+    form = ReferralForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         if _over_limit(request, increment=True):
             return render(request, "referrals/limited.html", context, status=429)
         try:
-            submission = services.submit_referral(gemeente, form.cleaned_data)
+            submission = services.submit_referral(gemeente, form.submission_fields(),
+                                                  form.cleaned_data["attachments"])
         except RuleViolation as error:
             form.add_error(None, error.message)
         else:
@@ -108,7 +110,43 @@ def submission(request, pk):
     record_access(request.user, item, purpose=ProcessingActivity.INTAKE)
     return render(request, "referrals/submission.html", {
         "submission": item,
+        "attachments": list(item.attachments.all()),
         "accept_form": accept_form,
         "decline_form": decline_form,
         "forms": [accept_form, decline_form],
+    })
+
+
+@require_GET
+def attachment(request, pk, attachment_pk):
+    """A file sent with a referral, for the meldpunt of its gemeente only (404 for anyone
+    else), audited, as a download. The public side has no way to read it back."""
+    item = Submission.objects.visible_to(request.user).filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    upload = get_object_or_404(SubmissionAttachment, pk=attachment_pk, submission=item)
+    record_access(request.user, upload, purpose=ProcessingActivity.INTAKE)
+    return attachment_response(upload)
+
+
+@require_role(Role.MELDPUNT)
+@require_http_methods(["GET", "POST"])
+def feedback_text(request):
+    """The standard text the meldpunt of a gemeente adds to its messages to reporters."""
+    partner = request.user.partner
+    is_gemeente = partner is not None and partner.kind == PartnerKind.GEMEENTE
+    form = FeedbackTextForm(
+        request.POST or None,
+        initial={"text": services.feedback_text(partner)} if is_gemeente else None,
+    )
+    if request.method == "POST" and is_gemeente and form.is_valid():
+        try:
+            services.set_feedback_text(request.user, form.cleaned_data["text"])
+        except RuleViolation as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("De standaardtekst is opgeslagen."))
+            return redirect("referrals:feedback_text")
+    return render(request, "referrals/feedback_text.html", {
+        "form": form, "forms": [form], "is_gemeente": is_gemeente,
     })

@@ -12,8 +12,9 @@ class RetentionConfig(AppConfig):
 
         from pga import audit
         from retention import models
+        from retention.clock import start_clock
+        from retention.erasure import file_fields, note_deleted_files
         from retention.page import signal_page_context
-        from retention.services import file_fields, note_deleted_files, start_clock
         from signals import lifecycle, sections
 
         # The retention clock starts when a signal reaches an outcome (docs/design.md §3 rule 8).

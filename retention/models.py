@@ -5,7 +5,7 @@ person, and requests under the AVG (inzage, rectificatie, verwijdering).
 No personal data in `__str__` (django-auditlog copies it into the log unmasked). Free-text
 fields that may hold personal data (a hold's reason, a notification's ground, a request's
 text) go with the person's data: the purge deletes or empties them
-(`retention.services.purge_signal`); the audit log never holds their values
+(`retention.purge.purge_signal`); the audit log never holds their values
 (`retention.apps`).
 """
 
@@ -49,7 +49,7 @@ REQUEST_TEXT_MAX_LENGTH = 4_000
 
 class ClockAnchor(models.TextChoices):
     """From when the period runs. "After the last processing" restarts the clock on each
-    later processing for the casus (see `retention.services.start_clock`)."""
+    later processing for the casus (see `retention.clock.start_clock`)."""
 
     OUTCOME = "outcome", _("na het besluit of de intrekking")
     LAST_PROCESSING = "last_processing", _("na de laatste verwerking")

@@ -4,7 +4,7 @@ and re-checked on a set date. The procesregisseur records it; a daily task remin
 weegploeg's coordinators of re-checks that are due.
 
 Recording or updating a notification is a processing for the casus: it restarts a
-retention clock that runs "after the last processing" (`services.record_processing`).
+retention clock that runs "after the last processing" (`clock.record_processing`).
 """
 
 import datetime
@@ -19,7 +19,7 @@ from pga.audit import processing
 from pga.authz import has_role, members_of, weegploegen_of
 from pga.models import ProcessingActivity, Role
 from pga.services import RuleViolation
-from retention import services
+from retention import clock
 from retention.models import (
     Notification,
     NotificationMethod,
@@ -136,7 +136,7 @@ def record_notification(user, decision: Decision, *, status: str, notified_on=No
         notification.recheck_on = None if notified else recheck_on
         notification.recorded_by = user
         notification.save()
-        services.record_processing(decision.signal, timezone.now())
+        clock.record_processing(decision.signal, timezone.now())
     return notification
 
 

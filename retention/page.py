@@ -7,8 +7,8 @@ import datetime
 
 from django.db.models import Exists, OuterRef, Q, Subquery
 
+from retention.holds import active_holds
 from retention.models import Notification, NotificationStatus, RetentionBasis
-from retention.services import active_holds
 from signals.models import Signal
 
 

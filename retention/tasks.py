@@ -1,5 +1,5 @@
 """Background work of retention: the nightly purge (one idempotent task per batch of
-signals, `retention.services.PURGE_BATCH_SIZE`, each batch in one transaction) and the
+signals, `retention.purge.PURGE_BATCH_SIZE`, each batch in one transaction) and the
 reminders for postponed notifications. Acknowledged late with time limits, so a worker
 that dies mid-task leads to a correct re-run."""
 
@@ -13,7 +13,7 @@ from pga.tasks import TASK_OPTIONS
 @shared_task(acks_late=True, time_limit=1800, soft_time_limit=1740)
 def purge_expired_signals():
     """Beat, 02:00 Europe/Amsterdam: select what is due and hand out one task per batch."""
-    from retention.services import nightly_purge
+    from retention.purge import nightly_purge
 
     report = nightly_purge()
     return {"run": report.run.pk if report.run else None, "selected": len(report.selected),
@@ -25,7 +25,7 @@ def purge_signals_task(signal_ids, run_id=None, today=None):
     """Purge a batch of signals in one transaction. Idempotent: a re-run (acks_late, after a
     worker died) purges only what is still there and due; a failing signal is recorded on
     the run and the others are purged."""
-    from retention.services import purge_signals_safely
+    from retention.purge import purge_signals_safely
 
     day = datetime.date.fromisoformat(today) if today else None
     return [tombstone.pk for tombstone in purge_signals_safely(signal_ids, run_id, day)]
@@ -34,7 +34,7 @@ def purge_signals_task(signal_ids, run_id=None, today=None):
 @shared_task(acks_late=True, time_limit=3600, soft_time_limit=3540)
 def rewrite_purged_tables_task(run_id=None):
     """The end of a nightly purge: rewrite the tables it deleted from (VACUUM FULL)."""
-    from retention.services import rewrite_purged_tables
+    from retention.erasure import rewrite_purged_tables
 
     return rewrite_purged_tables(run_id)
 

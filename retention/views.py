@@ -16,7 +16,7 @@ from pga.authz import has_role, require_role, weegploegen_of
 from pga.forms import add_rule_violation
 from pga.models import ProcessingActivity, Role
 from pga.services import RuleViolation
-from retention import notifications, services
+from retention import clock, holds, notifications, selectors
 from retention.forms import (
     EndHoldForm,
     HoldForm,
@@ -46,16 +46,16 @@ SUBJECT_SESSION_KEY = "retention_subject_purpose"
 def overview(request):
     today = timezone.localdate()
     user = request.user
-    holds = services.active_holds().visible_to(user).select_related("signal", "placed_by")
+    active = holds.active_holds().visible_to(user).select_related("signal", "placed_by")
     tombstones = DeletedSignal.objects.visible_to(user)
     return render(request, "retention/overview.html", {
         "today": today,
         "rules": RetentionRule.objects.select_related("updated_by", "recomputed_by"),
-        "per_month": services.deletions_due_per_month(user, today),
-        "holds": holds.filter(until__gte=today),
-        "expired_holds": holds.filter(until__lt=today),
-        "runs": services.runs_with_results(user)[:10],
-        "without_deletion_date": services.closed_without_clock().filter(
+        "per_month": selectors.deletions_due_per_month(user, today),
+        "holds": active.filter(until__gte=today),
+        "expired_holds": active.filter(until__lt=today),
+        "runs": selectors.runs_with_results(user)[:10],
+        "without_deletion_date": clock.closed_without_clock().filter(
             weegploeg__in=weegploegen_of(user)).count(),
         "pending_files": tombstones.exclude(pending_files=[]).count(),
         "tombstones": tombstones.count(),
@@ -69,7 +69,7 @@ def overview(request):
 @require_role(*OVERVIEW_ROLES)
 @require_GET
 def run_detail(request, pk):
-    run = get_object_or_404(services.runs_with_results(request.user), pk=pk)
+    run = get_object_or_404(selectors.runs_with_results(request.user), pk=pk)
     return render(request, "retention/run.html", {
         "run": run,
         "tombstones": DeletedSignal.objects.visible_to(request.user).filter(purge_run=run)
@@ -86,12 +86,12 @@ def rule_edit(request, basis):
     if request.method == "POST":
         try:
             if "herberekenen" in request.POST:
-                changed = services.recompute_deletion_dates(request.user, rule)
+                changed = clock.recompute_deletion_dates(request.user, rule)
                 messages.success(request, _("De vernietigingsdatum van %(n)d signalen is "
                                             "herberekend of vastgesteld.") % {"n": changed})
                 return redirect("retention:overview")
             if form.is_valid():
-                services.update_rule(request.user, rule, **form.cleaned_data)
+                clock.update_rule(request.user, rule, **form.cleaned_data)
                 messages.success(request, _("De bewaartermijn is gewijzigd. Hij geldt voor "
                                             "termijnen die vanaf nu gaan lopen."))
                 return redirect("retention:overview")
@@ -123,12 +123,12 @@ def hold_create(request):
         data = form.cleaned_data
         signal = None
         if person is None:
-            signal = services.find_signal(request.user, data["reference"])
+            signal = holds.find_signal(request.user, data["reference"])
             if signal is None:
                 form.add_error("reference", _("Er is geen signaal met dit referentienummer."))
         if not form.errors:
             try:
-                services.place_hold(request.user, reason=data["reason"], until=data["until"],
+                holds.place_hold(request.user, reason=data["reason"], until=data["until"],
                                     signal=signal, person=person)
             except RuleViolation as error:
                 add_rule_violation(form, error)
@@ -147,7 +147,7 @@ def hold_end(request, pk):
     form = EndHoldForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.end_hold(request.user, hold, form.cleaned_data["end_reason"])
+            holds.end_hold(request.user, hold, form.cleaned_data["end_reason"])
         except RuleViolation as error:
             add_rule_violation(form, error)
         else:
@@ -200,6 +200,6 @@ def notification_record(request, pk):
 @require_GET
 def stale_signals(request):
     return render(request, "retention/stale.html", {
-        "signals": services.stale_signals(request.user)[:200],
+        "signals": selectors.stale_signals(request.user)[:200],
         "days": settings.STALE_SIGNAL_DAYS,
     })

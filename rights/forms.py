@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pga.forms import DateInput
 from retention.models import REQUEST_TEXT_MAX_LENGTH, SubjectRequestKind, SubjectRequestStatus
-from rights.services import AccessPurpose
+from rights.models import AccessPurpose, ExportFormat
 from signals.forms import BsnField
 
 
@@ -38,3 +38,9 @@ class HandleRequestForm(forms.Form):
     handling = forms.CharField(label=_("Afhandeling"), widget=forms.Textarea(attrs={"rows": 3}),
                                max_length=REQUEST_TEXT_MAX_LENGTH)
     handled_on = forms.DateField(label=_("Afgehandeld op"), required=False, widget=DateInput)
+
+
+class SubjectExportForm(forms.Form):
+    export_format = forms.ChoiceField(label=_("Formaat"), choices=ExportFormat.choices,
+                                      initial=ExportFormat.PDF, widget=forms.RadioSelect)
+    melder = forms.BooleanField(label=_("Identiteit van de melder opnemen"), required=False)

@@ -14,13 +14,25 @@ rectification and erasure requests with their handling (art. 16, 17).
   art. 23(1)(i)). Information a partner marked "own organisation only" (e.g. a running
   criminal investigation) keeps its content with that partner: the export says that it
   exists and whose it is, so the request can be passed on to that partner to weigh.
+- The export is built in the background (issue 16 point 5: rendering the PDF of a large
+  dossier takes seconds): the request is audited and stored as a `SubjectAccessExport`,
+  a Celery task builds its file, the requester's page shows its state. The file is
+  removed after its download, after SUBJECT_EXPORT_KEEP_HOURS, and with the data it holds
+  (see "removing exports" below).
 """
 
 import datetime
+import functools
+import hashlib
+import json
+import logging
+import uuid
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -29,7 +41,8 @@ from django.utils.translation import gettext_lazy
 from criteria.models import Assessment, AssessmentKind
 from pga.audit import processing, record_access
 from pga.authz import has_role, weegploegen_of
-from pga.models import AuditEntry, ProcessingActivity, Role
+from pga.background import enqueue
+from pga.models import AuditEntry, ProcessingActivity
 from pga.pdf import render_pdf
 from pga.services import RuleViolation
 from retention.models import (
@@ -40,22 +53,22 @@ from retention.models import (
     SubjectRequestKind,
     SubjectRequestStatus,
 )
+from rights.models import RIGHTS_ROLES, AccessPurpose, ExportFormat, SubjectAccessExport
+from rights.tasks import build_subject_export_task
 from signals.models import Attachment, Contribution, Person, Signal, Transfer
 from signals.services import normalise_name
-from weegploeg.models import AgendaItem, Decision, DecisionRecord, InformationRequest, Vote
+from weegploeg.models import (
+    AgendaItem,
+    Decision,
+    DecisionRecord,
+    ExportStatus,
+    InformationRequest,
+    Vote,
+)
 
-RIGHTS_ROLES = (Role.ADMIN, Role.AUDITOR)
+logger = logging.getLogger(__name__)
+
 SEARCH_LIMIT = 50
-
-
-class AccessPurpose(models.TextChoices):
-    """Why a person is looked up here; recorded with every search, view and export."""
-
-    ACCESS = "inzageverzoek", gettext_lazy("Inzageverzoek van de betrokkene")
-    RECTIFICATION = "rectificatieverzoek", gettext_lazy("Rectificatieverzoek")
-    ERASURE = "verwijderverzoek", gettext_lazy("Verwijderverzoek")
-    LEGAL_HOLD = "juridische_blokkade", gettext_lazy("Juridische blokkade instellen")
-    SUPERVISION = "toezicht", gettext_lazy("Toezicht door de functionaris gegevensbescherming")
 
 
 def _require_rights_role(user):
@@ -130,10 +143,6 @@ def person_signals(user, person: Person):
 # -- the export -----------------------------------------------------------------------------
 
 
-def _iso(value):
-    return value.isoformat() if value else None
-
-
 def _label(choices, code):
     return str(choices(code).label) if code in choices.values else (code or None)
 
@@ -206,12 +215,12 @@ def _assessment(assessment: Assessment, partner_id) -> dict:
     shielded = _shielded(assessment, partner_id)
     if shielded:
         return {"kind": _label(AssessmentKind, assessment.kind), **shielded,
-                "recorded_at": _iso(assessment.created_at)}
+                "recorded_at": assessment.created_at}
     return {
         "kind": _label(AssessmentKind, assessment.kind),
         "partner": assessment.partner.name if assessment.partner else None,
         "framework_version": assessment.framework.version,
-        "recorded_at": _iso(assessment.created_at),
+        "recorded_at": assessment.created_at,
         "shielded": False,
         "judgements": [
             {"criterion": f"{j.criterion.number}. {j.criterion.title}",
@@ -233,11 +242,11 @@ def _assessment(assessment: Assessment, partner_id) -> dict:
 def _contribution(contribution: Contribution, partner_id) -> dict:
     shielded = _shielded(contribution, partner_id)
     if shielded:
-        return {**shielded, "created_at": _iso(contribution.created_at)}
+        return {**shielded, "created_at": contribution.created_at}
     return {"partner": contribution.partner.name, "source": contribution.source,
-            "information_date": _iso(contribution.information_date),
+            "information_date": contribution.information_date,
             "content": contribution.content, "shielded": False,
-            "created_at": _iso(contribution.created_at)}
+            "created_at": contribution.created_at}
 
 
 def _signal(signal: Signal, include_reporter: bool, partner_id) -> dict:
@@ -249,26 +258,26 @@ def _signal(signal: Signal, include_reporter: bool, partner_id) -> dict:
         "reference": signal.reference,
         "weegploeg": signal.weegploeg.name,
         "status": _label(SignalStatus, signal.status),
-        "received_on": _iso(signal.received_on),
-        "registered_at": _iso(signal.registered_at),
+        "received_on": signal.received_on,
+        "registered_at": signal.registered_at,
         "source_category": _label(SourceCategory, signal.source_category),
         "phenomenon": _label(Phenomenon, signal.phenomenon),
         "description": signal.description,
-        "behaviour_from": _iso(signal.behaviour_from),
-        "behaviour_to": _iso(signal.behaviour_to),
+        "behaviour_from": signal.behaviour_from,
+        "behaviour_to": signal.behaviour_to,
         "acute_danger": signal.acute_danger,
         "is_repeat": signal.is_repeat,
         "withdrawal_reason": signal.withdrawal_reason,
-        "withdrawn_at": _iso(signal.withdrawn_at),
+        "withdrawn_at": signal.withdrawn_at,
         "reporter": _reporter(signal, include_reporter),
         "retention": {
             "rule": _label(RetentionBasis, signal.retention_basis),
-            "started_on": _iso(signal.retention_started_on),
-            "deletion_due": _iso(signal.deletion_due),
+            "started_on": signal.retention_started_on,
+            "deletion_due": signal.deletion_due,
         },
         "attachments": [
             {"name": a.original_name, "content_type": a.content_type, "size": a.size,
-             "uploaded_at": _iso(a.uploaded_at)}
+             "uploaded_at": a.uploaded_at}
             for a in signal.attachments.all()
         ],
         "contributions": [
@@ -280,15 +289,15 @@ def _signal(signal: Signal, include_reporter: bool, partner_id) -> dict:
             .order_by("created_at", "pk")
         ],
         "agenda": [
-            {"session": _iso(item.session.starts_at), "round": item.round,
+            {"session": item.session.starts_at, "round": item.round,
              "status": item.get_status_display(),
              "votes": [{"partner": v.partner.name, "outcome": _label(Outcome, v.outcome),
-                        "motivation": v.motivation, "cast_at": _iso(v.cast_at)}
+                        "motivation": v.motivation, "cast_at": v.cast_at}
                        for v in item.votes.select_related("partner").order_by("cast_at", "pk")]}
             for item in signal.agenda_items.select_related("session").order_by("round")
         ],
         "decisions": [
-            {"id": d.pk, "outcome": _label(Outcome, d.outcome), "taken_at": _iso(d.taken_at),
+            {"id": d.pk, "outcome": _label(Outcome, d.outcome), "taken_at": d.taken_at,
              "reasoning": d.reasoning,
              "invited_parties": [_label(CaseParty, p) for p in d.invited_parties],
              "other_party": d.other_party, "referral": _label(Referral, d.referral),
@@ -297,42 +306,40 @@ def _signal(signal: Signal, include_reporter: bool, partner_id) -> dict:
         ],
         "information_requests": [
             {"partner": r.assigned_partner.name, "question": r.question,
-             "deadline": _iso(r.deadline), "answered_at": _iso(r.answered_at)}
+             "deadline": r.deadline, "answered_at": r.answered_at}
             for r in signal.information_requests.select_related("assigned_partner")
         ],
         "notification": None if notification is None else {
             "status": notification.get_status_display(),
-            "notified_on": _iso(notification.notified_on),
+            "notified_on": notification.notified_on,
             "notified_by": notification.notified_by,
             "method": notification.get_method_display() if notification.method else None,
             "postponement_ground": notification.get_ground_display()
             if notification.ground else None,
-            "recheck_on": _iso(notification.recheck_on),
+            "recheck_on": notification.recheck_on,
         },
         "transfers": [
             {"from": t.from_weegploeg.name, "to": t.to_weegploeg.name, "reason": t.reason,
-             "at": _iso(t.transferred_at)}
+             "at": t.transferred_at}
             for t in signal.transfers.select_related("from_weegploeg", "to_weegploeg")
         ],
     }
 
 
-def subject_access_data(user, person: Person, *, purpose: str, case_number: str,
-                        include_reporter: bool = False, export_format: str = "json") -> dict:
-    """Everything held about the person, for an inzageverzoek (AVG art. 15). The export is
-    an audited read, noting whether the reporter's identity was included."""
+def subject_access_data(user, person: Person, *, case_number: str,
+                        include_reporter: bool = False) -> dict:
+    """Everything held about the person, for an inzageverzoek (AVG art. 15), as `user` may
+    see it. Dates and times are kept as values: the JSON file writes them in ISO 8601, the
+    PDF in Dutch and in local time. Not audited here: the request for the export and its
+    download are (`request_subject_export`, `download_subject_export`)."""
     _require_rights_role(user)
-    record_access(user, person, purpose=ProcessingActivity.SUBJECT_RIGHTS, detail={
-        "export": export_format, "doel": purpose, "kenmerk": case_number,
-        "melder_opgenomen": include_reporter,
-    })
     signals = list(person_signals(user, person))
     entries = access_log(person, [s.pk for s in signals])
     with translation.override(settings.LANGUAGE_CODE):
         return {
             "format": "weegploeg-inzage",
             "format_version": 1,
-            "created_at": _iso(timezone.now()),
+            "created_at": timezone.now(),
             "case_number": case_number,
             "reporter_included": include_reporter,
             "person": {
@@ -340,29 +347,29 @@ def subject_access_data(user, person: Person, *, purpose: str, case_number: str,
                 "first_names": person.first_names,
                 "surname_prefix": person.surname_prefix,
                 "surname": person.surname,
-                "date_of_birth": _iso(person.date_of_birth),
+                "date_of_birth": person.date_of_birth,
                 "bsn": person.bsn,
                 "address": person.address,
                 "postcode": person.postcode,
                 "municipality": person.municipality.name if person.municipality else None,
-                "registered_at": _iso(person.created_at),
+                "registered_at": person.created_at,
             },
             "signals": [_signal(signal, include_reporter, user.partner_id)
                         for signal in signals],
             "legal_holds": [
                 {"scope": _("betrokkene") if hold.person_id else hold.signal.reference,
-                 "until": _iso(hold.until), "active": hold.ended_at is None}
+                 "until": hold.until, "active": hold.ended_at is None}
                 for hold in LegalHold.objects.filter(
                     Q(person=person) | Q(signal__in=signals)).select_related("signal")
             ],
             "requests": [
                 {"kind": r.get_kind_display(), "case_number": r.case_number,
-                 "received_on": _iso(r.received_on), "status": r.get_status_display(),
-                 "handled_on": _iso(r.handled_on)}
+                 "received_on": r.received_on, "status": r.get_status_display(),
+                 "handled_on": r.handled_on}
                 for r in SubjectRequest.objects.filter(person=person)
             ],
             "access_log": [
-                {"at": _iso(entry.timestamp),
+                {"at": entry.timestamp,
                  "by": entry.actor.full_name if entry.actor else _("het systeem"),
                  "partner": entry.partner.name if entry.partner else None,
                  "action": str(ACTIONS.get(entry.action, entry.action)),
@@ -374,11 +381,202 @@ def subject_access_data(user, person: Person, *, purpose: str, case_number: str,
         }
 
 
+def _json_value(value):
+    if isinstance(value, datetime.date):  # a datetime is a date too
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def subject_access_json(data: dict) -> bytes:
+    """The export as JSON: dates and times in ISO 8601 (times with their UTC offset)."""
+    return (json.dumps(data, ensure_ascii=False, indent=2, default=_json_value) + "\n").encode()
+
+
 def subject_access_pdf(data: dict) -> bytes:
-    """The export as PDF/A, rendered like the decision records (`pga.pdf`)."""
+    """The export as PDF/A, rendered like the decision records (`pga.pdf`): dates in Dutch,
+    times in local time (Europe/Amsterdam), never an ISO timestamp or UTC (issue 22 point 3)."""
     with translation.override(settings.LANGUAGE_CODE):
         return render_pdf("rights/subject_access.html", {"data": data},
                           footer=_("Inzageverzoek %(case)s") % {"case": data["case_number"]})
+
+
+RENDERERS = {ExportFormat.JSON: subject_access_json, ExportFormat.PDF: subject_access_pdf}
+CONTENT_TYPES = {ExportFormat.JSON: "application/json; charset=utf-8",
+                 ExportFormat.PDF: "application/pdf"}
+
+
+# -- the export in the background ------------------------------------------------------------
+
+
+def request_subject_export(user, person: Person, *, purpose: str, case_number: str,
+                           export_format: str, include_reporter: bool = False
+                           ) -> SubjectAccessExport:
+    """The beheerder or FG asks for the inzage export of a person in their weegploegen, for
+    the purpose and case number stated at the search. The request is the audited processing
+    (as the export itself was when it was made in the request), noting the format and
+    whether the reporter's identity is included; the file is built by a Celery task once
+    this transaction commits (issue 16 point 5: no PDF is rendered in the request)."""
+    _require_rights_role(user)
+    if export_format not in ExportFormat.values:
+        raise RuleViolation(_("Kies JSON of PDF."), field="export_format")
+    if purpose not in AccessPurpose.values or not (case_number or "").strip():
+        raise RuleViolation(_("Zoek de betrokkene eerst op, met het doel en het kenmerk van "
+                              "het verzoek."))
+    with transaction.atomic(), processing(ProcessingActivity.SUBJECT_RIGHTS):
+        if person_in_scope(user, person.pk) is None:
+            raise RuleViolation(_("Deze betrokkene hoort niet bij uw weegploeg."))
+        record_access(user, person, purpose=ProcessingActivity.SUBJECT_RIGHTS, detail={
+            "export": export_format, "doel": purpose, "kenmerk": case_number.strip(),
+            "melder_opgenomen": include_reporter,
+        })
+        export = SubjectAccessExport.objects.create(
+            person=person, requested_by=user, export_format=export_format, purpose=purpose,
+            case_number=case_number.strip(), include_reporter=include_reporter,
+        )
+        # With the broker down it is built in this request rather than left waiting.
+        enqueue(build_subject_export_task, export.pk, run_inline_if_unreachable=True)
+    return export
+
+
+def build_subject_export(export: SubjectAccessExport) -> SubjectAccessExport:
+    """The task's work: compile the data as the requester may see them, render the file and
+    store it (private storage, a name of ids only) with its SHA-256. Idempotent: an export
+    that is finished, downloaded or removed is not built again; one left running by a lost
+    worker is built again from the start. On failure the export is marked failed (the page
+    says so) and the error goes to Celery's log without its message (it may quote data)."""
+    export = SubjectAccessExport.objects.select_related("person", "requested_by").get(
+        pk=export.pk)
+    if export.status == ExportStatus.DONE or export.file_removed_at is not None:
+        return export
+    with processing(ProcessingActivity.SUBJECT_RIGHTS):
+        export.status = ExportStatus.RUNNING
+        export.save(update_fields=["status"])
+        name = None
+        try:
+            data = subject_access_data(export.requested_by, export.person,
+                                       case_number=export.case_number,
+                                       include_reporter=export.include_reporter)
+            content = RENDERERS[export.export_format](data)
+            name = default_storage.save(
+                f"inzage/{export.pk}/{uuid.uuid4().hex}.{export.export_format}",
+                ContentFile(content))
+            export.file, export.sha256 = name, hashlib.sha256(content).hexdigest()
+            export.status, export.finished_at = ExportStatus.DONE, timezone.now()
+            export.save(update_fields=["file", "sha256", "status", "finished_at"])
+        except Exception:
+            if name:
+                default_storage.delete(name)
+            export.status = ExportStatus.FAILED
+            export.save(update_fields=["status"])
+            logger.error("Inzage-export %s mislukt", export.pk)
+            raise
+    logger.info("Inzage-export %s klaar", export.pk)
+    return export
+
+
+def subject_exports(user, person: Person):
+    """The user's own exports of this person, newest first (the person's page)."""
+    return SubjectAccessExport.objects.visible_to(user).filter(person=person)
+
+
+def subject_export_in_scope(user, person_pk, export_pk) -> SubjectAccessExport | None:
+    """The user's own export of a person still in their weegploegen; else None (404)."""
+    _require_rights_role(user)
+    return SubjectAccessExport.objects.visible_to(user).filter(
+        pk=export_pk, person_id=person_pk).first()
+
+
+class ExportUnavailable(RuleViolation):
+    """The export's file is not (or no longer) there to download."""
+
+
+def download_subject_export(user, export: SubjectAccessExport) -> tuple[bytes, str, str]:
+    """The file of a finished export, once: the download is an audited read of the person's
+    data (with the export's purpose and case number), after which the file is removed (once
+    this transaction commits; `remove_expired_subject_exports` finishes a removal that did
+    not happen). A file whose SHA-256 does not match is not served. Returns the content, its
+    content type and a file name without personal data."""
+    _require_rights_role(user)
+    with transaction.atomic(), processing(ProcessingActivity.SUBJECT_RIGHTS):
+        export = (SubjectAccessExport.objects.visible_to(user).select_for_update(of=("self",))
+                  .select_related("person").filter(pk=export.pk).first())
+        if export is None:
+            raise ExportUnavailable(_("Deze betrokkene hoort niet bij uw weegploeg."))
+        if export.downloaded_at is not None or export.file_removed_at is not None:
+            raise ExportUnavailable(_("Deze export is al gedownload of verlopen en het bestand "
+                                      "is verwijderd. Vraag zo nodig een nieuwe export aan."))
+        if export.status != ExportStatus.DONE:
+            raise ExportUnavailable(_("Deze export is nog niet klaar."))
+        try:
+            with export.file.open("rb") as handle:
+                content = handle.read()
+        except OSError:
+            content = None
+        if content is None or hashlib.sha256(content).hexdigest() != export.sha256:
+            logger.error("Inzage-export %s: het bestand ontbreekt of de controlesom klopt niet",
+                         export.pk)
+            raise ExportUnavailable(_("Het bestand van deze export ontbreekt of is gewijzigd en "
+                                      "wordt niet geleverd. Vraag een nieuwe export aan."))
+        record_access(user, export.person, purpose=ProcessingActivity.SUBJECT_RIGHTS, detail={
+            "download": export.export_format, "inzage-export": export.pk,
+            "doel": export.purpose, "kenmerk": export.case_number,
+            "melder_opgenomen": export.include_reporter,
+        })
+        export.downloaded_at = timezone.now()
+        export.save(update_fields=["downloaded_at"])
+        transaction.on_commit(functools.partial(remove_export_file, export.pk), robust=True)
+    filename = f"inzage-betrokkene-{export.person_id}-{export.pk}.{export.export_format}"
+    return content, CONTENT_TYPES[export.export_format], filename
+
+
+# -- removing exports ---------------------------------------------------------------------------
+# An export's file holds the person's data; it goes after the download, after
+# SUBJECT_EXPORT_KEEP_HOURS if nobody downloads it, and with the data: the row cascades with the
+# person, and goes with any of the person's signals (`discard_exports_of_signal`), its file
+# after the commit (`remove_file_of_deleted_export`).
+
+
+def remove_export_file(export_pk: int) -> bool:
+    """Remove the stored file of an export and note when (idempotent: a file already gone is
+    fine). The row stays, without personal data, so the page can say what happened."""
+    with transaction.atomic(), processing(ProcessingActivity.SUBJECT_RIGHTS):
+        export = SubjectAccessExport.objects.select_for_update().filter(pk=export_pk).first()
+        if export is None or export.file_removed_at is not None:
+            return False
+        if export.file:
+            default_storage.delete(export.file.name)
+        export.file, export.sha256 = "", ""
+        export.file_removed_at = timezone.now()
+        if export.status in (ExportStatus.PENDING, ExportStatus.RUNNING):
+            export.status = ExportStatus.FAILED
+        export.save(update_fields=["file", "sha256", "file_removed_at", "status"])
+    return True
+
+
+def remove_expired_subject_exports(now: datetime.datetime | None = None) -> int:
+    """The periodic sweep (hourly, `rights.tasks`): the file of every export downloaded, or
+    asked for more than SUBJECT_EXPORT_KEEP_HOURS ago, is removed; an export still not
+    finished by then is marked failed. Returns the number of exports cleared."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(hours=settings.SUBJECT_EXPORT_KEEP_HOURS)
+    due = (SubjectAccessExport.objects.filter(file_removed_at__isnull=True)
+           .filter(Q(downloaded_at__isnull=False) | Q(created_at__lte=cutoff))
+           .values_list("pk", flat=True))
+    return sum(1 for pk in list(due) if remove_export_file(pk))
+
+
+def discard_exports_of_signal(sender, instance, **kwargs) -> None:
+    """post_delete of a signal (the purge, `retention.purge.purge_signals`): the person's
+    exports hold that signal's data and go with it, so no export outlives what it shows."""
+    SubjectAccessExport.objects.filter(person_id=instance.person_id).delete()
+
+
+def remove_file_of_deleted_export(sender, instance, **kwargs) -> None:
+    """post_delete of an export (with its person, with a signal, by hand): its file is
+    removed once the deletion commits."""
+    if instance.file:
+        transaction.on_commit(functools.partial(default_storage.delete, instance.file.name),
+                              robust=True)
 
 
 # -- rectification and erasure (and access) requests ----------------------------------------

@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import path
 
 from rights import views
 
@@ -6,8 +6,11 @@ app_name = "rights"
 urlpatterns = [
     path("betrokkenen/zoeken/", views.subject_search, name="subject_search"),
     path("betrokkenen/<int:pk>/", views.subject_person, name="subject_person"),
-    re_path(r"^betrokkenen/(?P<pk>[0-9]+)/inzage\.(?P<export_format>json|pdf)$",
-            views.subject_export, name="subject_export"),
+    path("betrokkenen/<int:pk>/inzage/", views.subject_export, name="subject_export"),
+    path("betrokkenen/<int:pk>/inzage/<int:export_pk>/", views.subject_export_status,
+         name="subject_export_status"),
+    path("betrokkenen/<int:pk>/inzage/<int:export_pk>/bestand/",
+         views.subject_export_download, name="subject_export_download"),
     path("betrokkenen/<int:pk>/verzoeken/<int:request_pk>/", views.subject_request_handle,
          name="subject_request"),
 ]

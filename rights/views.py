@@ -1,9 +1,9 @@
 """The person's rights (AVG): finding a person for a stated purpose, their page, the inzage
-export (JSON or PDF/A) and the requests they make. Thin: each view parses the request, calls
-one service in `rights.services` and renders; reads of personal data are recorded there."""
+export (JSON or PDF/A, built in the background, downloaded once) and the requests they make.
+Thin: each view parses the request, calls one service in `rights.services` and renders;
+reads of personal data are recorded there."""
 
-import json
-
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +18,12 @@ from pga.services import RuleViolation
 from retention.models import LegalHold, SubjectRequest
 from retention.views import SUBJECT_SESSION_KEY
 from rights import services
-from rights.forms import HandleRequestForm, SubjectRequestForm, SubjectSearchForm
+from rights.forms import (
+    HandleRequestForm,
+    SubjectExportForm,
+    SubjectRequestForm,
+    SubjectSearchForm,
+)
 
 
 @audit_purpose(ProcessingActivity.SUBJECT_RIGHTS)
@@ -82,6 +87,9 @@ def subject_person(request, pk):
         .select_related("placed_by"),
         "requests": [(r, HandleRequestForm(prefix=f"verzoek-{r.pk}")) for r in requests],
         "is_admin": has_role(request.user, Role.ADMIN),
+        "export_form": SubjectExportForm(),
+        "exports": services.subject_exports(request.user, person)[:5],
+        "keep_hours": settings.SUBJECT_EXPORT_KEEP_HOURS,
     })
 
 
@@ -106,26 +114,64 @@ def subject_request_handle(request, pk, request_pk):
 
 @audit_purpose(ProcessingActivity.SUBJECT_RIGHTS)
 @require_role(*services.RIGHTS_ROLES)
-@require_GET
-def subject_export(request, pk, export_format):
-    """The inzage export, JSON or PDF. The reporter's identity only with `?melder=1`."""
+@require_POST
+def subject_export(request, pk):
+    """Ask for the inzage export (JSON or PDF), for the purpose stated at the search; it is
+    built in the background and its page shows when it is ready. The reporter's identity
+    only when `melder` is ticked."""
     stated = _stated_purpose(request)
     if not stated:
         return redirect("rights:subject_search")
     person = services.person_in_scope(request.user, pk)
     if person is None:
         raise Http404
-    data = services.subject_access_data(
-        request.user, person, include_reporter=request.GET.get("melder") == "1",
-        export_format=export_format, **stated,
-    )
-    filename = f"inzage-betrokkene-{person.pk}"
-    if export_format == "json":
-        response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2) + "\n",
-                                content_type="application/json; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
-        return response
-    response = HttpResponse(services.subject_access_pdf(data),
-                            content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
+    form = SubjectExportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Kies JSON of PDF."))
+        return redirect("rights:subject_person", pk=person.pk)
+    try:
+        export = services.request_subject_export(
+            request.user, person, export_format=form.cleaned_data["export_format"],
+            include_reporter=form.cleaned_data["melder"], **stated)
+    except RuleViolation as error:
+        messages.error(request, error.message)
+        return redirect("rights:subject_person", pk=person.pk)
+    return redirect("rights:subject_export_status", pk=person.pk, export_pk=export.pk)
+
+
+# While an export is being made its page reloads itself (a meta refresh, no JavaScript).
+REFRESH_SECONDS = 3
+
+
+@audit_purpose(ProcessingActivity.SUBJECT_RIGHTS)
+@require_role(*services.RIGHTS_ROLES)
+@require_GET
+def subject_export_status(request, pk, export_pk):
+    """The state of one's own export: being made, ready (with the download link), failed,
+    downloaded or expired. It shows no personal data, so it is not an audited read."""
+    export = services.subject_export_in_scope(request.user, pk, export_pk)
+    if export is None:
+        raise Http404
+    return render(request, "rights/subject_export.html", {
+        "export": export, "refresh_seconds": REFRESH_SECONDS if export.is_waiting else None,
+        "keep_hours": settings.SUBJECT_EXPORT_KEEP_HOURS,
+    })
+
+
+@audit_purpose(ProcessingActivity.SUBJECT_RIGHTS)
+@require_role(*services.RIGHTS_ROLES)
+@require_GET
+def subject_export_download(request, pk, export_pk):
+    """The export's file, once (audited); it is removed afterwards."""
+    export = services.subject_export_in_scope(request.user, pk, export_pk)
+    if export is None:
+        raise Http404
+    try:
+        content, content_type, filename = services.download_subject_export(request.user, export)
+    except RuleViolation as error:
+        messages.error(request, error.message)
+        return redirect("rights:subject_export_status", pk=pk, export_pk=export.pk)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
     return response

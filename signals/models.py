@@ -13,7 +13,7 @@ from django.db.models.functions import Now, Upper
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from pga.models import Partner, Weegploeg, text_within
+from pga.models import Partner, Role, Weegploeg, text_within
 from signals.validators import validate_single_line
 
 
@@ -261,7 +261,7 @@ class Signal(models.Model):
         _("reden van intrekking"), blank=True, max_length=REASON_MAX_LENGTH
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
-    # The retention clock (docs/design.md §3 rule 8), set by `retention.services` when an outcome
+    # The retention clock (docs/design.md §3 rule 8), set by `retention.clock` when an outcome
     # starts it: which rule applies, from which date, and the deletion date computed then —
     # stored, so the nightly selection is an indexed date comparison.
     retention_basis = models.CharField(_("bewaartermijn"), max_length=30, blank=True)
@@ -489,7 +489,7 @@ class MatchNoticeQuerySet(models.QuerySet):
         the notice's own signal; nobody else."""
         from pga.authz import has_role, weegploegen_of
 
-        if not has_role(user, "coordinator"):
+        if not has_role(user, Role.COORDINATOR):
             return self.none()
         return self.filter(signal__weegploeg__in=weegploegen_of(user))
 

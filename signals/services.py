@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pga.audit import processing
-from pga.authz import has_role
+from pga.authz import check_role, has_role
 from pga.background import enqueue
 from pga.models import ProcessingActivity, Role, RoleGroup
 from pga.services import RuleViolation
@@ -309,10 +309,10 @@ def register_signal(user, *, signal_fields: dict, person_fields: dict, weegploeg
     index (rule 9) — a repeat is linked and shown to the weegploeg, while the registrar only
     learns that there may be an earlier signal. Without identity, a pseudonymous label is
     enough (rule 11)."""
-    if not has_role(user, *REGISTERING_ROLES):
-        raise RuleViolation(_("Alleen het meldpunt en weegploegleden registreren signalen."))
+    check_role(user, *REGISTERING_ROLES,
+               refusal=_("Alleen het meldpunt en weegploegleden registreren signalen."))
     with (
-        _files_removed_on_failure() as written,
+        files_removed_on_failure() as written,
         transaction.atomic(),
         processing(ProcessingActivity.INTAKE),
     ):
@@ -431,27 +431,33 @@ def update_identity(user, signal: Signal, person_fields: dict) -> bool:
 
 
 def _store_attachment(user, signal, uploaded, content_type, written: list):
-    digest = hashlib.sha256()
-    for chunk in uploaded.chunks():
-        digest.update(chunk)
-    uploaded.seek(0)
-    attachment = Attachment(
-        signal=signal,
-        original_name=uploaded.name[:255],
-        content_type=content_type,
-        size=uploaded.size,
-        sha256=digest.hexdigest(),
-        uploaded_by=user,
-    )
-    attachment.file.save("bijlage", uploaded, save=False)
-    written.append((attachment.file.storage, attachment.file.name))
-    attachment.save()
+    attachment = store_upload(Attachment(signal=signal, uploaded_by=user), uploaded,
+                              content_type, written)
     record_event(user, signal, EventKind.ATTACHMENT)
     return attachment
 
 
+def store_upload(row, uploaded, content_type: str, written: list):
+    """Write an upload (type already sniffed by `check_attachment`) to storage under a name
+    of its own (never the uploaded name, which may hold personal data) and save `row` (a
+    model with the fields of `Attachment`: file, original_name, content_type, size, sha256).
+    The file is noted in `written` (`files_removed_on_failure`)."""
+    digest = hashlib.sha256()
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    row.original_name = uploaded.name[:255]
+    row.content_type = content_type
+    row.size = uploaded.size
+    row.sha256 = digest.hexdigest()
+    row.file.save("bijlage", uploaded, save=False)
+    written.append((row.file.storage, row.file.name))
+    row.save()
+    return row
+
+
 @contextlib.contextmanager
-def _files_removed_on_failure():
+def files_removed_on_failure():
     """Files are written to storage before their rows commit. If the transaction fails,
     remove them, so storage never holds a file the database does not know."""
     written: list = []
@@ -471,7 +477,7 @@ def add_attachment(user, signal: Signal, uploaded, content_type: str) -> Attachm
     if not (can(user, "signals.contribute_signal", signal)
             or can(user, "signals.change_signal", signal)):
         raise RuleViolation(_("U kunt aan dit signaal geen bijlage toevoegen."))
-    with _files_removed_on_failure() as written, transaction.atomic():
+    with files_removed_on_failure() as written, transaction.atomic():
         return _store_attachment(user, signal, uploaded, content_type, written)
 
 

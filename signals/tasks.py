@@ -3,7 +3,7 @@ from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.utils.translation import gettext as _
 
-from pga.authz import members_of
+from pga.authz import WEEGPLOEG_ROLES, members_of
 from pga.models import Role
 
 
@@ -13,7 +13,7 @@ def weegploeg_members(signal):
 
     partners = {partner_id for partner_id, _role in desired_grants(signal)}
     return members_of(partners & set(signal.weegploeg.partners().values_list("pk", flat=True)),
-                      [Role.MEMBER, Role.COORDINATOR])
+                      WEEGPLOEG_ROLES)
 
 
 @shared_task(acks_late=True, time_limit=120, soft_time_limit=100)

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pga.audit import record_access
-from pga.authz import require_role
+from pga.authz import WEEGPLOEG_ROLES, require_role
 from pga.forms import add_rule_violation
-from pga.models import ProcessingActivity, Role
+from pga.models import ProcessingActivity
 from pga.services import RuleViolation
 from signals import services
 from signals.access import can, get_visible_signal
@@ -31,8 +31,6 @@ from signals.models import Attachment, Person, Signal, SignalStatus
 from signals.sections import page_sections
 
 PAGE_SIZE = 25
-WEEGPLOEG_ROLES = (Role.MEMBER, Role.COORDINATOR)
-
 
 
 def _form_page(request, signal, form, title, submit, intro="", multipart=False):
@@ -323,6 +321,12 @@ def download_attachment(request, pk, attachment_pk):
     signal = get_visible_signal(request.user, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, signal=signal)
     record_access(request.user, attachment, purpose=ProcessingActivity.INTAKE)
+    return attachment_response(attachment)
+
+
+def attachment_response(attachment):
+    """A stored upload (a row with file, original_name and content_type) as a download,
+    never rendered inline by the browser; 404 when its file is gone."""
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError as missing:

@@ -20,7 +20,7 @@ anonymised trend export for national coordination.
     outcome casusoverleg or geen casusoverleg; the median is reported.
   - Repeat rate: the share of signals registered as a repeat signal (rule 9).
   - Now, not per period: information requests not yet answered, open (deadline today or
-    later) and overdue; and stale signals (`retention.services.stale`).
+    later) and overdue; and stale signals (`retention.selectors.stale`).
 - A transferred signal counts in the weegploeg that has it now (rule 10).
 """
 
@@ -41,8 +41,9 @@ from django.utils.translation import gettext_lazy
 from pga.authz import has_role, weegploegen_of
 from pga.models import Role, Weegploeg
 from pga.services import RuleViolation
+from retention.clock import add_period
 from retention.models import DeletedSignal, PeriodUnit, RetentionBasis
-from retention.services import add_period, stale
+from retention.selectors import stale
 from signals.models import Phenomenon, Signal, SignalStatus, SourceCategory
 from weegploeg.models import Decision, InformationRequest, Outcome
 

@@ -169,7 +169,7 @@ def signal(meldpunt, weegploeg):
 @pytest.fixture
 def assessed(signal, members):
     """The signal with a complete joint assessment."""
-    from criteria.services import record_joint_assessment
+    from criteria.assessments import record_joint_assessment
     from tests.criteria.factories import judgements
 
     record_joint_assessment(

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from criteria.models import AssessmentKind
-from criteria.services import has_complete_assessment
+from criteria.selectors import has_complete_assessment
 from pga.authz import has_role
 from pga.models import Partner, Role
 from pga.services import RuleViolation

@@ -149,7 +149,7 @@ def build_session_export_task(export_id):
     """Build the ZIP of a session's decision records (rule 6). Idempotent: a finished export
     is not rebuilt; an export left half-done by a lost worker is built again from the start."""
     from weegploeg.models import SessionExport
-    from weegploeg.records import build_session_export
+    from weegploeg.session_exports import build_session_export
 
     export = SessionExport.objects.filter(pk=export_id).first()
     if export is None:

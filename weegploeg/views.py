@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from criteria.services import latest_joint_assessment
+from criteria.selectors import latest_joint_assessment
 from pga.audit import record_access
 from pga.authz import has_role, require_role, weegploegen_of
 from pga.forms import add_rule_violation
@@ -192,7 +192,7 @@ def session_action(request, pk, action):
                   "naar de wachtrij.") % {"n": len(unresolved)},
             )
         elif action == "exporteren":
-            from weegploeg.records import request_session_export
+            from weegploeg.session_exports import request_session_export
 
             request_session_export(user, session)
             messages.success(request, _("De export wordt gemaakt."))
@@ -413,7 +413,7 @@ def record_download(request, pk):
 def handover_download(request, pk):
     """Hand-over export (PDF and JSON) of a casusoverleg decision for the casusoverleg's file."""
     decision = _decision(request.user, pk)
-    from weegploeg.records import handover_zip
+    from weegploeg.handover import handover_zip
 
     try:
         content = handover_zip(decision)

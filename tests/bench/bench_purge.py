@@ -7,7 +7,7 @@ of the purging process, for N signals that are due.
 
 It migrates the configured database, bulk-creates N due signals — each with its person, a
 contribution, three permission rows and four audit entries (registration, person, contribution,
-a read) — and purges them with `retention.services.purge_due` in a fresh process, exactly as
+a read) — and purges them with `retention.purge.purge_due` in a fresh process, exactly as
 `manage.py purge_expired` does (one transaction per signal: tombstone, cascade delete,
 audit entries; files after commit). Not collected by pytest (the name
 does not start with `test_`). The data are synthetic; the audit log is append-only, so use a
@@ -133,7 +133,8 @@ def purge(count: int, tag: str) -> None:
     from django.utils import timezone
 
     from retention.models import DeletedSignal, PurgeTrigger
-    from retention.services import due_signals, purge_due
+    from retention.purge import purge_due
+    from retention.selectors import due_signals
     from signals.models import Signal
 
     gc.collect()

@@ -244,8 +244,8 @@ def _session_date(w: int, index: int, today: datetime.date) -> datetime.date:
 
 
 def _population(rng, org, today):
+    from retention.clock import deletion_date
     from retention.models import RetentionBasis, RetentionRule
-    from retention.services import deletion_date
     from signals.models import Phenomenon, SignalStatus, SourceCategory
     from weegploeg.models import Outcome
 

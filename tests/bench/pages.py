@@ -124,7 +124,7 @@ def measure(data: dict) -> list[Figure]:
     from signals import views as signal_views
     from tests.bench import floors
     from weegploeg.models import Decision
-    from weegploeg.records import render_decision_record
+    from weegploeg.record_content import render_decision_record
 
     member = User.objects.get(pk=data["member"])
     client = logged_in(member)

@@ -1,5 +1,5 @@
 """The purge of `make bench`: the data set's due signals (10 000) through the retention app's
-real path — `retention.services.purge_due(..., synchronous=True)`, one transaction per signal
+real path — `retention.purge.purge_due(..., synchronous=True)`, one transaction per signal
 with its tombstone, cascade and django-auditlog's entries, as `manage.py purge_expired` runs
 it — in runs of RETENTION_MAX_PER_RUN signals, in a process of its own, so that the peak
 memory measured is the purge's. BENCH_PURGE_SECONDS bounds the time spent: the
@@ -29,7 +29,7 @@ def main(data_path: str, out_path: str) -> None:
     from django.utils import timezone
 
     from retention.models import DeletedSignal, PurgeTrigger
-    from retention.services import purge_due
+    from retention.purge import purge_due
 
     with open(data_path) as handle:
         due = json.load(handle)["due"]

@@ -1,8 +1,8 @@
 """Helpers for the weging: the seeded framework's values, complete judgements, and the POST
 data of the assessment form (fields `c{N}-scale_value`, `c{N}-substantiation`, ...)."""
 
+from criteria.inputs import JudgementInput
 from criteria.models import Framework, FrameworkStatus, ScaleValue
-from criteria.services import JudgementInput
 
 SUBSTANTIATION = "Op 12 oktober in de klas gezegd; bevestigd door de mentor."
 

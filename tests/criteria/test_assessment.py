@@ -9,9 +9,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from criteria import services
+from criteria import assessments, selectors
+from criteria.inputs import InvalidInput, JudgementInput, ObservationInput
 from criteria.models import Assessment, IndicatorObservation, Judgement
-from criteria.services import InvalidInput, JudgementInput, ObservationInput
 from pga.models import AuditEntry, PartnerKind, ProcessingActivity, Role
 from pga.services import RuleViolation
 from signals.models import ContributionVisibility, EventKind, SignalStatus
@@ -40,27 +40,29 @@ def test_assessment_is_complete_only_when_every_criterion_has_a_value_and_substa
     signal, members
 ):
     member = members["gemeente"]
-    partial = services.record_joint_assessment(member, signal, judgements(skip={4}), "Voorlopig.")
+    partial = assessments.record_joint_assessment(
+        member, signal, judgements(skip={4}), "Voorlopig."
+    )
     assert Judgement.objects.filter(assessment=partial).count() == 4
-    assert not services.is_complete(partial)
-    assert not services.has_complete_assessment(signal)
+    assert not selectors.is_complete(partial)
+    assert not selectors.has_complete_assessment(signal)
 
     with_unknown = judgements(c4=JudgementInput(criterion=4, scale_value=unknown(4).pk))
-    complete = services.record_joint_assessment(member, signal, with_unknown, "Compleet.")
-    assert services.is_complete(complete)
-    assert services.has_complete_assessment(signal)
-    assert services.latest_joint_assessment(signal) == complete
+    complete = assessments.record_joint_assessment(member, signal, with_unknown, "Compleet.")
+    assert selectors.is_complete(complete)
+    assert selectors.has_complete_assessment(signal)
+    assert selectors.latest_joint_assessment(signal) == complete
 
     # A value other than "onbekend" without facts (stored by some other way) is not complete.
     Judgement.objects.filter(assessment=complete, criterion__number=2).update(substantiation=" ")
-    assert not services.is_complete(Assessment.objects.get(pk=complete.pk))
+    assert not selectors.is_complete(Assessment.objects.get(pk=complete.pk))
 
 
 def test_a_partner_view_counts_towards_nothing_only_the_joint_assessment_is_complete(
     signal, members
 ):
-    services.record_partner_assessment(members["politie"], signal, judgements())
-    assert not services.has_complete_assessment(signal)
+    assessments.record_partner_assessment(members["politie"], signal, judgements())
+    assert not selectors.has_complete_assessment(signal)
 
 
 def test_missing_substantiation_is_refused_with_a_dutch_error_and_nothing_saved(
@@ -70,7 +72,7 @@ def test_missing_substantiation_is_refused_with_a_dutch_error_and_nothing_saved(
     without_facts = judgements(c2=JudgementInput(criterion=2, scale_value=scale_value(2, 3).pk))
     events = signal.events.count()
     with pytest.raises(InvalidInput) as refused:
-        services.record_joint_assessment(member, signal, without_facts, "Conclusie.")
+        assessments.record_joint_assessment(member, signal, without_facts, "Conclusie.")
     assert "Onderbouw dit oordeel met feiten" in refused.value.errors["c2-substantiation"]
     assert not Assessment.objects.exists() and not Judgement.objects.exists()
     assert signal.events.count() == events
@@ -94,14 +96,14 @@ def test_a_chosen_value_may_not_lose_its_facts_and_facts_may_not_lose_their_valu
     facts_only = judgements(c3=JudgementInput(criterion=3, scale_value=None,
                                               substantiation="Woont sinds kort alleen."))
     with pytest.raises(InvalidInput) as refused:
-        services.record_joint_assessment(members["om"], signal, facts_only, "Conclusie.")
+        assessments.record_joint_assessment(members["om"], signal, facts_only, "Conclusie.")
     assert "Kies een oordeel" in refused.value.errors["c3-scale_value"]
     assert not Assessment.objects.exists()
 
 
 def test_joint_assessment_needs_a_written_conclusion(client, login, signal, members):
     with pytest.raises(InvalidInput) as refused:
-        services.record_joint_assessment(members["om"], signal, judgements(), "   ")
+        assessments.record_joint_assessment(members["om"], signal, judgements(), "   ")
     assert "conclusie" in refused.value.errors["conclusion"].lower()
     login(members["om"])
     data = form_data(conclusion="", **{"c2-substantiation": ""})
@@ -121,7 +123,7 @@ def test_scale_value_of_another_criterion_is_refused(client, login, signal, memb
         criterion=1, scale_value=scale_value(5, 1).pk, substantiation=SUBSTANTIATION
     ))
     with pytest.raises(InvalidInput) as refused:
-        services.record_partner_assessment(member, signal, crossed)
+        assessments.record_partner_assessment(member, signal, crossed)
     assert "hoort niet bij de schaal van dit criterium" in refused.value.errors["c1-scale_value"]
 
     login(member)
@@ -141,7 +143,7 @@ def test_scale_value_of_another_version_is_refused(client, login, signal, member
     new_version(beheerder)
     member = members["gemeente"]
     with pytest.raises(InvalidInput) as refused:
-        services.record_partner_assessment(member, signal, old_values)
+        assessments.record_partner_assessment(member, signal, old_values)
     assert set(refused.value.errors) == {f"c{n}-scale_value" for n in range(1, 6)}
     assert "versie 2" in refused.value.errors["c1-scale_value"]
 
@@ -168,7 +170,7 @@ def test_garbage_input_gives_dutch_errors_never_a_500(client, login, signal, mem
 
 def test_observation_on_an_unknown_indicator_is_refused(signal, members):
     with pytest.raises(InvalidInput) as refused:
-        services.record_partner_assessment(
+        assessments.record_partner_assessment(
             members["om"], signal, judgements(),
             [ObservationInput(indicator=42, observed_facts="Reist veel.")],
         )
@@ -190,9 +192,9 @@ def test_no_total_score_is_computed_or_shown(client, login, signal, members):
         assert not NO_TOTALS.search(template.read_text()), template.name
 
     member = members["gemeente"]
-    first = services.record_joint_assessment(member, signal, judgements(position=1), "Eerst.")
-    services.record_joint_assessment(member, signal, judgements(position=3), "Daarna.")
-    context = services.signal_page_context(member, signal)
+    first = assessments.record_joint_assessment(member, signal, judgements(position=1), "Eerst.")
+    assessments.record_joint_assessment(member, signal, judgements(position=3), "Daarna.")
+    context = selectors.signal_page_context(member, signal)
     assert not any(NO_TOTALS.search(key) for key in context["weging"])
     login(member)
     pages = [
@@ -224,7 +226,7 @@ def test_member_cannot_enter_the_view_of_another_partner(
 
     # Another partner's member records that partner's own view; it supersedes nothing of
     # the politie's.
-    om_view = services.record_partner_assessment(members["om"], signal, judgements())
+    om_view = assessments.record_partner_assessment(members["om"], signal, judgements())
     assert om_view.partner == weegploeg.om and om_view.supersedes is None
 
     # Only members enter a partner's view: not the coordinator, not the meldpunt, not a
@@ -232,7 +234,7 @@ def test_member_cannot_enter_the_view_of_another_partner(
     other_gemeente = PartnerFactory(kind=PartnerKind.GEMEENTE, weegploeg=weegploeg)
     for user in [coordinator, meldpunt, make_user(other_gemeente, Role.MEMBER)]:
         with pytest.raises(RuleViolation):
-            services.record_partner_assessment(user, signal, judgements())
+            assessments.record_partner_assessment(user, signal, judgements())
     client.logout()
     login(coordinator)
     assert client.get(url("partner_assessment", signal)).status_code == 403
@@ -242,10 +244,12 @@ def test_member_cannot_enter_the_view_of_another_partner(
 def test_joint_assessment_is_recorded_by_members_and_the_coordinator_only(
     client, login, signal, coordinator, meldpunt
 ):
-    assessment = services.record_joint_assessment(coordinator, signal, judgements(), "Conclusie.")
+    assessment = assessments.record_joint_assessment(
+        coordinator, signal, judgements(), "Conclusie."
+    )
     assert assessment.partner is None and assessment.is_joint
     with pytest.raises(RuleViolation):
-        services.record_joint_assessment(meldpunt, signal, judgements(), "Conclusie.")
+        assessments.record_joint_assessment(meldpunt, signal, judgements(), "Conclusie.")
     login(meldpunt)
     # The registrar sees its registration, not the weegploeg's dossier: 404, not 403.
     assert client.get(url("joint_assessment", signal)).status_code == 404
@@ -254,7 +258,7 @@ def test_joint_assessment_is_recorded_by_members_and_the_coordinator_only(
 def test_politie_member_of_other_weegploeg_gets_404_on_assessment_pages(
     client, login, signal, members, outsider
 ):
-    assessment = services.record_joint_assessment(
+    assessment = assessments.record_joint_assessment(
         members["gemeente"], signal, judgements(), "Conclusie."
     )
     login(outsider)
@@ -262,16 +266,16 @@ def test_politie_member_of_other_weegploeg_gets_404_on_assessment_pages(
                  url("assessment", signal, assessment.pk)]:
         assert client.get(page).status_code == 404, page
         assert client.post(page, form_data(conclusion="x")).status_code in (404, 405), page
-    assert services.assessments_for(outsider, signal) == []
+    assert selectors.assessments_for(outsider, signal) == []
     with pytest.raises(RuleViolation):
-        services.record_joint_assessment(outsider, signal, judgements(), "Conclusie.")
+        assessments.record_joint_assessment(outsider, signal, judgements(), "Conclusie.")
     assert Assessment.objects.count() == 1
 
 
 def test_an_assessment_is_only_found_under_its_own_signal(
     client, login, signal, members, meldpunt, weegploeg
 ):
-    other = services.record_joint_assessment(members["om"], signal, judgements(), "Conclusie.")
+    other = assessments.record_joint_assessment(members["om"], signal, judgements(), "Conclusie.")
     second = register(meldpunt, weegploeg=weegploeg)
     login(members["om"])
     assert client.get(url("assessment", second, other.pk)).status_code == 404
@@ -284,15 +288,15 @@ def test_shielded_partner_view_hides_content_from_other_partners(
     shielded = judgements(c1=JudgementInput(
         criterion=1, scale_value=scale_value(1, 4).pk, substantiation=secret
     ))
-    view = services.record_partner_assessment(
+    view = assessments.record_partner_assessment(
         members["politie"], signal, shielded, visibility=ContributionVisibility.OWN_PARTNER
     )
     for user, hidden in [(members["om"], True), (members["gemeente"], True),
                          (members["politie"], False)]:
-        (entry,) = services.assessments_for(user, signal)
+        (entry,) = selectors.assessments_for(user, signal)
         assert entry.shielded is hidden
         html = render_to_string(
-            "criteria/_signal_assessments.html", services.signal_page_context(user, signal)
+            "criteria/_signal_assessments.html", selectors.signal_page_context(user, signal)
         )
         assert (secret in html) is False  # the include shows labels only
         assert ("afgeschermde weging" in html) is hidden
@@ -313,23 +317,23 @@ def test_shielded_partner_view_hides_content_from_other_partners(
 
 def test_reassessment_keeps_the_earlier_one_and_shows_changes(client, login, signal, members):
     member = members["gemeente"]
-    first = services.record_joint_assessment(member, signal, judgements(position=1), "Eerst.")
+    first = assessments.record_joint_assessment(member, signal, judgements(position=1), "Eerst.")
     changed = judgements(position=1, c1=JudgementInput(
         criterion=1, scale_value=scale_value(1, 3).pk, substantiation="Nieuwe uitlatingen."
     ))
-    second = services.record_joint_assessment(members["om"], signal, changed, "Daarna.")
+    second = assessments.record_joint_assessment(members["om"], signal, changed, "Daarna.")
     assert second.supersedes == first
     assert Assessment.objects.filter(pk=first.pk).exists()
-    assert services.latest_joint_assessment(signal) == second
+    assert selectors.latest_joint_assessment(signal) == second
 
-    changes = {c.number: c for c in services.changes_between(first, second)}
+    changes = {c.number: c for c in selectors.changes_between(first, second)}
     assert (changes[1].old_label, changes[1].new_label) == (
         "geen aanwijzingen", "duidelijke aanwijzingen"
     )
     assert changes[1].value_changed and changes[1].substantiation_changed
     assert not changes[2].value_changed and not changes[2].substantiation_changed
 
-    context = services.signal_page_context(members["politie"], signal)
+    context = selectors.signal_page_context(members["politie"], signal)
     assert context["weging"]["latest_joint"].assessment == second
     assert [e.assessment for e in context["weging"]["history"]] == [second, first]
     html = render_to_string("criteria/_signal_assessments.html", context)
@@ -345,11 +349,11 @@ def test_reassessment_keeps_the_earlier_one_and_shows_changes(client, login, sig
 
 
 def test_a_partner_reassessment_supersedes_only_that_partners_own_view(signal, members):
-    first = services.record_partner_assessment(members["politie"], signal, judgements())
-    services.record_partner_assessment(members["om"], signal, judgements())
-    second = services.record_partner_assessment(members["politie"], signal, judgements(3))
+    first = assessments.record_partner_assessment(members["politie"], signal, judgements())
+    assessments.record_partner_assessment(members["om"], signal, judgements())
+    second = assessments.record_partner_assessment(members["politie"], signal, judgements(3))
     assert second.supersedes == first
-    latest = services.signal_page_context(members["om"], signal)["weging"]["partner_views"]
+    latest = selectors.signal_page_context(members["om"], signal)["weging"]["partner_views"]
     assert {e.assessment.partner_id: e.assessment.pk for e in latest}[second.partner_id] == (
         second.pk
     )
@@ -358,7 +362,7 @@ def test_a_partner_reassessment_supersedes_only_that_partners_own_view(signal, m
 def test_a_closed_signal_is_no_longer_assessed(client, login, signal, coordinator, members):
     withdraw_signal(coordinator, signal, "Dubbel geregistreerd, zie ander signaal.")
     with pytest.raises(RuleViolation):
-        services.record_joint_assessment(members["om"], signal, judgements(), "Conclusie.")
+        assessments.record_joint_assessment(members["om"], signal, judgements(), "Conclusie.")
     login(members["om"])
     assert client.get(url("joint_assessment", signal)).status_code == 403
 
@@ -376,7 +380,7 @@ def test_recording_through_the_screen_is_audited_and_noted_on_the_timeline(
     response = client.post(url("partner_assessment", signal), data)
     assessment = Assessment.objects.get()
     assert response.url == url("assessment", signal, assessment.pk)
-    assert services.is_complete(assessment)
+    assert selectors.is_complete(assessment)
     assert assessment.observations.get().indicator.number == 6
 
     created = AuditEntry.objects.filter(action=AuditEntry.Action.CREATE, actor=member)
@@ -416,8 +420,8 @@ def test_assessment_pages_are_accessible_forms_with_a_radio_group_per_criterion(
 
 
 def test_the_signal_page_shows_the_weging_section(client, login, signal, members):
-    services.record_joint_assessment(members["om"], signal, judgements(1), "Eerst.")
-    services.record_joint_assessment(members["om"], signal, judgements(2), "Daarna.")
+    assessments.record_joint_assessment(members["om"], signal, judgements(1), "Eerst.")
+    assessments.record_joint_assessment(members["om"], signal, judgements(2), "Daarna.")
     login(members["gemeente"])
     page = client.get(reverse("signals:detail", args=[signal.pk])).content.decode()
     assert 'id="kop-weging"' in page and "Wat is veranderd" in page

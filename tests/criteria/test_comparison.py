@@ -3,8 +3,10 @@ and partner, pre-filled where every core partner agrees, differences marked."""
 
 from django.urls import reverse
 
+from criteria.assessments import record_partner_assessment
 from criteria.comparison import partner_comparison, prefill
-from criteria.services import criterion_field, published_framework, record_partner_assessment
+from criteria.inputs import criterion_field
+from criteria.selectors import published_framework
 from pga.models import AuditEntry
 from signals.models import ContributionVisibility
 from tests.criteria.factories import judgements, scale_value

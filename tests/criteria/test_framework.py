@@ -5,9 +5,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from criteria import services
+from criteria import assessments, frameworks
+from criteria.inputs import CriterionInput, IndicatorInput, InvalidInput
 from criteria.models import Criterion, Framework, FrameworkStatus, ScaleValue
-from criteria.services import CriterionInput, IndicatorInput, InvalidInput
 from pga.models import AuditEntry, ProcessingActivity
 from pga.services import RuleViolation
 from tests.criteria.factories import judgements, published
@@ -51,9 +51,9 @@ def draft_inputs(framework, **changes):
 
 
 def new_version(beheerder, **changes) -> Framework:
-    draft = services.create_draft(beheerder)
-    services.update_draft(beheerder, draft, **draft_inputs(draft, **changes))
-    return services.publish(beheerder, draft)
+    draft = frameworks.create_draft(beheerder)
+    frameworks.update_draft(beheerder, draft, **draft_inputs(draft, **changes))
+    return frameworks.publish(beheerder, draft)
 
 
 def test_public_framework_page_answers_without_login_and_names_all_five_criteria(client, db):
@@ -89,7 +89,7 @@ def test_seeded_version_one_is_published_with_five_criteria_own_scales_and_nine_
 def test_public_framework_page_holds_no_personal_data(
     client, signal, members, beheerder, weegploeg
 ):
-    services.record_joint_assessment(
+    assessments.record_joint_assessment(
         members["politie"], signal, judgements(), "Zorgelijk beeld; bespreken in casusoverleg."
     )
     new_version(beheerder)
@@ -101,7 +101,7 @@ def test_public_framework_page_holds_no_personal_data(
 
 
 def test_drafts_are_never_public(client, beheerder):
-    draft = services.create_draft(beheerder)
+    draft = frameworks.create_draft(beheerder)
     response = client.get(reverse("criteria:framework_version", args=[draft.version]))
     assert response.status_code == 404
     page = client.get("/referentiekader/").content.decode()
@@ -121,20 +121,20 @@ def test_every_scale_has_exactly_one_unknown_value(db):
 
 
 def test_create_draft_copies_the_published_version_and_only_one_draft_exists(beheerder):
-    draft = services.create_draft(beheerder)
+    draft = frameworks.create_draft(beheerder)
     assert draft.status == FrameworkStatus.DRAFT and draft.version == 2
     assert [c.title for c in draft.criteria.all()] == FIVE_CRITERIA
     assert draft.indicators.count() == 9
     copied = ScaleValue.objects.filter(criterion__framework=draft)
     assert copied.count() == ScaleValue.objects.filter(criterion__framework=published()).count()
     with pytest.raises(RuleViolation, match="Er is al een conceptversie"):
-        services.create_draft(beheerder)
+        frameworks.create_draft(beheerder)
 
 
 def test_publishing_a_new_version_leaves_old_assessments_on_their_version(
     client, login, signal, members, beheerder
 ):
-    old = services.record_joint_assessment(
+    old = assessments.record_joint_assessment(
         members["gemeente"], signal, judgements(position=1), "Eerste weging."
     )
     v2 = new_version(
@@ -146,7 +146,7 @@ def test_publishing_a_new_version_leaves_old_assessments_on_their_version(
     assert old.judgements.get(criterion__number=1).scale_value.label == "geen aanwijzingen"
     assert v2.status == FrameworkStatus.PUBLISHED and Framework.objects.get(version=1).retired_at
 
-    new = services.record_joint_assessment(
+    new = assessments.record_joint_assessment(
         members["gemeente"], signal, judgements(position=1, framework=v2), "Tweede weging."
     )
     assert new.framework == v2 and new.supersedes == old
@@ -162,7 +162,7 @@ def test_publishing_a_new_version_leaves_old_assessments_on_their_version(
 def test_editing_a_published_version_is_refused(client, login, beheerder):
     framework = published()
     with pytest.raises(RuleViolation, match="kan niet meer worden gewijzigd"):
-        services.update_draft(beheerder, framework, **draft_inputs(framework, c1_title="Nieuw"))
+        frameworks.update_draft(beheerder, framework, **draft_inputs(framework, c1_title="Nieuw"))
     login(beheerder)
     url = reverse("criteria:edit_draft", args=[framework.version])
     data = {"notes": "x", **{f"c{n}-title": "Nieuw" for n in range(1, 6)}}
@@ -178,10 +178,10 @@ def test_editing_a_published_version_is_refused(client, login, beheerder):
 
 
 def test_a_draft_scale_needs_two_values_and_unknown_and_nothing_is_saved_half(beheerder):
-    draft = services.create_draft(beheerder)
+    draft = frameworks.create_draft(beheerder)
     inputs = draft_inputs(draft, c1_title="Gewijzigde titel", c2_scale=["alleen één"])
     with pytest.raises(InvalidInput) as refused:
-        services.update_draft(beheerder, draft, **inputs)
+        frameworks.update_draft(beheerder, draft, **inputs)
     assert "ten minste twee waarden" in refused.value.errors["c2-scale-1"]
     assert not draft.criteria.filter(title="Gewijzigde titel").exists()
 
@@ -233,9 +233,9 @@ def test_publishing_is_audited_with_the_beheerder_and_purpose(client, login, beh
 
 
 def test_publishing_without_notes_is_refused(beheerder):
-    draft = services.create_draft(beheerder)
+    draft = frameworks.create_draft(beheerder)
     with pytest.raises(RuleViolation, match="toelichting"):
-        services.publish(beheerder, draft)
+        frameworks.publish(beheerder, draft)
     assert published().version == 1
 
 
@@ -243,8 +243,8 @@ def test_only_the_functioneel_beheerder_manages_the_framework(
     client, login, members, coordinator, beheerder
 ):
     with pytest.raises(RuleViolation, match="functioneel beheerder"):
-        services.create_draft(members["gemeente"])
-    draft = services.create_draft(beheerder)
+        frameworks.create_draft(members["gemeente"])
+    draft = frameworks.create_draft(beheerder)
     for user in [members["politie"], coordinator]:
         login(user)
         for url in [reverse("criteria:manage"),

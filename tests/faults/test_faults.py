@@ -43,7 +43,7 @@ def _forget_connections():
 def test_with_redis_down_registering_assessing_and_voting_work_and_the_pdf_comes_later(
     client, login, meldpunt, weegploeg, members, coordinator, redis_down
 ):
-    from criteria.services import record_joint_assessment
+    from criteria.assessments import record_joint_assessment
     from tests.criteria.factories import judgements
     from weegploeg.services import add_to_agenda, plan_session, prepare_decision
 

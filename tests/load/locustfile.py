@@ -1,9 +1,11 @@
 """Mixed workload for `make load`: weegploeg members reading the queue and signal pages,
-searching, voting and downloading decision records; beside them a few professionals sending
-the public meldpunt form in bursts (all from 127.0.0.1, so its rate limit answers most of
-them with 429, which counts as the expected page). Bounded: the runner sets users, spawn
-rate and run time; every request goes to the loopback address. A request that does not give
-the page (a redirect to the login, say) counts as an error."""
+searching, voting and downloading decision records; beside them a few anonymous professionals
+sending the public meldpunt form in bursts (all from 127.0.0.1, so its rate limit refuses most
+of them). A referral stored (the receipt page) and one refused by the rate limit (429 with the
+Dutch "Te veel meldingen" page) are both expected answers, counted under names of their own;
+anything else is an error. Bounded: the runner sets users, spawn rate and run time; every
+request goes to the loopback address. A request that does not give the page (a redirect to
+the login, say) counts as an error."""
 
 import itertools
 import json
@@ -14,6 +16,8 @@ import re
 from locust import between, task
 from locust.contrib.fasthttp import FastHttpUser
 from requests.cookies import create_cookie
+
+from tests.load.run import REFUSED, STORED
 
 DATA = json.load(open(os.environ["WEEGPLOEG_LOAD_DATA"]))  # noqa: SIM115
 SESSIONS = itertools.cycle(DATA["sessions"])
@@ -92,8 +96,10 @@ class Member(FastHttpUser):
 
 class Reporter(FastHttpUser):
     """A professional (or a script) at the public meldpunt form, without a session: the form,
-    then a referral, with hardly a pause. Stored (200) and refused by the rate limit (429)
-    are both the expected answer; anything else is an error."""
+    then a referral, with hardly a pause. Stored (200, the receipt page) and refused by the
+    rate limit (429, the Dutch refusal page) are both the expected answer, each counted under
+    its own name (locust's documented renaming through `request_meta`); anything else — a
+    500, a 429 without the page — is an error."""
 
     weight = 1
     wait_time = between(0.1, 0.5)
@@ -108,12 +114,19 @@ class Reporter(FastHttpUser):
                 form.failure(f"status {form.status_code}")
                 return
         with self.client.post(
-            url, name="melding versturen", catch_response=True, allow_redirects=False,
+            url, name=STORED, catch_response=True, allow_redirects=False,
             data={"csrfmiddlewaretoken": match.group(1), "reporter_name": "Belasting Test",
                   "reporter_organisation": "School", "reporter_role": "Docent",
                   "reporter_sector": "onderwijs", "observation": "Waarneming onder belasting.",
                   "observed_from": "2026-01-05"},
             headers={"Referer": f"{self.host}{url}"},
         ) as sent:
-            if sent.status_code not in (200, 429):
+            page = sent.text or ""
+            if sent.status_code == 429:
+                sent.request_meta["name"] = REFUSED
+                if "<h1>Te veel meldingen</h1>" in page and "Bel 112" in page:
+                    sent.success()  # locust counts any 4xx as a failure unless told
+                else:
+                    sent.failure("429 zonder de pagina 'Te veel meldingen'")
+            elif sent.status_code != 200 or "<h1>Melding verstuurd</h1>" not in page:
                 sent.failure(f"status {sent.status_code}")

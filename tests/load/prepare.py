@@ -19,7 +19,7 @@ def main(out_path):
     from django.core.management import call_command
     from django.utils import timezone
 
-    from criteria.services import record_joint_assessment
+    from criteria.assessments import record_joint_assessment
     from pga.models import User, Weegploeg
     from signals.services import register_signal
     from tests.criteria.factories import judgements

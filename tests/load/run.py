@@ -18,11 +18,17 @@ import time
 import urllib.request
 
 import psycopg
+from psycopg import sql
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 WORK = ROOT / "var" / "load"
 PORT = 8443
 USERS, SPAWN_RATE, RUN_TIME = 50, 10, os.environ.get("LOAD_RUN_TIME", "2m")
+# The load database, dropped and built fresh: another name keeps two checkouts on one server
+# from dropping each other's.
+DATABASE = os.environ.get("LOAD_DATABASE_NAME", "weegploeg_load")
+# The names under which the locustfile counts the public form's two expected answers.
+STORED, REFUSED = "melding opgeslagen", "melding geweigerd (limiet)"
 
 
 def fresh_database_url(name: str) -> str:
@@ -38,8 +44,9 @@ def fresh_database_url(name: str) -> str:
     server = base.rsplit("/", 1)[0]
     suffix = f"?{query}" if query else ""
     with psycopg.connect(f"{server}/postgres{suffix}", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {name}")
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+            sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     return f"{server}/{name}{suffix}"
 
 
@@ -51,7 +58,7 @@ def main():
     WORK.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
-        "DATABASE_URL": fresh_database_url("weegploeg_load"),
+        "DATABASE_URL": fresh_database_url(DATABASE),
         "REDIS_URL": "",
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
@@ -101,8 +108,14 @@ def main():
     with open(WORK / "locust_stats.csv") as handle:
         rows = list(csv.DictReader(handle))
     for row in rows:
-        print(f"load {row['Name']:<22} requests {row['Request Count']:>6}  errors "
+        print(f"load {row['Name']:<28} requests {row['Request Count']:>6}  errors "
               f"{row['Failure Count']:>4}  median {row['50%']:>5} ms  p95 {row['95%']:>5} ms")
+    public = {row["Name"]: row for row in rows}
+    stored, refused = public.get(STORED, {}), public.get(REFUSED, {})
+    print(f"load meldpunt: {stored.get('Request Count', 0)} meldingen opgeslagen, "
+          f"{refused.get('Request Count', 0)} geweigerd door de limiet (429, de pagina "
+          f"'Te veel meldingen'; geen fout), fouten "
+          f"{int(stored.get('Failure Count', 0)) + int(refused.get('Failure Count', 0))}")
     total = next(r for r in rows if r["Name"] == "Aggregated")
     print(f"load summary: {USERS} users, {RUN_TIME}: {total['Request Count']} requests, "
           f"{total['Failure Count']} errors, p95 {total['95%']} ms "

@@ -168,6 +168,47 @@ def test_a_transaction_of_many_entries_is_one_chain_with_the_head_at_its_tail(be
     assert verify_audit_chain() is None
 
 
+def test_entries_made_together_go_into_the_log_in_one_statement_at_the_end(beheerder):
+    """Inside `entries_together` every entry is made as usual — by django-auditlog, with the
+    actor, partner and purpose of the moment — and all of them are written at the end of
+    the block in one INSERT, in the order they were made, chained like any other."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.test.utils import CaptureQueriesContext
+
+    from pga.audit import entries_together, processing
+
+    before = AuditEntry.objects.count()
+    with CaptureQueriesContext(connection) as captured, transaction.atomic(), \
+            acting_as(beheerder), processing("bewaartermijn"), entries_together():
+        partners = [PartnerFactory(name=f"Partner samen {n}") for n in range(3)]
+        assert AuditEntry.objects.count() == before  # not yet written
+    inserts = [q for q in captured.captured_queries
+               if q["sql"].startswith('INSERT INTO "pga_auditentry"')]
+    assert len(inserts) == 1
+    written = list(AuditEntry.objects.order_by("chain_seq")[before:])
+    kind = ContentType.objects.get_for_model(Partner)
+    assert [int(e.object_pk) for e in written if e.content_type_id == kind.pk] == [
+        p.pk for p in partners]
+    assert {(e.actor_id, e.partner_id, e.purpose) for e in written} == {
+        (beheerder.pk, beheerder.partner_id, "bewaartermijn")}
+    assert verify_audit_chain() is None
+
+
+def test_entries_made_together_in_a_failing_block_are_not_written(beheerder):
+    from pga.audit import entries_together
+
+    before = AuditEntry.objects.count()
+    with pytest.raises(DatabaseError), transaction.atomic(), acting_as(beheerder), \
+            entries_together():
+        PartnerFactory(name="Partner die niet blijft")
+        raise DatabaseError("mislukt")
+    assert AuditEntry.objects.count() == before
+    # Outside the block an entry is written at once again.
+    with acting_as(beheerder):
+        PartnerFactory(name="Partner daarna")
+    assert AuditEntry.objects.count() > before
+
+
 def test_the_benchs_copy_of_the_hash_agrees_with_the_database(entries, beheerder):
     """`make bench` loads two million entries by COPY with the triggers off and computes
     their hashes in Python: that copy must give what the trigger gives."""

@@ -78,3 +78,19 @@ def test_filters_never_reach_another_weegploeg(client, login, theirs, mine, fgs,
         # The own scope is still there.
         own = client.get(reverse("audit:log"), {"object_pk": str(mine.pk)}).content.decode()
         assert mine.reference in own or str(mine.pk) in own
+
+
+def test_the_audit_screen_reads_each_filter_list_with_one_plain_query(client, login, mine, fgs):
+    """The lists of the filter (users, partners, kinds of object) are read with one query
+    each, not through a server-side cursor (docs/adr/0007), and the page stays within the
+    query budget of issue 17."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(fgs[0])
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("audit:log"), {"object_pk": str(mine.pk)})
+    assert response.status_code == 200
+    statements = [q["sql"] for q in captured.captured_queries]
+    assert not [sql for sql in statements if sql.lstrip().upper().startswith("DECLARE")]
+    assert len(statements) <= 15

@@ -28,10 +28,20 @@ def referral_data(**overrides) -> dict:
     return data
 
 
-def submit(gemeente, **overrides):
-    """A referral as the public form stores it."""
+def text_file(name="verslag.txt", content=b"Gespreksverslag mentor, 12 oktober.\n"):
+    """A small plain-text upload, as a browser sends it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="text/plain")
+
+
+def submit(gemeente, files=(), **overrides):
+    """A referral as the public form stores it (with `files`, uploads, as attachments)."""
+    from django.utils.datastructures import MultiValueDict
+
     from referrals.forms import ReferralForm
 
-    form = ReferralForm(referral_data(**overrides))
+    form = ReferralForm(referral_data(**overrides),
+                        MultiValueDict({"attachments": list(files)}) if files else None)
     assert form.is_valid(), form.errors
-    return submit_referral(gemeente, form.cleaned_data)
+    return submit_referral(gemeente, form.submission_fields(), form.cleaned_data["attachments"])

@@ -16,11 +16,11 @@ from django.utils import timezone
 from freezegun import freeze_time
 from pypdf import PdfReader
 
-from criteria.services import record_joint_assessment
+from criteria.assessments import record_joint_assessment
 from pga.audit import WITHHELD, acting_as, verify_audit_chain
 from pga.models import AuditEntry
+from retention.clock import add_period
 from retention.models import DeletedSignal
-from retention.services import add_period
 from retention.tasks import purge_expired_signals
 from signals.models import Person, Signal
 from signals.services import add_contribution
@@ -28,8 +28,8 @@ from tests.criteria.factories import judgements
 from tests.pg_client import client_binary, libpq_args
 from tests.signals.factories import person_fields, register, search_queue
 from weegploeg.models import DecisionRecord, Outcome, SessionExport
-from weegploeg.records import request_session_export
 from weegploeg.services import add_to_agenda, cast_vote, plan_session, prepare_decision
+from weegploeg.session_exports import request_session_export
 
 FIRST_NAMES, SURNAME, BSN = "Xandrijn", "Qwerthuis", "123456782"
 DESCRIPTION = ("Zwaaide bij de Oostpoortbrug met de vlag van de Zwarte Dageraad en riep "

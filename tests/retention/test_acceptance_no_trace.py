@@ -15,12 +15,13 @@ from django.db import connection
 from django.utils import timezone
 from freezegun import freeze_time
 
-from criteria.services import record_joint_assessment
+from criteria.assessments import record_joint_assessment
 from pga.audit import acting_as, verify_audit_chain
 from pga.models import AuditEntry
 from pga.tasks import clear_expired_login_data
+from retention.clock import add_period
+from retention.erasure import purged_tables
 from retention.models import DeletedSignal
-from retention.services import add_period, purged_tables
 from retention.tasks import purge_expired_signals
 from signals.models import Person, Signal
 from signals.services import add_contribution, update_identity
@@ -29,7 +30,6 @@ from tests.pg_client import client_binary, libpq_args
 from tests.retention.test_acceptance import storage_texts
 from tests.signals.factories import person_fields, register, search_queue
 from weegploeg.models import DecisionRecord, Outcome, SessionExport
-from weegploeg.records import request_session_export
 from weegploeg.services import (
     add_to_agenda,
     cast_vote,
@@ -37,6 +37,7 @@ from weegploeg.services import (
     prepare_decision,
     remove_from_agenda,
 )
+from weegploeg.session_exports import request_session_export
 
 FIRST_NAMES, SURNAME, MISSPELT, BSN = "Wobbeline", "Zeldenrijk", "Zeldenrijck", "123456782"
 BORN = datetime.date(2002, 7, 14)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from pga.models import Role
 from retention.models import LegalHold
-from retention.services import stale_signals
+from retention.selectors import stale_signals
 from signals.models import Signal
 from tests.retention.factories import withdrawn_signal
 from tests.signals.factories import register
@@ -44,7 +44,8 @@ def test_rule_editing_is_for_the_beheerder_only(auditor, beheerder, login):
 def test_the_overview_shows_due_months_holds_and_runs(
     meldpunt, weegploeg, coordinator, beheerder, auditor, login
 ):
-    from retention.services import place_hold, purge_due
+    from retention.holds import place_hold
+    from retention.purge import purge_due
 
     signal = withdrawn_signal(meldpunt, weegploeg, coordinator)
     place_hold(beheerder, signal=signal, reason="Procedure bij de rechtbank.",

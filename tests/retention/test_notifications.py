@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from criteria.services import record_joint_assessment
+from criteria.assessments import record_joint_assessment
 from pga.services import RuleViolation
 from retention.models import Notification, NotificationStatus
 from retention.notifications import (

@@ -9,12 +9,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
-from criteria.services import record_joint_assessment
+from criteria.assessments import record_joint_assessment
 from pga.models import AuditEntry
 from pga.services import RuleViolation
+from retention.clock import add_period, recompute_deletion_dates, update_rule
 from retention.models import ClockAnchor, RetentionBasis, RetentionRule
 from retention.notifications import record_notification
-from retention.services import add_period, recompute_deletion_dates, update_rule
 from signals.models import Signal
 from tests.criteria.factories import judgements
 from tests.retention.factories import decide, decided_signal, withdrawn_signal

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pga.models import AuditEntry, Role
+from retention.holds import place_hold
 from retention.models import LegalHold
-from retention.services import place_hold, purge_due
+from retention.purge import purge_due
 from tests.retention.factories import decided_signal, due_day
 from tests.retention.test_notifications import casusoverleg  # noqa: F401 - fixture
 from tests.signals.factories import register

@@ -15,9 +15,10 @@ from pga.audit import acting_as
 from pga.models import AuditEntry
 from pga.services import RuleViolation
 from retention.models import SubjectRequest
-from retention.services import purge_due
+from retention.purge import purge_due
 from rights.services import handle_request, record_request, search_persons
 from tests.retention.factories import due_day, withdrawn_signal
+from tests.rights.exports import export_and_download
 from tests.signals.factories import person_fields, register
 
 REPORTER = "Petra Meldster"
@@ -73,15 +74,17 @@ def test_the_person_page_needs_a_stated_purpose(signal, auditor, login):
     assert signal.reference in response.content.decode()
 
 
-def test_the_export_withholds_the_reporter_unless_included(signal, members, auditor, login):
+def test_the_export_withholds_the_reporter_unless_included(
+    signal, members, auditor, login, django_capture_on_commit_callbacks
+):
     with acting_as(members["om"]):
         from pga.audit import record_access
 
         record_access(members["om"], signal)
     client = login(auditor)
     search(client, bsn="111222333")
-    url = reverse("rights:subject_export", args=[signal.person_id, "json"])
-    data = json.loads(client.get(url).content)
+    capture = django_capture_on_commit_callbacks
+    data = json.loads(export_and_download(client, signal.person_id, "json", capture).content)
     assert data["person"]["bsn"] == "111222333"
     exported = data["signals"][0]
     assert exported["description"] == signal.description
@@ -93,7 +96,8 @@ def test_the_export_withholds_the_reporter_unless_included(signal, members, audi
     assert any(e["by"] == meldpunt_name(signal) and e["action"] == "aangemaakt" for e in log)
     assert any(e["by"] == members["om"].full_name and e["action"] == "ingezien" for e in log)
 
-    included = json.loads(client.get(url, {"melder": "1"}).content)
+    included = json.loads(export_and_download(client, signal.person_id, "json", capture,
+                                              melder=True).content)
     assert included["signals"][0]["reporter"]["name"] == REPORTER
     exports = AuditEntry.objects.filter(actor=auditor, content_type__model="person",
                                         additional_data__export="json")
@@ -105,10 +109,13 @@ def meldpunt_name(signal):
     return signal.registered_by.full_name
 
 
-def test_the_pdf_export_holds_the_data_without_the_reporter(signal, beheerder, login):
+def test_the_pdf_export_holds_the_data_without_the_reporter(
+    signal, beheerder, login, django_capture_on_commit_callbacks
+):
     client = login(beheerder)
     search(client, bsn="111222333")
-    response = client.get(reverse("rights:subject_export", args=[signal.person_id, "pdf"]))
+    response = export_and_download(client, signal.person_id, "pdf",
+                                   django_capture_on_commit_callbacks)
     assert response["Content-Type"] == "application/pdf"
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Jansen" in text
@@ -178,15 +185,15 @@ def test_the_officer_of_another_weegploeg_finds_nobody_of_this_one(
     assert "Jan Jansen" not in response.content.decode()
     assert client.get(reverse("rights:subject_person",
                               args=[signal.person_id])).status_code == 404
-    assert client.get(reverse("rights:subject_export",
-                              args=[signal.person_id, "json"])).status_code == 404
+    assert client.post(reverse("rights:subject_export", args=[signal.person_id]),
+                       {"export_format": "json"}).status_code == 404
     with pytest.raises(RuleViolation, match="weegploeg"):
         record_request(stranger, signal.person, kind="inzage", case_number="X",
                        received_on=timezone.localdate())
 
 
 def test_shielded_information_stays_with_its_partner_in_the_export(
-    signal, members, weegploeg, make_user, login
+    signal, members, weegploeg, make_user, login, django_capture_on_commit_callbacks
 ):
     from pga.models import Role
     from signals.services import add_contribution
@@ -201,8 +208,9 @@ def test_shielded_information_stays_with_its_partner_in_the_export(
 
         client = login(officer, Client())
         search(client, bsn="111222333")
-        exports[partner] = client.get(reverse("rights:subject_export",
-                                              args=[signal.person_id, "json"])).content.decode()
+        exports[partner] = export_and_download(client, signal.person_id, "json",
+                                               django_capture_on_commit_callbacks
+                                               ).content.decode()
     assert "wapenbezit" not in exports["gemeente"]
     shielded = json.loads(exports["gemeente"])["signals"][0]["contributions"][0]
     assert shielded["shielded"] is True

@@ -5,9 +5,10 @@ with an attachment, a contribution and one the politie shields from the others, 
 and a joint assessment; a session with three agenda items — one decided (casusoverleg, with
 its decision record and a finished session export), one decided "nadere duiding" with an
 information request to the gemeente, one still open; a draft framework version next to the
-published one; a legal hold, a purge run and a request of the person under the AVG. Weegploeg
-B holds the same dossiers of its own (`World.in_b`, other persons), and a notification of
-its casusoverleg decision and a purge run with the tombstone of one of its signals: every id
+published one; a legal hold, a purge run, a request of the person under the AVG and their
+inzage export, ready for the gemeente's functioneel beheerder who asked for it. Weegploeg B
+holds the same dossiers of its own (`World.in_b`, other persons), and a notification of its
+casusoverleg decision and a purge run with the tombstone of one of its signals: every id
 a URL takes exists in B too, for forged ids (tests/security/test_cross_weegploeg.py).
 
 Staff: in both weegploegen, one user per role (meldpunt, member, coordinator, admin,
@@ -31,14 +32,16 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.utils import timezone
 
+from criteria.assessments import record_joint_assessment, record_partner_assessment
+from criteria.frameworks import create_draft
 from criteria.models import Assessment, Framework, FrameworkStatus
-from criteria.services import create_draft, record_joint_assessment, record_partner_assessment
 from pga.models import Partner, Role, User, Weegploeg
-from referrals.models import Submission
+from referrals.models import Submission, SubmissionAttachment
+from retention.holds import place_hold
 from retention.models import DeletedSignal, LegalHold, Notification, PurgeRun, SubjectRequest
 from retention.notifications import record_notification
-from retention.services import place_hold
-from rights.services import record_request
+from rights.models import SubjectAccessExport
+from rights.services import build_subject_export, record_request, request_subject_export
 from signals.models import Attachment, Contribution, Signal
 from signals.services import add_contribution
 from tests.criteria.factories import judgements
@@ -54,11 +57,7 @@ from weegploeg.models import (
     Session,
     SessionExport,
 )
-from weegploeg.records import (
-    build_session_export,
-    create_decision_record,
-    request_session_export,
-)
+from weegploeg.records import create_decision_record
 from weegploeg.services import (
     add_to_agenda,
     cast_vote,
@@ -66,6 +65,7 @@ from weegploeg.services import (
     prepare_decision,
     request_information,
 )
+from weegploeg.session_exports import build_session_export, request_session_export
 
 ROLES = (Role.MELDPUNT, Role.MEMBER, Role.COORDINATOR, Role.ADMIN, Role.AUDITOR)
 SCOPES = ("own", "same", "other")
@@ -97,6 +97,8 @@ class Dossiers:
     joint_assessment: Assessment
     hold: LegalHold
     subject_request: SubjectRequest
+    # The inzage export of that person (JSON), asked for by the gemeente's beheerder, ready.
+    subject_export: SubjectAccessExport
     # A session: a casusoverleg decision with its record and a finished session export, a
     # nadere-duiding decision with an information request to the gemeente, an open item.
     session: Session
@@ -108,8 +110,13 @@ class Dossiers:
     more_info_decision: Decision
     info_request: InformationRequest
     open_item: AgendaItem
-    # A referral through the public form of the weegploeg's gemeente, waiting at its meldpunt.
+    # A referral through the public form of the weegploeg's gemeente, waiting at its meldpunt,
+    # with a file sent along.
     submission: Submission
+
+    @property
+    def submission_attachment(self) -> SubmissionAttachment:
+        return self.submission.attachments.get()
 
 
 @dataclasses.dataclass
@@ -260,16 +267,22 @@ def build_dossiers(weegploeg, staff, key, names) -> Dossiers:
     subject_request = record_request(admin, signal.person, kind="inzage",
                                      case_number=f"INZ-2026-4{mark}",
                                      received_on=timezone.localdate())
+    # Built now: the background build is scheduled on commit, which never comes here.
+    subject_export = build_subject_export(request_subject_export(
+        admin, signal.person, purpose="inzageverzoek", case_number=f"INZ-2026-4{mark}",
+        export_format="json"))
     for obj in (item, more_info_item, open_item):
         obj.refresh_from_db()
     return Dossiers(
         signal=Signal.objects.get(pk=signal.pk), attachment=signal.attachments.get(),
         contribution=contribution, shielded_contribution=shielded_contribution,
         partner_assessment=partner_assessment, joint_assessment=joint_assessment, hold=hold,
-        subject_request=subject_request, session=session, item=item, decision=decision,
+        subject_request=subject_request, subject_export=subject_export, session=session,
+        item=item, decision=decision,
         record=record, export=export, more_info_item=more_info_item,
         more_info_decision=more_info_decision, info_request=info_request, open_item=open_item,
-        submission=submit_referral(weegploeg.gemeente),
+        submission=submit_referral(weegploeg.gemeente,
+                                   files=[text_upload(f"melding{mark}.txt")[0]]),
     )
 
 

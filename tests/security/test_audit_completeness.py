@@ -20,7 +20,7 @@ from retention.views import SUBJECT_SESSION_KEY
 from tests.pga.test_login import all_url_patterns
 from tests.security.conftest import FIGURES
 
-AUDITED_APPS = ("pga", "signals", "criteria", "weegploeg", "retention")
+AUDITED_APPS = ("pga", "signals", "criteria", "weegploeg", "retention", "rights")
 
 # Models deliberately not registered with django-auditlog, each with the reason.
 NOT_AUDITED = {
@@ -126,6 +126,9 @@ ACCESS_CASES = [
     # A referral through the public form, read by the meldpunt of its gemeente.
     AccessCase("referrals:submission", (Role.MELDPUNT, "own"), {"pk": "submission"}, INTAKE,
                read="submission"),
+    AccessCase("referrals:attachment", (Role.MELDPUNT, "own"),
+               {"pk": "submission", "attachment_pk": "submission_attachment"}, INTAKE,
+               read="submission_attachment"),
     AccessCase("signals:attachment", MEMBER_OWN, {"pk": "signal", "attachment_pk": "attachment"},
                INTAKE, read="attachment"),
     # The identity form shows the person's name, date of birth, BSN and address.
@@ -173,11 +176,16 @@ ACCESS_CASES = [
                query={"purpose": "inzageverzoek", "case_number": "INZ-2026-4", "name": "Jansen"}),
     AccessCase("rights:subject_person", ADMIN_OWN, {"pk": "signal.person"}, SUBJECT_RIGHTS,
                read="signal.person", stated_purpose=True),
+    # The request for an export (built in the background) is the audited processing, with
+    # the format; the download of the file is a read of its own.
     *[AccessCase("rights:subject_export", AUDITOR_OWN, {"pk": "signal.person"},
-                 SUBJECT_RIGHTS, read="signal.person", stated_purpose=True,
-                 fixed_kwargs={"export_format": export_format},
+                 SUBJECT_RIGHTS, read="signal.person", stated_purpose=True, method="post",
+                 follow=True, query={"export_format": export_format},
                  case_id=f"rights:subject_export ({export_format})")
       for export_format in ("json", "pdf")],
+    AccessCase("rights:subject_export_download", ADMIN_OWN,
+               {"pk": "signal.person", "export_pk": "subject_export"}, SUBJECT_RIGHTS,
+               read="signal.person"),
     AccessCase("audit:log", AUDITOR_OWN, {}, SUPERVISION, searched="pga.AuditEntry"),
     AccessCase("audit:export", AUDITOR_OWN, {}, SUPERVISION, searched="pga.AuditEntry"),
 ]
@@ -216,8 +224,10 @@ NO_PERSONAL_DATA = {
     "retention:notification": "a decision by reference and its notification's stand",
     "retention:stale": "signals by reference, weegploeg and date",
     "rights:subject_request": "POST; redirects to the person's page",
+    "rights:subject_export_status": "an export's state, format, purpose and case number",
     "referrals:public_form": "an empty form; after sending, only the receipt number",
     "referrals:intake": "receipt numbers, dates and status of the gemeente's referrals",
+    "referrals:feedback_text": "the gemeente's standard text for reporters (writes audited)",
 }
 
 

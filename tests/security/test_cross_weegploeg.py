@@ -265,6 +265,8 @@ B_IDS: dict[str, Callable] = {
     "referrals:submission": lambda w: [Variant("B's referral", {"pk": w.in_b.submission.pk}, [
         {"accepteren": "1", "accepteren-phenomenon": "other"},
         {"afwijzen": "1", "afwijzen-reason": "Geen aanwijzing voor radicalisering."}])],
+    "referrals:attachment": lambda w: _two("pk", "attachment_pk", w.in_b.submission.pk,
+                                           w.in_b.submission_attachment.pk, w.submission.pk),
     # -- retention -----------------------------------------------------------------------
     # A purge run is one job of the installation, not of a weegploeg: its page may show,
     # but nothing of B's results (SHARED).
@@ -280,8 +282,16 @@ B_IDS: dict[str, Callable] = {
         {"kind": "rectificatie", "case_number": "REC-2026-1", "received_on": _days(-1),
          "request_text": "Adres is onjuist."}])],
     "rights:subject_export": lambda w: [
-        Variant(f"B's person, {fmt}", {"pk": w.in_b.signal.person_id, "export_format": fmt})
-        for fmt in ("json", "pdf")],
+        Variant("B's person", {"pk": w.in_b.signal.person_id},
+                [{"export_format": fmt, "melder": "on"} for fmt in ("json", "pdf")])],
+    "rights:subject_export_status": lambda w: [
+        Variant(label, {"pk": person, "export_pk": w.in_b.subject_export.pk})
+        for label, person in (("B's export", w.in_b.signal.person_id),
+                              ("A's person, B's export", w.signal.person_id))],
+    "rights:subject_export_download": lambda w: [
+        Variant(label, {"pk": person, "export_pk": w.in_b.subject_export.pk})
+        for label, person in (("B's export", w.in_b.signal.person_id),
+                              ("A's person, B's export", w.signal.person_id))],
     "rights:subject_request": lambda w: [
         Variant(label, {"pk": person, "request_pk": w.in_b.subject_request.pk}, [
             {f"verzoek-{w.in_b.subject_request.pk}-status": "toegewezen",

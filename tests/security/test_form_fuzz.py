@@ -20,12 +20,19 @@ digits, or with control characters. And every query parameter of every GET view:
 are taken from the URLconf (with the permission matrix's objects and a user that may see
 the page), the parameters each reads are recorded while it answers a first request, and
 then fuzzed — a new view or a new parameter is fuzzed without being listed here.
+
+The public meldpunt form (issue 21) is sent anonymously and answers a stored referral with
+its receipt page (200), not a redirect: only that page counts as accepted, a 200 with the
+form again is a refusal. Its refusals, and those of the intake's forms, must show the errors
+in Dutch and what was typed. Its rate limits are on, counted in a cache of the test's own
+that is emptied before each example, so no example is refused for the ones before it.
 """
 
 import dataclasses
 import datetime
 import importlib
 import inspect
+import re
 import threading
 import traceback
 from collections import Counter
@@ -36,9 +43,11 @@ from django import forms
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.forms.widgets import Input
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -46,8 +55,16 @@ from criteria.forms import FrameworkDraftForm
 from criteria.models import ScaleValue
 from pga.admin import beheer_site
 from pga.models import AuditEntry, Role
+from referrals.models import (
+    DECLINE_REASON_MAX_LENGTH,
+    FEEDBACK_TEXT_MAX_LENGTH,
+    MAX_ATTACHMENTS,
+    OBSERVATION_MAX_LENGTH,
+)
 from retention.views import SUBJECT_SESSION_KEY
+from signals.models import Phenomenon, ProfessionalSector
 from tests.criteria.factories import form_data
+from tests.referrals.factories import referral_data
 from tests.security.conftest import FIGURES, INSTALLATION, World
 from tests.security.test_permission_matrix import (
     OK,
@@ -188,13 +205,13 @@ def baseline(valid: dict, fixed: dict) -> dict:
 
 @dataclasses.dataclass
 class Target:
-    """One form: who submits it (role, scope), where to (URLs of objects the user may act on,
-    and forged ones of another weegploeg that must answer 404), a valid submission, the
-    fields' own strategies and the fixed values (the submit button)."""
+    """One form: who submits it (role, scope; None: anonymous), where to (URLs of objects
+    the user may act on, and forged ones of another weegploeg that must answer 404), a valid
+    submission, the fields' own strategies and the fixed values (the submit button)."""
 
     name: str
     forms: tuple[str, ...]
-    actor: tuple[str, str]
+    actor: tuple[str, str] | None
     urls: Callable[[World], list[str]]
     valid: Callable[[World], dict]
     fields: Callable[[World], dict]
@@ -210,6 +227,17 @@ class Target:
     session: dict = dataclasses.field(default_factory=dict)
     # The answer to the valid submission: a redirect, or the page for a search.
     accepted: int | None = None
+    # A form that answers a stored submission with a page of its own (200) rather than a
+    # redirect: that page's template. A 200 with any other template is the form again,
+    # refused; only the page rendered from this template counts as accepted.
+    accepted_template: str | None = None
+    # The view counts stored submissions against rate limits (django-ratelimit): fuzzed
+    # with the limits on, against a cache of the test's own that is emptied before each
+    # example, so that whether an example is refused does not depend on the ones before.
+    rate_limited: bool = False
+    # A refused submission shows the form again (200): with errors, in Dutch, and with what
+    # was typed in its text fields (checked on every 200 that is not the accepted page).
+    shows_refusal: bool = False
 
     def __post_init__(self):
         if self.accepted is None:
@@ -705,11 +733,77 @@ TARGETS = [
         forged_urls=lambda w: [_url("rights:subject_request", pk=w.b_signal.person_id,
                                     request_pk=w.subject_request.pk)],
     ),
+    # -- referrals: the public meldpunt and its intake ------------------------------------
+    Target(
+        # Anonymous, write-only: a sent referral answers with the receipt page (200), a
+        # refused one with the form again, its errors and what was typed.
+        "public referral", ("ReferralForm",), None,
+        lambda w: [_url("referrals:public_form", gemeente=w.a.gemeente.code)],
+        lambda w: referral_data(subject_municipality=str(w.a.gemeente.pk)),
+        lambda w: {
+            **{name: WORDS for name in ("reporter_name", "reporter_organisation",
+                                        "reporter_role", "reporter_phone",
+                                        "subject_first_names", "subject_surname",
+                                        "subject_details", "observation")},
+            "reporter_sector": choice(*ProfessionalSector.values, "geheim"),
+            "reporter_email": st.one_of(WORDS, choice("mentor@school.example.nl",
+                                                      "a@b", "@", "a@" + "b" * 250 + ".nl")),
+            "subject_date_of_birth": DATES, "observed_from": DATES, "observed_to": DATES,
+            # Another weegploeg's gemeente is a woongemeente too; the politie is none.
+            "subject_municipality": ids(w.a.gemeente, w.b.gemeente, w.a.politie),
+            "acute_danger": choice("on", "true", "false", ""),
+            "attachments": UPLOADS,
+        },
+        # Not a gemeente with a meldpunt: a politie's code, and no partner at all.
+        forged_urls=lambda w: [_url("referrals:public_form", gemeente=w.a.politie.code),
+                               _url("referrals:public_form", gemeente="bestaat-niet")],
+        edges=lambda w: [
+            ({"observed_to": _days(-30)}, None),  # before observed_from
+            ({"observed_from": _days(3)}, None),  # in the future
+            ({"subject_date_of_birth": "0001-01-01"}, None),
+            ({"subject_municipality": str(w.a.politie.pk)}, None),  # not a gemeente
+            ({"observation": "x" * (OBSERVATION_MAX_LENGTH + 1)}, None),
+            ({"reporter_name": "Jan\nJansen"}, None),  # one line only
+            ({"attachments": [upload_ok() for _ in range(MAX_ATTACHMENTS + 1)]}, None),
+        ],
+        accepted=200, accepted_template="referrals/receipt.html", rate_limited=True,
+        shows_refusal=True, examples=25,
+    ),
+    Target(
+        "accept referral", ("AcceptForm",), (Role.MELDPUNT, OWN),
+        lambda w: [_url("referrals:submission", pk=w.submission.pk)],
+        lambda w: {"accepteren-phenomenon": "jihadisme"},
+        lambda w: {"accepteren-phenomenon": choice(*Phenomenon.values, "geheim")},
+        fixed={"accepteren": "1"},
+        shows_refusal=True,
+        # Another gemeente's referral does not exist here.
+        forged_urls=lambda w: [_url("referrals:submission", pk=w.in_b.submission.pk)],
+    ),
+    Target(
+        "decline referral", ("DeclineForm",), (Role.MELDPUNT, OWN),
+        lambda w: [_url("referrals:submission", pk=w.submission.pk)],
+        lambda w: {"afwijzen-reason": "Geen aanwijzingen voor radicalisering."},
+        lambda w: {"afwijzen-reason": WORDS},
+        fixed={"afwijzen": "1"},
+        shows_refusal=True,
+        forged_urls=lambda w: [_url("referrals:submission", pk=w.in_b.submission.pk)],
+        edges=lambda w: [({"afwijzen-reason": " " * 9 + "kort"}, None),
+                         ({"afwijzen-reason": "x" * (DECLINE_REASON_MAX_LENGTH + 1)}, None)],
+    ),
+    Target(
+        "feedback text", ("FeedbackTextForm",), (Role.MELDPUNT, OWN),
+        lambda w: [_url("referrals:feedback_text")],
+        lambda w: {"text": "Vragen? Bel het meldpunt op 14 010."},
+        lambda w: {"text": WORDS},
+        shows_refusal=True,
+        edges=lambda w: [({"text": ""}, None),  # empty: no standard text
+                         ({"text": "x" * (FEEDBACK_TEXT_MAX_LENGTH + 1)}, None)],
+    ),
 ]
 
 # -- checks ----------------------------------------------------------------------------------
 
-COUNTED_APPS = ("pga", "signals", "criteria", "weegploeg", "retention")
+COUNTED_APPS = ("pga", "signals", "criteria", "weegploeg", "retention", "referrals")
 
 
 def _count_sql():
@@ -782,6 +876,12 @@ INVARIANTS = {
         JOIN pga_partner o ON o.id = w.om_id WHERE p.kind <> 'politie' OR o.kind <> 'om'""",
     "person whose BSN is not nine ASCII digits": """
         SELECT id FROM signals_person WHERE bsn <> '' AND bsn !~ '^[0-9]{9}$'""",
+    "referral held for a partner that is not a gemeente": """
+        SELECT s.id FROM referrals_submission s JOIN pga_partner p ON p.id = s.gemeente_id
+        WHERE p.kind <> 'gemeente'""",
+    "accepted referral that still holds what its signal now holds": """
+        SELECT id FROM referrals_submission WHERE status = 'accepted'
+        AND (observation <> '' OR subject_surname <> '' OR reporter_name <> '')""",
 }
 
 
@@ -822,13 +922,14 @@ def _submit(client, method, url, data):
 def test_form_survives_fuzzing(target, world, as_user, rolled_back, request):
     # One login per form (the login is not what is fuzzed), then `target.examples`
     # submissions, each in a savepoint that is rolled back.
-    client = as_user(world.user(*target.actor))
+    client = as_user(world.user(*target.actor) if target.actor else None)
     if target.session:
         session = client.session
         session.update(target.session)
         session.save()
     count_sql = _count_sql()
     urls, forged = target.urls(world), target.forged_urls(world)
+    limits = _own_rate_limits(request) if target.rate_limited else None
 
     with rolled_back():
         # The valid submission is accepted: the fuzzing starts from a form that works.
@@ -839,6 +940,8 @@ def test_form_survives_fuzzing(target, world, as_user, rolled_back, request):
 
     def submit(url, data):
         EXAMPLES[target.name] += 1
+        if limits is not None:
+            limits.clear()
         with rolled_back():
             before = row_counts(count_sql)
             response, server_error = _submit(client, target.method, url, data)
@@ -852,8 +955,20 @@ def test_form_survives_fuzzing(target, world, as_user, rolled_back, request):
             }
             if url in forged:
                 assert status == 404, f"vervalst id in de URL gaf {status}"
-            if url in forged or target.method == "get" or status == 200:
+            if limits is not None:
+                assert status != 429, "snelheidslimiet ondanks een lege teller"
+            accepted_page = _is_accepted_page(target, response)
+            if url in forged or target.method == "get" or (status == 200 and not accepted_page):
                 assert not changed, f"geweigerd ({status}) maar toch opgeslagen: {changed}"
+            if accepted_page:
+                # One stored referral, with no more files than were sent (a file whose
+                # name is empty once sanitised never reaches the view).
+                added = {table: after - count for table, (count, after) in changed.items()}
+                sent = [f for f in _as_list(data.get("attachments")) if hasattr(f, "read")]
+                assert added.get("referrals_submission") == 1, added
+                assert added.get("referrals_submissionattachment", 0) <= len(sent), added
+            elif status == 200 and target.shows_refusal and url not in forged:
+                _check_refusal_page(response, data)
             broken = broken_invariants()
             assert not broken, f"na {status}: {broken}"
 
@@ -868,6 +983,72 @@ def test_form_survives_fuzzing(target, world, as_user, rolled_back, request):
         fuzz = example(url=url or urls[0], data=data)(fuzz)
     settings(max_examples=target.examples, **FUZZ_SETTINGS)(fuzz)()
     request.node.user_properties.append(("examples", EXAMPLES[target.name]))
+
+
+def _own_rate_limits(request):
+    """The rate limits on, counted in a local-memory cache of this test only (not the shared
+    Redis of other tests and runs): the production rates and code, an empty counter per
+    example. Returns that cache."""
+    from django.core.cache import caches
+
+    django_settings = request.getfixturevalue("settings")
+    django_settings.RATELIMIT_ENABLE = True
+    django_settings.CACHES = {
+        **django_settings.CACHES,
+        django_settings.RATELIMIT_USE_CACHE: {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"form-fuzz-{request.node.name}",
+        },
+    }
+    return caches[django_settings.RATELIMIT_USE_CACHE]
+
+
+def _is_accepted_page(target, response) -> bool:
+    """A 200 that is the page of a stored submission (a receipt), not the form again."""
+    if target.accepted_template is None or response.status_code != 200:
+        return False
+    return target.accepted_template in {t.name for t in response.templates}
+
+
+def _as_list(value):
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
+# English words of a message Django or a library shows when nobody translated it.
+ENGLISH = re.compile(r"\b(the|this|that|must|enter|ensure|select|valid|invalid|field|"
+                     r"characters?|value|required|please|should|file|submitted)\b", re.I)
+
+
+# Inputs that do not show a typed value back as text.
+NOT_SHOWN_BACK = {"checkbox", "radio", "file", "hidden", "password"}
+
+
+def _check_refusal_page(response, data):
+    """A refused submission: the form again with its errors in Dutch, and every text field
+    showing what was typed in it (as the browser would show it back)."""
+    context = response.context
+    assert context is not None and context.get("forms"), "geen formulier terug"
+    bound = [form for form in context["forms"] if form is not None and form.is_bound]
+    if not bound:
+        # A POST without any of the form's fields is read as opening the form: the empty
+        # form again, nothing typed to keep, nothing stored.
+        names = {form.add_prefix(name) for form in context["forms"] for name in form.fields}
+        assert not names & set(data), "ingevuld maar het formulier kwam leeg terug"
+        return
+    messages = [message for form in bound for errors in form.errors.values()
+                for message in errors]
+    assert messages, "geweigerd zonder foutmelding"
+    english = [message for message in messages if ENGLISH.search(message)]
+    assert not english, f"foutmelding niet in het Nederlands: {english}"
+    page = response.content.decode()
+    for form in bound:
+        for name, field in form.fields.items():
+            typed = data.get(form.add_prefix(name))
+            widget = field.widget
+            shown = isinstance(widget, forms.Textarea) or (
+                isinstance(widget, Input) and widget.input_type not in NOT_SHOWN_BACK)
+            if shown and isinstance(typed, str) and typed:
+                assert escape(typed) in page, f"{name}: het getypte is niet teruggezet"
 
 
 def boundary_edges(target, world) -> list:

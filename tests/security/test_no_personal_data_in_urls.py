@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from criteria.services import record_joint_assessment
+from criteria.assessments import record_joint_assessment
 from pga.audit import acting_as
 from tests.criteria.factories import judgements
 from tests.signals.factories import person_fields, register

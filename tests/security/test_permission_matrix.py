@@ -85,6 +85,9 @@ OBJECT_TYPES = {
     # Legal holds and persons under the AVG: the admin and FG of the weegploeg's partners.
     "hold": ObjectType({ADMIN: A_PARTNERS, AUDITOR: A_PARTNERS}),
     "person": ObjectType({ADMIN: A_PARTNERS, AUDITOR: A_PARTNERS}),
+    # An inzage export is its requester's alone (it shows what their partner may see): the
+    # world's was asked for by the beheerder of the gemeente of A.
+    "subject export": ObjectType({ADMIN: RECEIVING_PARTNER}),
     # The installation's own: the referentiekader's versions, retention rules, purge runs
     # (one nightly job for all weegploegen).
     "national": ObjectType(everyone_in(ANY_PARTNER)),
@@ -226,12 +229,18 @@ URLS = {
     # case number at the search). What the search finds is tested in test_isolation.
     "rights:subject_search": screen(*RIGHTS),
     "rights:subject_person": guarded("person", *RIGHTS),
-    "rights:subject_export": guarded("person", *RIGHTS),
+    "rights:subject_export": guarded("person", *RIGHTS, success=DONE),  # POST: ask for it
+    "rights:subject_export_status": guarded("subject export", *RIGHTS),
+    "rights:subject_export_download": guarded("subject export", *RIGHTS),
     "rights:subject_request": guarded("person", *RIGHTS, success=DONE),  # POST: handle it
     # -- referrals: the public form of A's gemeente; the meldpunt's intake --------------------
     "referrals:public_form": Url("public"),
     "referrals:intake": screen(MELDPUNT),
     "referrals:submission": on("submission", MELDPUNT),
+    "referrals:attachment": on("submission", MELDPUNT),
+    # The standard text of the meldpunt's own gemeente (a meldpunt elsewhere reads that its
+    # organisation has no public meldpunt).
+    "referrals:feedback_text": screen(MELDPUNT),
 }
 
 # The admin site (generated patterns, by route). It checks the role first: only the admin
@@ -298,6 +307,7 @@ POST_DATA = {
     # The session is planned for tomorrow: opening it today takes a reason.
     "weegploeg:session_action": lambda world: {"reason": "Vervroegd."},
     "weegploeg:item_action": lambda world: {},
+    "rights:subject_export": lambda world: {"export_format": "pdf"},
     "rights:subject_request": lambda world: {
         f"verzoek-{world.subject_request.pk}-status": "toegewezen",
         f"verzoek-{world.subject_request.pk}-handling": "Inzage verstrekt.",
@@ -343,11 +353,17 @@ def url_kwargs(world) -> dict:
         "retention:hold_end": {"pk": world.hold.pk},
         "retention:notification": {"pk": world.decision.pk},
         "rights:subject_person": {"pk": world.signal.person_id},
-        "rights:subject_export": {"pk": world.signal.person_id, "export_format": "json"},
+        "rights:subject_export": {"pk": world.signal.person_id},
+        "rights:subject_export_status": {"pk": world.signal.person_id,
+                                         "export_pk": world.subject_export.pk},
+        "rights:subject_export_download": {"pk": world.signal.person_id,
+                                           "export_pk": world.subject_export.pk},
         "rights:subject_request": {"pk": world.signal.person_id,
                                       "request_pk": world.subject_request.pk},
         "referrals:public_form": {"gemeente": world.partners["own"].code},
         "referrals:submission": {"pk": world.submission.pk},
+        "referrals:attachment": {"pk": world.submission.pk,
+                                 "attachment_pk": world.submission_attachment.pk},
     }
 
 

@@ -6,7 +6,7 @@ import datetime
 
 from django.urls import reverse
 
-from criteria.services import record_partner_assessment
+from criteria.assessments import record_partner_assessment
 from signals.services import add_contribution, earlier_signals
 from tests.criteria.factories import judgements
 from tests.signals.factories import person_fields, register

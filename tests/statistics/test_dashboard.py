@@ -10,7 +10,7 @@ from django.urls import reverse
 from freezegun import freeze_time
 
 from pga.models import Role
-from retention.services import purge_due
+from retention.purge import purge_due
 from signals.models import SignalStatus
 from stats import services as statistics
 from tests.factories import WeegploegFactory

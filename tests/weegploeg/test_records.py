@@ -16,23 +16,17 @@ import pytest
 from django.db import IntegrityError
 from pypdf import PdfReader
 
-from criteria.services import record_joint_assessment
+from criteria.assessments import record_joint_assessment
 from pga.pdf import FONT_DIR, BundledFontsFetcher, ResourceRefused
 from pga.services import RuleViolation
 from signals.models import Signal
 from tests.criteria.factories import judgements
 from tests.signals.factories import register
+from weegploeg.handover import handover_json, handover_zip
 from weegploeg.models import DecisionRecord, ExportStatus, Outcome, Referral
-from weegploeg.records import (
-    build_session_export,
-    create_decision_record,
-    create_record_version,
-    handover_json,
-    handover_zip,
-    request_record_version,
-    request_session_export,
-)
+from weegploeg.records import create_decision_record, create_record_version, request_record_version
 from weegploeg.services import add_to_agenda, cast_vote, correct_decision, prepare_decision
+from weegploeg.session_exports import build_session_export, request_session_export
 
 HEADER = "Vertrouwelijk — bevat bijzondere persoonsgegevens"
 MOTIVATIONS = {
@@ -228,7 +222,7 @@ def test_record_fetcher_serves_only_the_bundled_fonts():
 def test_record_referring_to_an_outside_resource_is_not_rendered(
     decision, settings, tmp_path, monkeypatch
 ):
-    from weegploeg import records
+    from weegploeg import record_content
 
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "buiten.html").write_text(
@@ -236,9 +230,9 @@ def test_record_referring_to_an_outside_resource_is_not_rendered(
         '<img src="file:///etc/passwd"></body></html>'
     )
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path / "templates"]}]
-    monkeypatch.setattr(records, "TEMPLATE", "buiten.html")
+    monkeypatch.setattr(record_content, "TEMPLATE", "buiten.html")
     with pytest.raises(ResourceRefused, match="example.org"):
-        records.render_decision_record(decision)
+        record_content.render_decision_record(decision)
 
 
 def test_record_shows_the_assessment_per_criterion_and_its_conclusion(decision):
@@ -285,7 +279,7 @@ def test_record_of_a_correction_says_what_it_corrects(
 
 
 def test_record_shows_the_deletion_date_or_that_the_retention_rules_decide_it(decision):
-    from weegploeg.records import render_decision_record
+    from weegploeg.record_content import render_decision_record
 
     signal = Signal.objects.get(pk=decision.signal_id)
     for due, shown in (

@@ -5,8 +5,8 @@ import importlib
 
 from django.db import connection, transaction
 
+from retention.clock import RETENTION_BASIS
 from retention.models import RetentionBasis, RetentionRule
-from retention.services import RETENTION_BASIS
 from signals.models import SignalStatus
 from weegploeg.models import Outcome
 from weegploeg.services import cast_vote

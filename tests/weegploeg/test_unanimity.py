@@ -104,7 +104,7 @@ def test_casusoverleg_vote_requires_a_complete_assessment(coordinator, session, 
 
 def test_casusoverleg_vote_requires_the_persons_identity(coordinator, session, members, meldpunt,
                                                          weegploeg):
-    from criteria.services import record_joint_assessment
+    from criteria.assessments import record_joint_assessment
     from tests.criteria.factories import judgements
     from tests.signals.factories import person_fields, register
     from weegploeg.services import add_to_agenda, prepare_decision
@@ -170,7 +170,7 @@ def test_no_consensus_returns_the_item_and_flags_escalation_after_two_rounds(
 def test_concurrent_votes_give_exactly_one_decision(
     coordinator, session, members, meldpunt, weegploeg
 ):
-    from criteria.services import record_joint_assessment
+    from criteria.assessments import record_joint_assessment
     from tests.criteria.factories import judgements
     from tests.signals.factories import register
     from weegploeg.services import add_to_agenda, prepare_decision

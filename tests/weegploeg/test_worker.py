@@ -95,7 +95,7 @@ def test_real_worker_makes_the_decision_record_from_redis(
     redis_url, worker_storage, tmp_path, members, coordinator, meldpunt,
     weegploeg, session,
 ):
-    from criteria.services import record_joint_assessment
+    from criteria.assessments import record_joint_assessment
     from tests.criteria.factories import judgements
     from tests.signals.factories import register
     from weegploeg.services import add_to_agenda, prepare_decision

@@ -6,7 +6,7 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
-from criteria.services import record_partner_assessment
+from criteria.assessments import record_partner_assessment
 from pga.models import AuditEntry
 from tests.criteria.factories import judgements
 from weegploeg.models import InformationRequest

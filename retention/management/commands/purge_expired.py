@@ -8,7 +8,8 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from retention.models import PurgeTrigger
-from retention.services import purge_due, runs_with_results
+from retention.purge import purge_due
+from retention.selectors import runs_with_results
 
 
 class Command(BaseCommand):

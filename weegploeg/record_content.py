@@ -1,0 +1,104 @@
+"""What a decision record shows, and its rendering (docs/design.md §3 rule 6, §4 "PDFs").
+
+- A record shows the signal summary, the joint assessment per criterion with its conclusion
+  (no totals: rule 3), each partner's vote with name, time and motivation, the outcome and
+  its reasoning, the parties invited or the referral, a correction note and the retention
+  date.
+- It shows the joint assessment the decision was taken on, also when the signal was
+  re-assessed later: a record rendered again still shows what the weegploeg weighed.
+- It is a PDF/A, always in Dutch, rendered by WeasyPrint from
+  `templates/weegploeg/records/decision_record.html` with the fonts bundled in
+  `static/fonts/` and no network fetches (`pga.pdf`).
+
+Reads only; storing the PDF is `weegploeg.records`.
+"""
+
+import dataclasses
+import datetime
+
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from criteria.models import Assessment
+from criteria.selectors import latest_joint_assessment
+from pga.pdf import render_pdf
+from weegploeg.models import CaseParty, Decision, Outcome, Referral
+
+TEMPLATE = "weegploeg/records/decision_record.html"
+
+
+@dataclasses.dataclass
+class RecordFacts:
+    """Everything the decision record and the hand-over show of one decision."""
+
+    decision: Decision
+    assessment: Assessment | None
+    criteria: list  # (criterion, judgement or None) per criterion of its framework version
+    votes: list
+    invited_parties: list[str]
+    deletion_due: datetime.date | None
+
+    @property
+    def signal(self):
+        return self.decision.signal
+
+    @property
+    def person(self):
+        return self.decision.signal.person
+
+
+def assessment_at_decision(decision: Decision) -> Assessment | None:
+    """The joint assessment the decision was taken on: the current one, or — when the signal
+    was re-assessed after the decision (e.g. after nadere duiding) — the one in force at the
+    time, found by following the chain of superseded assessments back. So a record rendered
+    again later still shows what the weegploeg weighed."""
+    assessment = latest_joint_assessment(decision.signal)
+    while assessment is not None and assessment.created_at > decision.taken_at:
+        assessment = assessment.supersedes
+    return assessment
+
+
+def record_facts(decision: Decision) -> RecordFacts:
+    """What the record shows, read fresh from the database (the caller's instance may be
+    stale), labels resolved in the active language."""
+    decision = Decision.objects.select_related(
+        "signal__person__municipality", "signal__weegploeg", "item__session", "corrects",
+        "recorded_by",
+    ).get(pk=decision.pk)
+    assessment = assessment_at_decision(decision)
+    parties = [str(CaseParty(code).label) for code in decision.invited_parties
+               if code != CaseParty.OTHER]
+    if CaseParty.OTHER in decision.invited_parties:
+        parties.append(decision.other_party or str(CaseParty.OTHER.label))
+    return RecordFacts(
+        decision=decision,
+        assessment=assessment,
+        criteria=assessment.judgement_rows() if assessment else [],
+        votes=list(
+            decision.item.votes.select_related("partner", "voter").order_by("cast_at", "pk")
+        ),
+        invited_parties=parties,
+        # Stored on the signal when the retention clock starts (rule 8); None before.
+        deletion_due=decision.signal.deletion_due,
+    )
+
+
+def render_decision_record(decision: Decision, *, version: int | None = None) -> bytes:
+    """The decision record as PDF/A bytes (rule 6): signal summary, the joint assessment per
+    criterion with its conclusion (no totals: rule 3), each partner's vote with name, time
+    and motivation, the outcome and its reasoning, the parties invited or the referral, a
+    correction note and the retention date. Always in Dutch, the language of the record."""
+    generated_at = timezone.localtime().replace(microsecond=0)
+    with translation.override(settings.LANGUAGE_CODE):
+        facts = record_facts(decision)
+        return render_pdf(TEMPLATE, {
+            "facts": facts,
+            "version": version,
+            "generated_at": generated_at,
+            # W3C date for the PDF's creation date (Info and XMP, kept equal as PDF/A asks).
+            "created_w3c": generated_at.isoformat(),
+            "outcome": Outcome,
+            "referral_label": str(Referral(decision.referral).label) if decision.referral
+            else "",
+        }, footer=_("Besluitverslag %(reference)s") % {"reference": facts.signal.reference})

@@ -66,10 +66,11 @@ class AssessmentForm(ErrorSummaryMixin, forms.Form):
     framework_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, data=None, *, framework: Framework, kind: str, partners=None,
-                 previous=None):
+                 previous=None, prefill=None):
         self.framework = framework
         self.kind = kind
-        super().__init__(data, initial=self._initial(previous))
+        # A first joint weging starts from where the partners agree (`criteria.comparison`).
+        super().__init__(data, initial=self._initial(previous) or dict(prefill or {}))
         self.fields["framework_version"].initial = framework.version
         self._label_prefixes = {}
         for criterion in framework.criteria.all():

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from criteria import assessments, frameworks, selectors
+from criteria.comparison import partner_comparison, prefill
 from criteria.forms import AssessmentForm, FrameworkDraftForm
 from criteria.models import AssessmentKind, Framework, FrameworkStatus
 from pga.audit import audit_purpose, record_access
@@ -90,12 +91,18 @@ def _assessment_form(request, signal, kind):
     if previous is not None:
         # The form shows the current assessment's content to start from.
         record_access(user, previous, purpose=ProcessingActivity.ASSESSMENT)
+    comparison = []
+    if kind == AssessmentKind.JOINT:
+        comparison, shown = partner_comparison(user, signal, framework)
+        for view in shown:
+            record_access(user, view, purpose=ProcessingActivity.ASSESSMENT)
     form = AssessmentForm(
         request.POST or None,
         framework=framework,
         kind=kind,
         partners=signal.weegploeg.partners(),
         previous=previous,
+        prefill=prefill(comparison),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -126,7 +133,7 @@ def _assessment_form(request, signal, kind):
         request,
         "criteria/assessment_form.html",
         {"signal": signal, "kind": kind, "form": form, "framework": framework,
-         "previous": previous},
+         "previous": previous, "comparison": comparison},
     )
 
 

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "rights",
     "stats",
     "referrals",
+    "worklist",
 ]
 
 MIDDLEWARE = [
@@ -325,6 +326,10 @@ CELERY_BEAT_SCHEDULE = {
     "retention-nightly-purge": {
         "task": "retention.tasks.purge_expired_signals",
         "schedule": crontab(hour=2, minute=0),
+    },
+    "follow-up-reminders": {
+        "task": "weegploeg.tasks.send_follow_up_reminders",
+        "schedule": crontab(hour=7, minute=5),
     },
     "notification-recheck-reminders": {
         "task": "retention.tasks.send_notification_recheck_reminders",

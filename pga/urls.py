@@ -18,7 +18,8 @@ audit_patterns = (
 handler500 = "pga.errors.server_error"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    # The home page is the work list per role, in the top layer (`worklist/`).
+    path("", include("worklist.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("", include(two_factor_urlpatterns)),
     path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -12,19 +12,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from pga.audit import audit_purpose, record_access
-from pga.authz import require_role, roles_of
+from pga.authz import require_role
 from pga.forms import AuditFilterForm
 from pga.models import AuditEntry, ProcessingActivity, Role
 
 AUDIT_PAGE_SIZE = 50
-
-
-def home(request):
-    return render(
-        request,
-        "pga/home.html",
-        {"roles": [Role(r).label for r in sorted(roles_of(request.user))]},
-    )
 
 
 @login_not_required

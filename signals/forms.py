@@ -261,6 +261,10 @@ class QueueFilterForm(forms.Form):
     )
     date_from = forms.DateField(label=_("Ontvangen vanaf"), required=False, widget=DateInput)
     date_to = forms.DateField(label=_("Ontvangen tot en met"), required=False, widget=DateInput)
+    acute_danger = forms.BooleanField(label=_("Alleen acuut gevaar"), required=False)
+    waiting_days = forms.IntegerField(
+        label=_("Wacht minstens (dagen)"), required=False, min_value=0, max_value=3650,
+    )
 
     def clean(self):
         data = super().clean()

@@ -8,6 +8,7 @@ with a Dutch message when a rule refuses the action. Sources: docs/design.md §3
 
 import contextlib
 import dataclasses
+import datetime
 import hashlib
 import unicodedata
 
@@ -622,9 +623,10 @@ QUEUE_COLUMNS = (
 
 
 def queue(user, *, q="", status="", phenomenon="", source_category="", date_from=None,
-          date_to=None):
+          date_to=None, acute_danger=False, waiting_days=None):
     """The weegploeg's queue: the signals this user sees as weegploeg (never others'), by
-    default the open ones, newest first. Search by reference or by (normalised) name."""
+    default the open ones, newest first. Search by reference or by (normalised) name; filter
+    on acute danger and on how many days a signal has waited since it was received."""
     from signals.models import Signal
 
     signals = _as_queue_rows(Signal.objects.visible_to(user, "signals.view_dossier"))
@@ -639,6 +641,11 @@ def queue(user, *, q="", status="", phenomenon="", source_category="", date_from
         signals = signals.filter(received_on__gte=date_from)
     if date_to:
         signals = signals.filter(received_on__lte=date_to)
+    if acute_danger:
+        signals = signals.filter(acute_danger=True)
+    if waiting_days is not None:
+        signals = signals.filter(
+            received_on__lte=timezone.localdate() - datetime.timedelta(days=waiting_days))
     if q:
         # By reference, or by a person found first, then their signals (ADR 0007 §3).
         persons = Person.objects.filter(

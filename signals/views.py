@@ -135,10 +135,13 @@ def my_registrations(request):
     signals = (
         Signal.objects.visible_to(request.user)
         .filter(registered_by=request.user)
-        .select_related("weegploeg")
+        .select_related("weegploeg", "person")
         .order_by("-registered_at", "-pk")
     )
     page = Paginator(signals, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    # The list names the persons the user registered: a read of personal data.
+    record_access(request.user, model=Person, purpose=ProcessingActivity.INTAKE,
+                  detail={"weergave": "mijn registraties", "pagina": page.number})
     return render(request, "signals/mine.html", {"page": page})
 
 

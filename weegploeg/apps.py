@@ -17,14 +17,15 @@ class WeegploegConfig(AppConfig):
         # What each audit entry keeps of the values: docs/adr/0005 (`pga.audit.register`).
         audit.register(
             models.Session,
-            kept=["starts_at", "status", "agenda_published_at", "closed_at"],
-            withheld=["location"],
+            kept=["starts_at", "status", "agenda_published_at", "opened_at", "closed_at"],
+            withheld=["location", "opening_reason"],
             weegploeg="weegploeg",
             m2m_fields={"attendees"},
         )
         audit.register(
             models.AgendaItem,
-            kept=["status", "invited_parties", "referral", "follow_up_on"],
+            kept=["status", "invited_parties", "referral", "follow_up_on",
+                  "follow_up_reminded_for"],
             withheld=["joint_reasoning", "other_party"],
             weegploeg="session__weegploeg",
         )

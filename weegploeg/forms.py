@@ -8,6 +8,7 @@ from signals.models import CONTENT_MAX_LENGTH, ContributionVisibility
 from weegploeg.models import (
     CORRECTION_REASON_MAX_LENGTH,
     MOTIVATION_MAX_LENGTH,
+    OPENING_REASON_MAX_LENGTH,
     QUESTION_MAX_LENGTH,
     REASONING_MAX_LENGTH,
     CaseParty,
@@ -49,7 +50,28 @@ class AddItemForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["signal"].queryset = candidates
         self.fields["signal"].label_from_instance = (
-            lambda s: f"{s.reference} ({s.get_status_display()})"
+            lambda s: f"{s.reference} — {s.person.display_name} ({s.get_status_display()})"
+        )
+
+
+class OpenSessionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reden om het overleg op een andere dag te openen"), required=False,
+        max_length=OPENING_REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Alleen nodig als het overleg niet vandaag gepland staat."),
+    )
+
+
+class AttendanceForm(forms.Form):
+    attendees = forms.ModelMultipleChoiceField(
+        label=_("Aanwezig"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, candidates, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = candidates
+        self.fields["attendees"].label_from_instance = (
+            lambda user: f"{user.full_name} ({user.partner.name})"
         )
 
 
@@ -73,11 +95,36 @@ class PrepareForm(forms.Form):
     )
 
 
+class RadioSelect(forms.RadioSelect):
+    """Radio buttons of which some can be switched off: an outcome that the case is not ready
+    for (`weegploeg.readiness`) cannot be chosen, and its label says why. Named like Django's
+    widget so that its `widget_type` stays "radioselect" and `includes/field.html` renders it
+    as a fieldset with a legend."""
+
+    def __init__(self, *args, blocked=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.blocked = set(blocked)
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value in self.blocked:
+            option["attrs"]["disabled"] = True
+            option["label"] = _("%(label)s (nog niet mogelijk: zie wat ontbreekt)") % {
+                "label": label
+            }
+        return option
+
+
 class VoteForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Uw stem"), choices=Outcome.choices,
                                 widget=forms.RadioSelect)
     motivation = forms.CharField(label=_("Motivering"), widget=forms.Textarea(attrs={"rows": 4}),
                                  max_length=MOTIVATION_MAX_LENGTH)
+
+    def __init__(self, *args, blocked=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].widget = RadioSelect(blocked=blocked)
+        self.fields["outcome"].widget.choices = self.fields["outcome"].choices
 
 
 class CorrectionForm(forms.Form):

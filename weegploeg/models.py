@@ -24,6 +24,7 @@ REASONING_MAX_LENGTH = 10_000
 MOTIVATION_MAX_LENGTH = 3_000
 QUESTION_MAX_LENGTH = 4_000
 CORRECTION_REASON_MAX_LENGTH = 2_000
+OPENING_REASON_MAX_LENGTH = 500
 
 
 class SessionStatus(models.TextChoices):
@@ -124,6 +125,11 @@ class Session(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("aanwezigen"), blank=True, related_name="+"
     )
     agenda_published_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    opening_reason = models.CharField(
+        _("reden om op een andere dag te openen"), max_length=OPENING_REASON_MAX_LENGTH,
+        blank=True,
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -178,6 +184,9 @@ class AgendaItem(models.Model):
         _("doorverwijzing"), max_length=30, choices=Referral.choices, default=Referral.NONE
     )
     follow_up_on = models.DateField(_("datum opvolging"), null=True, blank=True)
+    # The follow-up date of this item's current decision that the procesregisseurs were
+    # reminded of (`weegploeg.follow_up`); the decision itself never changes.
+    follow_up_reminded_for = models.DateField(null=True, blank=True)
 
     objects = AgendaItemQuerySet.as_manager()
 

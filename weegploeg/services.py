@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from pga.audit import processing
 from pga.authz import has_role
 from pga.background import enqueue
-from pga.models import Partner, ProcessingActivity, Role
+from pga.models import Partner, ProcessingActivity, Role, User
 from pga.services import RuleViolation
 from signals import lifecycle
 from signals.access import can
@@ -40,6 +40,7 @@ from weegploeg.models import (
     SessionStatus,
     Vote,
 )
+from weegploeg.readiness import vote_prerequisites, voter_refusal
 from weegploeg.tasks import generate_decision_record, mail_agenda, mail_decision
 
 # A signal can be put on an agenda while it is being prepared (rule 2: it leaves the queue
@@ -87,12 +88,13 @@ def visible_signal_ids(user, signal_ids) -> set[int]:
 
 
 def agenda_candidates(user, session):
-    """Signals of the session's weegploeg that are ready for the agenda."""
+    """Signals of the session's weegploeg that are ready for the agenda, by reference (the
+    dropdown names each with its reference and person)."""
     return (
         Signal.objects.visible_to(user, "signals.view_dossier")
         .filter(weegploeg=session.weegploeg, status__in=AGENDA_READY_STATUSES)
         .select_related("person")
-        .order_by("received_on", "pk")
+        .order_by("reference", "pk")
     )
 
 
@@ -194,13 +196,48 @@ def publish_agenda(user, session: Session) -> int:
 
 
 @transaction.atomic
-def open_session(user, session: Session) -> Session:
+def open_session(user, session: Session, reason: str = "") -> Session:
+    """Open the session for voting — on the day it was planned for, so that the record's
+    session date and the time of the deciding vote agree (issue 18). On another day only
+    with a written reason, which is kept with the session."""
     session = Session.objects.select_for_update().get(pk=session.pk)
     require_coordinator(user, session.weegploeg)
     if session.status != SessionStatus.PLANNED:
         raise RuleViolation(_("Dit overleg is al geopend of gesloten."))
+    reason = (reason or "").strip()
+    planned_on = timezone.localdate(session.starts_at)
+    if planned_on != timezone.localdate() and not reason:
+        raise RuleViolation(
+            _("Dit overleg staat op %(date)s. Open het op die dag, of geef de reden om het "
+              "vandaag te openen.") % {"date": planned_on.strftime("%d-%m-%Y")},
+            field="reason",
+        )
     session.status = SessionStatus.OPEN
-    session.save(update_fields=["status"])
+    session.opened_at = timezone.now()
+    session.opening_reason = reason
+    session.save(update_fields=["status", "opened_at", "opening_reason"])
+    return session
+
+
+def attendance_candidates(session: Session):
+    """Who can attend: the active staff of the weegploeg's partners, by partner and name."""
+    return (
+        User.objects.filter(partner__in=session.weegploeg.partners(), is_active=True)
+        .select_related("partner").order_by("partner__name", "full_name", "pk")
+    )
+
+
+@transaction.atomic
+def record_attendance(user, session: Session, attendees) -> Session:
+    """The procesregisseur records who attended, per partner (the meeting record)."""
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    require_coordinator(user, session.weegploeg)
+    allowed = set(attendance_candidates(session).values_list("pk", flat=True))
+    chosen = {attendee.pk for attendee in attendees}
+    if not chosen <= allowed:
+        raise RuleViolation(_("Kies alleen medewerkers van de partners van deze weegploeg."),
+                            field="attendees")
+    session.attendees.set(chosen)
     return session
 
 
@@ -246,63 +283,33 @@ def _rounds_without_unanimity(signal: Signal) -> int:
 # -- votes and the unanimity rule ------------------------------------------------------------
 
 
-def _check_casusoverleg(item: AgendaItem) -> None:
-    """Rule 4 and 11: casusoverleg needs a complete assessment, a person with identity, and
-    the parties to invite."""
-    from criteria.selectors import has_complete_assessment
-
-    signal = item.signal
-    if not has_complete_assessment(signal):
-        raise RuleViolation(
-            _("Een stem voor casusoverleg vereist een volledige gezamenlijke weging: elk "
-              "criterium een waarde, en onderbouwing bij elke waarde behalve 'onbekend'."),
-            field="outcome",
-        )
-    if not signal.person.has_identity:
-        raise RuleViolation(
-            _("Een stem voor casusoverleg vereist de identiteit van de betrokkene (achternaam en "
-              "geboortedatum)."),
-            field="outcome",
-        )
-    if not item.invited_parties:
-        raise RuleViolation(
-            _("De procesregisseur legt eerst vast welke partijen voor het casusoverleg worden "
-              "uitgenodigd."),
-            field="outcome",
-        )
-
-
 @transaction.atomic
 def cast_vote(user, item: AgendaItem, outcome: str, motivation: str) -> Decision | None:
-    """Cast or change the vote of the user's partner (rule 4). When the three core partners'
-    votes are equal, the decision is taken at once, in this transaction. The agenda item row
-    is locked first, so three members voting at the same moment are handled one after the
-    other and exactly one of them takes the decision."""
+    """Cast or change the vote of the user's partner (rule 4). Who may vote is
+    `readiness.voter_refusal`, what the outcome needs is `readiness.vote_prerequisites`: the
+    one rule the screens show. When the three core partners' votes are equal, the
+    decision is taken at once, in this transaction. The agenda item row is locked first, so
+    three members voting at the same moment are handled one after the other and exactly one
+    of them takes the decision."""
     with processing(ProcessingActivity.DECISION):
         item = (
             AgendaItem.objects.select_for_update(of=("self",))
             .select_related("session", "signal", "signal__person", "signal__weegploeg")
             .get(pk=item.pk)
         )
-        if item.session.status == SessionStatus.CLOSED:
-            raise RuleViolation(_("Dit overleg is gesloten; er kan niet meer worden gestemd."))
-        if item.status != ItemStatus.OPEN:
-            raise RuleViolation(_("Over dit agendapunt is al besloten; stemmen kan niet meer."))
+        readiness = vote_prerequisites(item.signal, item)
+        refusal = voter_refusal(user, item, readiness.partner_ids)
+        if refusal:
+            raise RuleViolation(refusal)
         motivation = (motivation or "").strip()
         if not motivation:
             raise RuleViolation(_("Geef een motivering bij uw stem."), field="motivation")
         if outcome not in Outcome.values:
             raise RuleViolation(_("Kies een geldige stem."), field="outcome")
-        core = core_partner_ids(item.signal)
-        if (
-            not has_role(user, Role.MEMBER)
-            or user.partner_id not in core
-            or not can(user, "signals.view_dossier", item.signal)
-        ):
-            raise RuleViolation(_("Alleen een weegploeglid van een van de drie kernpartners stemt, "
-                                  "en alleen namens de eigen organisatie."))
-        if outcome == Outcome.CASUSOVERLEG:
-            _check_casusoverleg(item)
+        missing = readiness.missing_for(outcome)
+        if missing:
+            raise RuleViolation(missing[0].refusal, field="outcome")
+        core = readiness.partner_ids
         Vote.objects.update_or_create(
             item=item,
             partner_id=user.partner_id,

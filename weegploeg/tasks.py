@@ -124,6 +124,15 @@ def send_information_request_reminders(today=None):
     return sent
 
 
+@shared_task(**TASK_OPTIONS)
+def send_follow_up_reminders(today=None):
+    """Daily (Celery beat): remind the procesregisseurs of follow-up dates that have come
+    (rule 12)."""
+    from weegploeg.follow_up import send_follow_up_reminders as send
+
+    return send(datetime.date.fromisoformat(today) if today else None)
+
+
 def _remind(request, subject_template):
     subject = subject_template % {
         "ref": request.signal.reference, "deadline": request.deadline.strftime("%d-%m-%Y"),

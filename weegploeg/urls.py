@@ -11,6 +11,7 @@ urlpatterns = [
     path("overleggen/<int:pk>/exports/<int:export_pk>/status/", views.export_status,
          name="export_status"),
     path("agendapunten/<int:pk>/", views.item_detail, name="item"),
+    path("agendapunten/<int:pk>/stemmen/", views.item_votes, name="item_votes"),
     path("agendapunten/<int:pk>/<slug:action>/", views.item_action, name="item_action"),
     path("besluiten/<int:pk>/", views.decision_detail, name="decision"),
     path("besluiten/<int:pk>/overdracht/", views.handover_download, name="handover"),

@@ -5,24 +5,29 @@ personal data are recorded."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from criteria.selectors import latest_joint_assessment
 from pga.audit import record_access
 from pga.authz import has_role, require_role, weegploegen_of
 from pga.forms import add_rule_violation
 from pga.models import Partner, ProcessingActivity, Role
 from pga.services import RuleViolation
 from signals.access import get_visible_signal
-from signals.services import core_partner_ids
+from signals.models import Person
+from signals.services import core_partner_ids, earlier_signals
 from weegploeg import services
 from weegploeg.forms import (
     AddItemForm,
     AnswerForm,
+    AttendanceForm,
     CorrectionForm,
     InformationRequestForm,
+    OpenSessionForm,
     PrepareForm,
     SessionForm,
     VoteForm,
@@ -40,6 +45,7 @@ from weegploeg.models import (
     SessionStatus,
     Vote,
 )
+from weegploeg.readiness import items_readiness, vote_prerequisites, voter_refusal
 
 WEEGPLOEG_ROLES = (Role.MEMBER, Role.COORDINATOR)
 
@@ -60,8 +66,8 @@ def _item(user, pk) -> AgendaItem:
 
 
 def _decision(user, pk) -> Decision:
-    decision = get_object_or_404(Decision.objects.visible_to(user).select_related("item"),
-                                 pk=pk)
+    decision = get_object_or_404(
+        Decision.objects.visible_to(user).select_related("item", "item__session"), pk=pk)
     decision.signal = get_visible_signal(user, decision.signal_id, "signals.view_dossier")
     return decision
 
@@ -94,9 +100,10 @@ def sessions(request):
     })
 
 
-def _session_context(request, session, add_form=None):
+def _session_context(request, session, add_form=None, open_form=None, attendance_form=None):
     user = request.user
-    items = list(session.items.select_related("signal").prefetch_related("votes"))
+    items = list(session.items.select_related("signal", "signal__person")
+                 .prefetch_related("votes"))
     visible = services.visible_signal_ids(user, [item.signal_id for item in items])
     visible_items = [item for item in items if item.signal_id in visible]
     is_coordinator = has_role(user, Role.COORDINATOR)
@@ -105,16 +112,37 @@ def _session_context(request, session, add_form=None):
         "items": visible_items,
         "is_coordinator": is_coordinator,
         "exports": session.exports.order_by("-created_at")[:3],
+        "today": timezone.localdate(),
     }
+    readiness = items_readiness(visible_items)
+    for item, ready in readiness:
+        item.readiness = ready
+    context["not_ready"] = [(item, ready) for item, ready in readiness if ready.missing]
     if is_coordinator and session.status != SessionStatus.CLOSED:
         context["add_form"] = add_form or AddItemForm(services.agenda_candidates(user, session))
+        context["open_form"] = open_form or OpenSessionForm()
+        context["attendance_form"] = attendance_form or AttendanceForm(
+            services.attendance_candidates(session),
+            initial={"attendees": list(session.attendees.values_list("pk", flat=True))},
+        )
+    context["attendees"] = session.attendees.select_related("partner").order_by(
+        "partner__name", "full_name")
+    if is_coordinator:
+        context["forms"] = [f for f in (context.get("open_form"),
+                                        context.get("attendance_form")) if f is not None]
     return context
 
 
 @require_GET
 def session_detail(request, pk):
     session = _session(request.user, pk)
-    return render(request, "weegploeg/session.html", _session_context(request, session))
+    context = _session_context(request, session)
+    if "add_form" in context:
+        # The agenda's choice of signals names each person (issue 18): a read of personal
+        # data, logged without the names.
+        record_access(request.user, model=Person, purpose=ProcessingActivity.DECISION,
+                      detail={"weergave": "agenda kiezen"})
+    return render(request, "weegploeg/session.html", context)
 
 
 @require_POST
@@ -135,9 +163,27 @@ def session_action(request, pk, action):
         elif action == "publiceren":
             count = services.publish_agenda(user, session)
             messages.success(request, _("De agenda (%(n)d punten) is verstuurd.") % {"n": count})
+            _warn_not_ready(request, session)
         elif action == "openen":
-            services.open_session(user, session)
+            form = OpenSessionForm(request.POST)
+            if not form.is_valid():
+                return render(request, "weegploeg/session.html",
+                              _session_context(request, session, open_form=form))
+            try:
+                services.open_session(user, session, form.cleaned_data["reason"])
+            except RuleViolation as error:
+                add_rule_violation(form, error)
+                return render(request, "weegploeg/session.html",
+                              _session_context(request, session, open_form=form))
             messages.success(request, _("Het overleg is geopend."))
+            _warn_not_ready(request, session)
+        elif action == "aanwezigheid":
+            form = AttendanceForm(services.attendance_candidates(session), request.POST)
+            if not form.is_valid():
+                return render(request, "weegploeg/session.html",
+                              _session_context(request, session, attendance_form=form))
+            services.record_attendance(user, session, form.cleaned_data["attendees"])
+            messages.success(request, _("De aanwezigheid is vastgelegd."))
         elif action == "sluiten":
             unresolved = services.close_session(user, session)
             messages.success(
@@ -155,6 +201,19 @@ def session_action(request, pk, action):
     except RuleViolation as error:
         messages.error(request, error.message)
     return redirect("weegploeg:session", pk=session.pk)
+
+
+def _warn_not_ready(request, session):
+    """Before the agenda goes out and when the session opens: the items that are not ready
+    for every outcome (`readiness.vote_prerequisites`), so nobody learns it from a vote."""
+    items = session.items.select_related("signal", "signal__person")
+    visible = services.visible_signal_ids(request.user, [item.signal_id for item in items])
+    blocked = [item for item, ready in items_readiness(
+        [item for item in items if item.signal_id in visible]) if not ready.ready]
+    if blocked:
+        messages.warning(request, _(
+            "Nog niet klaar voor elke uitkomst: %(items)s. Zie de agenda voor wat ontbreekt."
+        ) % {"items": ", ".join(item.signal.reference for item in blocked)})
 
 
 @require_POST
@@ -184,25 +243,23 @@ def _vote_rows(item, partners):
 
 @require_http_methods(["GET", "POST"])
 def item_detail(request, pk):
-    """An agenda item: the three votes, the vote form for a member, the coordinator's
-    preparation of the decision, and the decision once taken."""
+    """An agenda item with the case on one screen: the signal, the person, the joint weging,
+    earlier signals, the checklist of what a vote needs (`readiness.vote_prerequisites`), the
+    three votes, the vote form for a member (outcomes the case is not ready for cannot be
+    chosen), the coordinator's preparation of the decision, and the decision once taken."""
     user = request.user
     item = _item(user, pk)
     record_access(user, item.signal, purpose=ProcessingActivity.DECISION)
-    try:
-        partners = list(Partner.objects.filter(pk__in=core_partner_ids(item.signal)))
-    except RuleViolation as error:
-        partners = []
-        messages.error(request, error.message)
+    readiness = vote_prerequisites(item.signal, item)
+    partners = list(Partner.objects.filter(pk__in=readiness.partner_ids))
     own_vote = Vote.objects.filter(item=item, partner_id=user.partner_id).first()
     vote_form = prepare_form = None
-    can_vote = (item.status == ItemStatus.OPEN and item.session.status != SessionStatus.CLOSED
-                and has_role(user, Role.MEMBER) and user.partner_id in {p.pk for p in partners})
-    if can_vote:
+    if not voter_refusal(user, item, readiness.partner_ids) and partners:
         initial = (
             {"outcome": own_vote.outcome, "motivation": own_vote.motivation} if own_vote else {}
         )
-        vote_form = VoteForm(request.POST if "stem" in request.POST else None, initial=initial)
+        vote_form = VoteForm(request.POST if "stem" in request.POST else None, initial=initial,
+                             blocked=readiness.blocked_outcomes())
     if has_role(user, Role.COORDINATOR) and item.status == ItemStatus.OPEN:
         prepare_form = PrepareForm(
             request.POST if "voorbereiden" in request.POST else None,
@@ -237,11 +294,36 @@ def item_detail(request, pk):
     return render(request, "weegploeg/item.html", {
         "item": item,
         "signal": item.signal,
+        "person": item.signal.person,
+        "readiness": readiness,
+        "joint": latest_joint_assessment(item.signal),
+        "earlier_signals": list(earlier_signals(user, item.signal)),
         "vote_rows": _vote_rows(item, partners),
         "vote_form": vote_form,
         "prepare_form": prepare_form,
         "forms": [f for f in (vote_form, prepare_form) if f is not None],
         "decisions": item.decisions.prefetch_related("records").order_by("taken_at", "pk"),
+    })
+
+
+@require_GET
+def item_votes(request, pk):
+    """The votes of an agenda item as they come in, for the item page's refresh without
+    reload (`static/js/votes-live.js`): per partner the outcome and time, and whether the
+    decision is taken. No motivations and no names; the read is recorded all the same."""
+    item = _item(request.user, pk)
+    record_access(request.user, item.signal, purpose=ProcessingActivity.DECISION,
+                  detail={"weergave": "stemmen"})
+    votes = {vote.partner_id: vote for vote in item.votes.all()}
+    return JsonResponse({
+        "status": item.status,
+        "decided": item.status != ItemStatus.OPEN,
+        "votes": [
+            {"partner": partner_id,
+             "outcome": Outcome(votes[partner_id].outcome).label,
+             "cast_at": timezone.localtime(votes[partner_id].cast_at).strftime("%d-%m-%Y %H:%M")}
+            for partner_id in sorted(votes)
+        ],
     })
 
 

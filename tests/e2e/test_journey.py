@@ -1,7 +1,11 @@
-"""The whole route of a signal through the browser, each person in their own browser context:
-the meldpunt registers it, a weegploeg member records the joint weging, the procesregisseur
-plans a session, puts the signal on the agenda and prepares the decision, the gemeente,
-politie and OM each vote casusoverleg, and the procesregisseur downloads the decision record.
+"""The whole route of a signal through the browser, each person in their own browser context
+(issue 18): the meldpunt registers it; the gemeente, politie and OM each record their own
+weging from their work list; a member records the joint weging, which starts from those three;
+the procesregisseur plans today's session, puts the signal on the agenda, sees what it still
+needs and prepares it, sends the agenda, opens the session and records who attended; the three
+members vote casusoverleg with the case on one screen; the procesregisseur downloads the
+decision record. Clicks, fields and refused actions are counted (`tests/e2e/clicks.py`),
+printed and written to `artifacts/klikken.txt`; no action may be refused.
 
 Fields are found by their label and buttons by their role and name, as a screen-reader user
 finds them: a field that cannot be found that way is an accessibility bug."""
@@ -17,6 +21,7 @@ from pypdf import PdfReader
 
 from signals.models import Signal
 from tests.criteria.factories import SUBSTANTIATION, scale_value
+from tests.e2e.clicks import count_clicks
 
 pytestmark = pytest.mark.e2e
 
@@ -36,12 +41,16 @@ def field(scope, label):
 
 
 def test_signal_goes_from_registration_to_a_casusoverleg_decision_with_its_record(
-    browser, live_server, log_in, artifacts, weegploeg, meldpunt, members, coordinator
+    browser, live_server, log_in, artifacts, weegploeg, meldpunt, members, coordinator,
+    monkeypatch,
 ):
+    clicks = count_clicks(monkeypatch)
+
     def open_as(user):
         context = browser.new_context(locale="nl-NL", accept_downloads=True)
         context.set_default_timeout(15_000)
-        return log_in(context.new_page(), user)
+        with clicks.paused():
+            return log_in(context.new_page(), user)
 
     def screenshot(page, name):
         page.screenshot(path=artifacts / f"{name}.png", full_page=True)
@@ -51,6 +60,16 @@ def test_signal_goes_from_registration_to_a_casusoverleg_decision_with_its_recor
 
     def expect_message(page, text):
         expect(page.get_by_role("status").filter(has_text=text)).to_be_visible()
+
+    def fill_criteria(page, source_partner=None):
+        for number in range(1, 6):
+            criterion = page.get_by_role("group", name=re.compile(rf"^{number}\. "))
+            judgement = criterion.get_by_role("group", name="Oordeel")
+            judgement.get_by_label(scale_value(number, 2).label, exact=True).check()
+            criterion.get_by_label("Feitelijke onderbouwing").fill(SUBSTANTIATION)
+            field(criterion, "Bron").fill("Mentor, gesprek 12 oktober")
+            if source_partner is not None:
+                criterion.get_by_label("Bronpartner").select_option(label=source_partner)
 
     # 1. The meldpunt registers the signal with the person's full identity.
     page = open_as(meldpunt)
@@ -88,44 +107,54 @@ def test_signal_goes_from_registration_to_a_casusoverleg_decision_with_its_recor
     screenshot(page, "01-signaal-geregistreerd")
     page.context.close()
 
-    # 2a. A weegploeg member records the complete joint weging on the five criteria.
+    # 2. Each core partner records its own weging: the home page lists what waits for the
+    # organisation's weging, with a link straight to the form.
     voters = {party: open_as(member) for party, member in members.items()}
+    for party, page in voters.items():
+        expect(page.get_by_role("heading", name="Wacht op de weging van uw organisatie (1)")
+               ).to_be_visible()
+        page.get_by_role("link", name=f"Weging vastleggen voor {reference}").click()
+        fill_criteria(page)
+        page.get_by_role("button", name="Weging vastleggen").click()
+        expect_message(page, "De weging is vastgelegd en is volledig.")
+        screenshot(page, f"02-weging-{party}")
+
+    # 3. The gemeente member records the joint weging: it starts from the three partner
+    # wegingen side by side, pre-filled where they agree; only the conclusion is written.
     page = voters["gemeente"]
-    menu(page, "Wachtrij")
-    page.get_by_role("link", name=reference).click()
+    page.get_by_role("link", name=re.compile(r"^Terug naar signaal")).click()
     page.get_by_role("link", name="Gezamenlijke weging vastleggen").click()
+    expect(page.get_by_role("heading", name="De wegingen van de partners naast elkaar")
+           ).to_be_visible()
     for number in range(1, 6):
         criterion = page.get_by_role("group", name=re.compile(rf"^{number}\. "))
-        judgement = criterion.get_by_role("group", name="Oordeel")
-        judgement.get_by_label(scale_value(number, 2).label, exact=True).check()
-        criterion.get_by_label("Feitelijke onderbouwing").fill(SUBSTANTIATION)
-        field(criterion, "Bron").fill("Mentor, gesprek 12 oktober")
-        criterion.get_by_label("Bronpartner").select_option(label=weegploeg.gemeente.name)
+        expect(criterion.get_by_role("group", name="Oordeel").get_by_label(
+            scale_value(number, 2).label, exact=True)).to_be_checked()
     page.get_by_label("Conclusie van de weegploeg").fill(CONCLUSION)
     page.get_by_role("button", name="Weging vastleggen").click()
     expect_message(page, "De weging is vastgelegd en is volledig.")
-    screenshot(page, "02-gezamenlijke-weging")
+    screenshot(page, "03-gezamenlijke-weging")
 
-    # 2b. The procesregisseur plans a session, puts the signal on its agenda, sends the
-    # agenda, opens the session and prepares the decision.
+    # 4. The procesregisseur plans today's session and puts the signal on its agenda; the
+    # agenda shows what the item still needs before anyone votes: the parties to invite.
     regisseur = open_as(coordinator)
     menu(regisseur, "Overleggen")
-    starts_at = timezone.localtime() + datetime.timedelta(days=1)
-    regisseur.get_by_label("Datum en tijd").fill(starts_at.strftime("%Y-%m-%dT10:00"))
+    starts_at = timezone.localtime().replace(second=0, microsecond=0)
+    regisseur.get_by_label("Datum en tijd").fill(starts_at.strftime("%Y-%m-%dT%H:%M"))
     regisseur.get_by_label("Plaats").fill("Stadhuis, kamer 2.14")
     regisseur.get_by_role("button", name="Overleg plannen").click()
     expect_message(regisseur, "Het overleg is gepland.")
-    candidate = regisseur.get_by_label("Signaal").locator("option", has_text=reference)
-    regisseur.get_by_label("Signaal").select_option(label=candidate.inner_text().strip())
+    choice = regisseur.get_by_label("Signaal").locator("option", has_text=reference)
+    expect(choice).to_contain_text("Jan Willem van der Berg")
+    regisseur.get_by_label("Signaal").select_option(label=choice.inner_text().strip())
     regisseur.get_by_role("button", name="Op de agenda zetten").click()
     expect_message(regisseur, "Het signaal staat op de agenda.")
-    regisseur.get_by_role("button", name="Agenda versturen").click()
-    expect_message(regisseur, "De agenda (1 punten) is verstuurd.")
-    regisseur.get_by_role("button", name="Overleg openen").click()
-    expect_message(regisseur, "Het overleg is geopend.")
-    screenshot(regisseur, "03-overleg-met-agenda")
+    not_ready = regisseur.get_by_role("region", name="Nog niet klaar")
+    expect(not_ready).to_contain_text(reference)
+    expect(not_ready).to_contain_text("uit te nodigen partijen vastgelegd (door procesregisseur)")
+    screenshot(regisseur, "04-agenda-nog-niet-klaar")
     session_url = regisseur.url
-    regisseur.get_by_role("link", name=reference).click()
+    not_ready.get_by_role("link", name=reference).click()
     item_url = regisseur.url
     regisseur.get_by_label("Gezamenlijke motivering").fill(CONCLUSION)
     parties = regisseur.get_by_role("group", name="Uit te nodigen partijen")
@@ -133,13 +162,30 @@ def test_signal_goes_from_registration_to_a_casusoverleg_decision_with_its_recor
     parties.get_by_label("Zorg / GGZ").check()
     regisseur.get_by_role("button", name="Voorbereiding opslaan").click()
     expect_message(regisseur, "De voorbereiding van het besluit is opgeslagen.")
-    screenshot(regisseur, "04-besluit-voorbereid")
+    expect(regisseur.get_by_text("Alles is er")).to_be_visible()
+    regisseur.get_by_role("link", name="Terug naar het overleg").click()
+    assert regisseur.url == session_url
+    expect(regisseur.get_by_role("region", name="Nog niet klaar")).to_have_count(0)
+    regisseur.get_by_role("button", name="Agenda versturen").click()
+    expect_message(regisseur, "De agenda (1 punten) is verstuurd.")
+    regisseur.get_by_role("button", name="Overleg openen").click()
+    expect_message(regisseur, "Het overleg is geopend.")
+    attendance = regisseur.get_by_role("group", name="Aanwezig")
+    for member in members.values():
+        attendance.get_by_label(f"{member.full_name} ({member.partner.name})").check()
+    regisseur.get_by_role("button", name="Aanwezigheid vastleggen").click()
+    expect_message(regisseur, "De aanwezigheid is vastgelegd.")
+    screenshot(regisseur, "05-overleg-geopend")
 
-    # 3. Each core partner votes casusoverleg, each in their own browser.
+    # 5. Each core partner votes casusoverleg from the case on one screen; the votes of the
+    # others appear without reloading.
     for party, page in voters.items():
-        page.goto(session_url)
+        menu(page, "Overzicht")
+        page.get_by_role("region", name="Volgend overleg").get_by_role("link").click()
         page.get_by_role("link", name=reference).click()
         assert page.url == item_url
+        expect(page.get_by_role("heading", name="De casus")).to_be_visible()
+        expect(page.get_by_text("Alles is er")).to_be_visible()
         vote = page.get_by_role("group", name="Uw stem")
         choice = vote.get_by_label("Casusoverleg", exact=True)
         # By keyboard: focus the radio button and select it with the space bar.
@@ -148,10 +194,16 @@ def test_signal_goes_from_registration_to_a_casusoverleg_decision_with_its_recor
         expect(choice).to_be_checked()
         page.get_by_label("Motivering").fill(MOTIVATION[party])
         page.get_by_role("button", name="Stem uitbrengen").click()
+        if page.get_by_role("alert").count():
+            clicks.refusal()
         expect_message(page, "Uw stem is vastgelegd.")
-        screenshot(page, f"05-stem-{party}")
+        screenshot(page, f"06-stem-{party}")
+        if party == "politie":
+            # The gemeente's page, open since its vote, shows the politie vote by itself.
+            expect(voters["gemeente"].get_by_role("region", name=members["politie"].partner.name)
+                   ).to_contain_text("Casusoverleg", timeout=20_000)
 
-    # 4. The unanimous decision shows on the item page; the procesregisseur downloads the
+    # 6. The unanimous decision shows on the item page; the procesregisseur downloads the
     # decision record.
     last = voters["om"]
     expect_message(last, "De drie stemmen zijn gelijk: het besluit is genomen.")
@@ -160,16 +212,16 @@ def test_signal_goes_from_registration_to_a_casusoverleg_decision_with_its_recor
         expect(last.get_by_role("region", name=members[party].partner.name)).to_contain_text(
             "Casusoverleg"
         )
-    screenshot(last, "06-besluit-op-agendapunt")
+    screenshot(last, "07-besluit-op-agendapunt")
 
-    regisseur.goto(item_url)
+    regisseur.get_by_role("link", name=reference).click()
     expect(regisseur.get_by_role("heading", name="Besluit: Casusoverleg")).to_be_visible()
     regisseur.get_by_role("link", name="Besluit en besluitverslag bekijken").click()
     expect(
         regisseur.get_by_role("heading", name=f"Besluit {reference}: Casusoverleg")
     ).to_be_visible()
     expect(regisseur.get_by_text("Reclassering, Zorg / GGZ")).to_be_visible()
-    screenshot(regisseur, "07-besluit")
+    screenshot(regisseur, "08-besluit")
     with regisseur.expect_download() as download_info:
         regisseur.get_by_role("link", name=re.compile(r"^Besluitverslag \(PDF\/A\)")).click()
     download = download_info.value
@@ -181,5 +233,9 @@ def test_signal_goes_from_registration_to_a_casusoverleg_decision_with_its_recor
     text = "".join(sheet.extract_text() for sheet in PdfReader(io.BytesIO(content)).pages)
     assert reference in text
 
+    # Issue 18's acceptance: no action refused on the happy path.
+    assert clicks.refused == 0
+    (artifacts / "klikken.txt").write_text(clicks.summary() + "\n")
+    print(f"Reis: {clicks.summary()}")
     for page in [*voters.values(), regisseur]:
         page.context.close()

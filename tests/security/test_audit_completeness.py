@@ -152,6 +152,15 @@ ACCESS_CASES = [
     AccessCase("criteria:joint_assessment", MEMBER_OWN, {"signal_pk": "signal"}, ASSESSMENT,
                read="joint_assessment"),
     AccessCase("weegploeg:item", MEMBER_OWN, {"pk": "item"}, DECISION, read="item.signal"),
+    # The work list names the persons waiting for a weging; "Mijn registraties" and the
+    # agenda's choice of signals name them too (issue 18).
+    AccessCase("home", MEMBER_OWN, {}, INTAKE, searched="signals.Person"),
+    AccessCase("signals:mine", (Role.MELDPUNT, "own"), {}, INTAKE, searched="signals.Person"),
+    AccessCase("weegploeg:session", COORDINATOR_OWN, {"pk": "session"}, DECISION,
+               searched="signals.Person"),
+    # The votes as they come in (outcomes about the person, no motivations).
+    AccessCase("weegploeg:item_votes", MEMBER_OWN, {"pk": "item"}, DECISION,
+               read="item.signal"),
     AccessCase("weegploeg:decision", MEMBER_OWN, {"pk": "decision"}, DECISION, read="decision"),
     AccessCase("weegploeg:record", MEMBER_OWN, {"pk": "record"}, DECISION, read="record"),
     AccessCase("weegploeg:handover", MEMBER_OWN, {"pk": "decision"}, DECISION, read="decision"),
@@ -183,13 +192,11 @@ ACCESS_CASES = [
 
 # URLs that show no personal data of a person (betrokkene or melder), each with the reason.
 NO_PERSONAL_DATA = {
-    "home": "the user's own roles",
     "healthz": "service status",
     "logout": "no content",
     "two_factor:*": "the user's own second factor",
     "beheer:*": "staff accounts and organisations (writes audited by auditlog)",
     "signals:register": "an empty form",
-    "signals:mine": "references, dates and weegploeg of one's own registrations; no names",
     "signals:receipt": "the reference and receiving weegploeg of one's own registration",
     "signals:attachment_add": "an upload form under the signal's reference",
     "signals:contribute": "an empty form under the signal's reference",
@@ -202,7 +209,6 @@ NO_PERSONAL_DATA = {
     "criteria:edit_draft": "framework wording",
     "criteria:publish": "framework versions",
     "weegploeg:sessions": "dates and places of sessions",
-    "weegploeg:session": "the agenda by reference number only",
     "weegploeg:session_action": "POST; redirects to the session",
     "weegploeg:item_action": "POST; redirects to the session",
     "weegploeg:export_status": "progress counts of an export",

@@ -224,12 +224,19 @@ B_IDS: dict[str, Callable] = {
     "weegploeg:session": lambda w: [Variant("B's session", {"pk": w.in_b.session.pk})],
     "weegploeg:session_action": lambda w: [
         Variant(f"B's session, {action}", {"pk": w.in_b.session.pk, "action": action},
-                [{"signal": str(w.in_b.signal.pk)}] if action == "toevoegen" else [])
-        for action in ("toevoegen", "publiceren", "openen", "sluiten", "exporteren")],
+                [{"signal": str(w.in_b.signal.pk)}] if action == "toevoegen"
+                else [{"reason": "Vervroegd."}] if action == "openen"
+                else [{"attendees": str(w.b_coordinator.pk)}] if action == "aanwezigheid" else [])
+        for action in ("toevoegen", "publiceren", "openen", "aanwezigheid", "sluiten",
+                       "exporteren")],
     "weegploeg:export": lambda w: _two("pk", "export_pk", w.in_b.session.pk,
                                        w.in_b.export.pk, w.session.pk),
     "weegploeg:export_status": lambda w: _two("pk", "export_pk", w.in_b.session.pk,
                                               w.in_b.export.pk, w.session.pk),
+    "weegploeg:item_votes": lambda w: [
+        Variant(label, {"pk": item.pk})
+        for label, item in (("B's open item", w.in_b.open_item),
+                            ("B's decided item", w.in_b.item))],
     "weegploeg:item": lambda w: [
         Variant(label, {"pk": item.pk}, [
             {"stem": "1", "outcome": "no_casusoverleg", "motivation": MOTIVATION},

@@ -537,6 +537,27 @@ TARGETS = [
                          ({"signal": str(w.item.signal.pk)}, None)],
     ),
     Target(
+        "open session", ("OpenSessionForm",), (Role.COORDINATOR, OWN),
+        lambda w: [_url("weegploeg:session_action", pk=w.session.pk, action="openen")],
+        lambda w: {"reason": "Vervroegd wegens spoed."},
+        lambda w: {"reason": WORDS},
+        forged_urls=lambda w: [
+            _url("weegploeg:session_action", pk=w.b_session.pk, action="openen")
+        ],
+        edges=lambda w: [({"reason": "   "}, None), ({"reason": "x" * 501}, None)],
+    ),
+    Target(
+        "attendance", ("AttendanceForm",), (Role.COORDINATOR, OWN),
+        lambda w: [_url("weegploeg:session_action", pk=w.session.pk, action="aanwezigheid")],
+        lambda w: {"attendees": str(w.om_member.pk)},
+        lambda w: {"attendees": ids(w.om_member, w.b_coordinator)},
+        forged_urls=lambda w: [
+            _url("weegploeg:session_action", pk=w.b_session.pk, action="aanwezigheid")
+        ],
+        edges=lambda w: [({"attendees": str(w.b_coordinator.pk)}, None),
+                         ({"attendees": "0"}, None)],
+    ),
+    Target(
         "prepare decision", ("PrepareForm",), (Role.COORDINATOR, OWN),
         lambda w: [_url("weegploeg:item", pk=w.open_item.pk)],
         lambda w: {"joint_reasoning": "Samen besproken.", "invited_parties": "zorg_ggz",

@@ -203,6 +203,7 @@ URLS = {
     "weegploeg:export": on("session", COORDINATOR),
     "weegploeg:export_status": on("session", *WEEGPLOEG),
     "weegploeg:item": on("session", *WEEGPLOEG),
+    "weegploeg:item_votes": on("session", *WEEGPLOEG),
     "weegploeg:item_action": on("session", COORDINATOR, success=DONE),  # POST "omhoog"
     "weegploeg:decision": on("session", *WEEGPLOEG),
     "weegploeg:handover": on("session", *WEEGPLOEG),
@@ -303,7 +304,8 @@ POST_DATA = {
     "logout": lambda world: {},
     "criteria:create_draft": lambda world: {},
     "criteria:publish": lambda world: {},
-    "weegploeg:session_action": lambda world: {},
+    # The session is planned for tomorrow: opening it today takes a reason.
+    "weegploeg:session_action": lambda world: {"reason": "Vervroegd."},
     "weegploeg:item_action": lambda world: {},
     "rights:subject_export": lambda world: {"export_format": "pdf"},
     "rights:subject_request": lambda world: {
@@ -340,6 +342,7 @@ def url_kwargs(world) -> dict:
         "weegploeg:export": {"pk": world.session.pk, "export_pk": world.export.pk},
         "weegploeg:export_status": {"pk": world.session.pk, "export_pk": world.export.pk},
         "weegploeg:item": {"pk": world.item.pk},
+        "weegploeg:item_votes": {"pk": world.item.pk},
         "weegploeg:item_action": {"pk": world.item.pk, "action": "omhoog"},
         "weegploeg:decision": {"pk": world.decision.pk},
         "weegploeg:handover": {"pk": world.decision.pk},

@@ -155,9 +155,13 @@ class RoleGroup(models.Model):
     access follows the partner and role, never a global permission.
     """
 
-    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="role_groups")
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="role_groups",
+    )
     role = models.CharField(_("rol"), max_length=20, choices=Role.choices)
-    group = models.OneToOneField(Group, on_delete=models.CASCADE, related_name="role_group")
+    group = models.OneToOneField(
+        Group, verbose_name=_("groep"), on_delete=models.CASCADE, related_name="role_group",
+    )
 
     class Meta:
         verbose_name = _("rolgroep")
@@ -288,21 +292,21 @@ class AuditEntry(AbstractLogEntry):
         "contenttypes.ContentType",
         on_delete=models.CASCADE,
         related_name="+",
-        verbose_name=_("content type"),
+        verbose_name=_("soort object"),
         db_index=False,
     )
-    object_pk = models.CharField(max_length=255, verbose_name=_("object pk"))
+    object_pk = models.CharField(max_length=255, verbose_name=_("objectnummer"))
     actor = models.ForeignKey(
         "pga.User",
         on_delete=models.SET_NULL,
         blank=True,
         null=True,
         related_name="+",
-        verbose_name=_("actor"),
+        verbose_name=_("gebruiker"),
         db_index=False,
     )
     cid = models.CharField(max_length=255, blank=True, null=True,
-                           verbose_name=_("Correlation ID"))
+                           verbose_name=_("correlatienummer"))
     partner = models.ForeignKey(
         Partner,
         verbose_name=_("partner"),
@@ -329,9 +333,15 @@ class AuditEntry(AbstractLogEntry):
     # The hash chain (set by the database trigger on insert; see migrations 0003 and 0011 and
     # `pga.audit.verify_audit_chain`): each entry's hash covers the previous entry's hash and
     # every column of its own.
-    chain_seq = models.BigIntegerField(null=True, unique=True, editable=False)
-    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
-    entry_hash = models.CharField(max_length=64, blank=True, editable=False)
+    chain_seq = models.BigIntegerField(
+        _("plaats in de keten"), null=True, unique=True, editable=False,
+    )
+    prev_hash = models.CharField(
+        _("hash van de vorige regel"), max_length=64, blank=True, editable=False,
+    )
+    entry_hash = models.CharField(
+        _("hash van deze regel"), max_length=64, blank=True, editable=False,
+    )
 
     objects = AuditEntryManager()
 
@@ -369,11 +379,13 @@ class AuditChainHead(models.Model):
     """The last link of the audit hash chain (one row, id 1), kept by the insert trigger so
     that a removed tail of the log is noticed too."""
 
-    id = models.SmallIntegerField(primary_key=True)
-    last_seq = models.BigIntegerField()
-    last_hash = models.CharField(max_length=64)
+    id = models.SmallIntegerField(_("id"), primary_key=True)
+    last_seq = models.BigIntegerField(_("laatste plaats in de keten"))
+    last_hash = models.CharField(_("laatste hash"), max_length=64)
 
     class Meta:
+        verbose_name = _("kop van de auditketen")
+        verbose_name_plural = _("kop van de auditketen")
         db_table = "pga_auditchain_head"
 
     def __str__(self):

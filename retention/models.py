@@ -83,7 +83,8 @@ class RetentionRule(models.Model):
     recomputed_at = models.DateTimeField(_("vernietigingsdata herberekend op"), null=True,
                                          blank=True)
     recomputed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL, verbose_name=_("herberekend door"), on_delete=models.PROTECT,
+        null=True, blank=True,
         related_name="+",
     )
 
@@ -279,11 +280,15 @@ class DeletedSignal(models.Model):
     deletion_due = models.DateField(_("te vernietigen op"), null=True, blank=True)
     deleted_at = models.DateTimeField(_("vernietigd op"), db_default=Now())
     purge_run = models.ForeignKey(
-        PurgeRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="tombstones"
+        PurgeRun, verbose_name=_("vernietigingsrun"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="tombstones"
     )
     # Storage names (ids and random hex only) still to remove after the commit; a run that
     # was killed before removing them leaves them here for the next run.
-    pending_files = ArrayField(models.CharField(max_length=300), default=list, blank=True)
+    pending_files = ArrayField(
+        models.CharField(max_length=300), verbose_name=_("nog te verwijderen bestanden"),
+        default=list, blank=True,
+    )
 
     objects = DeletedSignalQuerySet.as_manager()
 
@@ -304,11 +309,14 @@ class PurgeFailure(models.Model):
     """A signal the run could not purge; it stays due and is tried again the next night.
     The error is its class name only: database messages can quote personal values."""
 
-    run = models.ForeignKey(PurgeRun, on_delete=models.CASCADE, related_name="failures")
-    signal_id = models.BigIntegerField()
-    reference = models.CharField(max_length=30)
-    error = models.CharField(max_length=200)
-    at = models.DateTimeField(db_default=Now())
+    run = models.ForeignKey(
+        PurgeRun, verbose_name=_("vernietigingsrun"), on_delete=models.CASCADE,
+        related_name="failures",
+    )
+    signal_id = models.BigIntegerField(_("signaalnummer"))
+    reference = models.CharField(_("kenmerk"), max_length=30)
+    error = models.CharField(_("fout"), max_length=200)
+    at = models.DateTimeField(_("tijdstip"), db_default=Now())
 
     objects = PurgeFailureQuerySet.as_manager()
 
@@ -349,7 +357,7 @@ class Notification(models.Model):
     is the audit log."""
 
     decision = models.OneToOneField(
-        Decision, on_delete=models.CASCADE, related_name="notification",
+        Decision, verbose_name=_("besluit"), on_delete=models.CASCADE, related_name="notification",
         limit_choices_to={"outcome": Outcome.CASUSOVERLEG, "corrects__isnull": True},
     )
     status = models.CharField(_("stand"), max_length=10, choices=NotificationStatus.choices)
@@ -366,7 +374,9 @@ class Notification(models.Model):
         _("toelichting"), blank=True, max_length=GROUND_DETAIL_MAX_LENGTH
     )
     recheck_on = models.DateField(_("opnieuw beoordelen op"), null=True, blank=True)
-    recheck_reminder_sent_on = models.DateField(null=True, blank=True)
+    recheck_reminder_sent_on = models.DateField(
+        _("herinnering herbeoordeling verstuurd op"), null=True, blank=True,
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("vastgelegd door"), on_delete=models.PROTECT,
         related_name="+",
@@ -448,7 +458,7 @@ class SubjectRequest(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("vastgelegd door"), on_delete=models.PROTECT,
         related_name="+",
     )
-    created_at = models.DateTimeField(db_default=Now())
+    created_at = models.DateTimeField(_("vastgelegd op"), db_default=Now())
 
     objects = SubjectRequestQuerySet.as_manager()
 

@@ -58,13 +58,8 @@ class AuditFilterForm(forms.Form):
     )
     action = forms.TypedChoiceField(
         label=_("Handeling"),
-        choices=[("", _("Alle handelingen"))]
-        + [
-            (AuditEntry.Action.CREATE, _("aangemaakt")),
-            (AuditEntry.Action.UPDATE, _("gewijzigd")),
-            (AuditEntry.Action.DELETE, _("verwijderd")),
-            (AuditEntry.Action.ACCESS, _("ingezien")),
-        ],
+        # django-auditlog's actions, in Dutch through locale/nl (as the screen shows them).
+        choices=[("", _("Alle handelingen")), *AuditEntry.Action.choices],
         coerce=int,
         empty_value=None,
         required=False,

@@ -2,12 +2,13 @@
 
 from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Group, PermissionsMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -355,6 +356,35 @@ class AuditEntry(AbstractLogEntry):
             # The auditor's scope: the entries of their weegploegen, newest first.
             models.Index(fields=["weegploeg", "timestamp"], name="audit_weegploeg_time_idx"),
         ]
+
+    @property
+    def changed_fields(self) -> list[str]:
+        """The fields this entry says changed, by their label (the model field's
+        `verbose_name`), in the order of the model; a field its model no longer has keeps
+        its name. Only names: the entry holds no values of personal fields (docs/adr/0005)."""
+        names = list((self.changes or {}).keys())
+        model = self.content_type.model_class() if self.content_type_id else None
+        if model is None:
+            return names
+        order = {field.name: n for n, field in enumerate(model._meta.get_fields())}
+        labels = []
+        for name in sorted(names, key=lambda name: (order.get(name, len(order)), name)):
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                field = None
+            if field is not None and field.auto_created and not field.concrete:
+                # A relation from another model (django-auditlog names those too).
+                labels.append(str(field.related_model._meta.verbose_name_plural))
+            else:
+                labels.append(str(getattr(field, "verbose_name", name)))
+        return labels
+
+    @property
+    def local_timestamp(self) -> str:
+        """The time of the entry as the screen and the export show it: local time (TIME_ZONE),
+        day-month-year with seconds."""
+        return date_format(timezone.localtime(self.timestamp), "d-m-Y H:i:s")
 
     def fill_in_context(self):
         """The actor, their partner and the purpose of the work being done, unless given."""

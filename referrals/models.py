@@ -103,18 +103,22 @@ class Submission(models.Model):
     acute_danger = models.BooleanField(_("acuut gevaar"), default=False)
     # The meldpunt's handling.
     handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+",
+        settings.AUTH_USER_MODEL, verbose_name=_("behandeld door"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
     )
-    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_at = models.DateTimeField(_("behandeld op"), null=True, blank=True)
     decline_reason = models.TextField(_("reden van afwijzing"),
                                       max_length=DECLINE_REASON_MAX_LENGTH, blank=True)
     # The accepted signal; the referral goes with it when the signal is purged.
-    signal = models.OneToOneField(Signal, on_delete=models.CASCADE, null=True, blank=True,
-                                  related_name="+")
+    signal = models.OneToOneField(Signal, verbose_name=_("signaal"), on_delete=models.CASCADE,
+                                  null=True, blank=True, related_name="+")
     # Feedback to the reporter: that it was received (accepted) and handled (closed).
-    received_feedback_at = models.DateTimeField(null=True, blank=True)
-    handled_feedback_at = models.DateTimeField(null=True, blank=True)
+    received_feedback_at = models.DateTimeField(
+        _("bericht van ontvangst verstuurd op"), null=True, blank=True
+    )
+    handled_feedback_at = models.DateTimeField(
+        _("bericht van afhandeling verstuurd op"), null=True, blank=True
+    )
 
     objects = MeldpuntQuerySet.as_manager()
 

@@ -108,7 +108,7 @@ def test_wrong_password_gives_dutch_error_and_no_500(client, weegploeg, make_use
     user = make_user(weegploeg.gemeente, Role.MEMBER)
     response = _post_login(client, user.email, "fout")
     assert response.status_code == 200
-    assert "Voer een juiste e-mailadres en wachtwoord in" in response.content.decode()
+    assert "Voer een juist e-mailadres en wachtwoord in" in response.content.decode()
 
 
 def test_login_with_totp_token_completes_two_factor(client, weegploeg, make_user, settings):

@@ -28,7 +28,7 @@ ENGLISH_PHRASES = [
     "Please enter a correct", "Please correct the error", "Password", "password", "Username",
     "Email address", "Currently", "Clear", "Unknown", "required",
     # Django's admin and pages
-    "Log in", "Log out", "Welcome", "View site", "Change password", "Save and add another",
+    "Log out", "Welcome", "View site", "Change password", "Save and add another",
     "Save and continue editing", "Delete", "History", "Add", "Change", "Save", "Cancel", "Search",
     "Select all", "Action", "Go", "Next", "Previous", "Back", "Submit", "Page not found",
     "Server Error", "Forbidden", "Bad Request", "Home",

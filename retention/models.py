@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from pga.authz import has_role, weegploegen_of
 from pga.models import Role, Weegploeg, text_within
@@ -34,6 +35,19 @@ class PeriodUnit(models.TextChoices):
     DAYS = "days", _("dagen")
     MONTHS = "months", _("maanden")
     YEARS = "years", _("jaren")
+
+
+def period_text(period: int, unit: str) -> str:
+    """A period in Dutch words, singular or plural by the number: "1 dag", "30 dagen",
+    "1 maand", "6 maanden"; after a number Dutch says "jaar", also for more than one ("5
+    jaar", not "5 jaren")."""
+    if unit == PeriodUnit.DAYS:
+        text = ngettext("%(n)d dag", "%(n)d dagen", period)
+    elif unit == PeriodUnit.MONTHS:
+        text = ngettext("%(n)d maand", "%(n)d maanden", period)
+    else:
+        text = ngettext("%(n)d jaar", "%(n)d jaar", period)
+    return text % {"n": period}
 
 
 MAX_PERIOD = {PeriodUnit.DAYS: 36525, PeriodUnit.MONTHS: 1200, PeriodUnit.YEARS: 100}
@@ -114,7 +128,7 @@ class RetentionRule(models.Model):
 
     @property
     def period_display(self) -> str:
-        return f"{self.period} {PeriodUnit(self.unit).label} {ClockAnchor(self.anchor).label}"
+        return f"{period_text(self.period, self.unit)} {ClockAnchor(self.anchor).label}"
 
 
 class LegalHoldQuerySet(models.QuerySet):

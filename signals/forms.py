@@ -15,6 +15,7 @@ from signals.models import (
 from signals.validators import (
     check_attachment,
     normalise_bsn,
+    normalise_postcode,
     validate_bsn,
     validate_date_of_birth,
     validate_not_in_future,
@@ -99,7 +100,7 @@ class PersonForm(forms.ModelForm):
         self.fields["date_of_birth"].validators.append(validate_date_of_birth)
 
     def clean_postcode(self):
-        return self.cleaned_data.get("postcode", "").replace(" ", "").upper()
+        return normalise_postcode(self.cleaned_data.get("postcode", ""))
 
     def clean(self):
         data = super().clean()

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pga.audit import record_access
@@ -134,7 +135,9 @@ def session_action(request, pk, action):
             messages.success(request, _("Het signaal staat op de agenda."))
         elif action == "publiceren":
             count = services.publish_agenda(user, session)
-            messages.success(request, _("De agenda (%(n)d punten) is verstuurd.") % {"n": count})
+            messages.success(request, ngettext("De agenda (%(n)d punt) is verstuurd.",
+                                               "De agenda (%(n)d punten) is verstuurd.",
+                                               count) % {"n": count})
         elif action == "openen":
             services.open_session(user, session)
             messages.success(request, _("Het overleg is geopend."))

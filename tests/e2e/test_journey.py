@@ -120,7 +120,7 @@ def test_signal_goes_from_registration_to_a_casusoverleg_decision_with_its_recor
     regisseur.get_by_role("button", name="Op de agenda zetten").click()
     expect_message(regisseur, "Het signaal staat op de agenda.")
     regisseur.get_by_role("button", name="Agenda versturen").click()
-    expect_message(regisseur, "De agenda (1 punten) is verstuurd.")
+    expect_message(regisseur, "De agenda (1 punt) is verstuurd.")
     regisseur.get_by_role("button", name="Overleg openen").click()
     expect_message(regisseur, "Het overleg is geopend.")
     screenshot(regisseur, "03-overleg-met-agenda")

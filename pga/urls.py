@@ -20,6 +20,7 @@ handler500 = "pga.errors.server_error"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("", include(two_factor_urlpatterns)),
     path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("beheer/", beheer_site.urls),

@@ -4,10 +4,10 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse, StreamingHttpResponse
+from django.http import FileResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from pga.audit import audit_purpose, record_access
@@ -23,6 +23,17 @@ def home(request):
         request,
         "pga/home.html",
         {"roles": [Role(r).label for r in sorted(roles_of(request.user))]},
+    )
+
+
+@login_not_required
+@cache_control(public=True, max_age=7 * 24 * 3600)
+@require_GET
+def favicon(request):
+    """The site's icon where browsers ask for it by themselves (/favicon.ico, e.g. beside a
+    PDF); the pages name the same file under /static/."""
+    return FileResponse(
+        (settings.BASE_DIR / "static" / "favicon.ico").open("rb"), content_type="image/x-icon"
     )
 
 

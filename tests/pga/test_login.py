@@ -24,6 +24,8 @@ PUBLIC_URL_NAMES = {
     "criteria:framework_version",
     # The meldpunt's public form (issue 21): write-only, it shows nothing back.
     "referrals:public_form",
+    # The site's icon, which browsers fetch before anyone logs in (issue 22).
+    "favicon",
 }
 SAMPLE_VALUES = ["1", "x", "pga", "partner", "json"]
 LOGIN_PATH = "/account/login/"

@@ -185,6 +185,7 @@ ACCESS_CASES = [
 NO_PERSONAL_DATA = {
     "home": "the user's own roles",
     "healthz": "service status",
+    "favicon": "the site's icon",
     "logout": "no content",
     "two_factor:*": "the user's own second factor",
     "beheer:*": "staff accounts and organisations (writes audited by auditlog)",

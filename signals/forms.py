@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from pga.forms import DateInput
 from pga.models import Partner, PartnerKind, Weegploeg
 from signals.models import (
     REASON_MAX_LENGTH,
@@ -20,13 +21,6 @@ from signals.validators import (
     validate_date_of_birth,
     validate_not_in_future,
 )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -8,9 +8,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django import forms
 from django.conf import settings
 from django.template import Context, Template
-from django.utils import translation
+from django.utils import timezone, translation
+
+from pga.forms import DateInput, DateTimeInput
 
 PO = Path(settings.BASE_DIR) / "locale" / "nl" / "LC_MESSAGES" / "django.po"
 
@@ -38,6 +41,27 @@ def test_the_libraries_untranslated_texts_are_dutch():
     assert translation.gettext("Model name") == "Soort gegevens"
     assert [translation.gettext(action) for action in ("create", "update", "delete", "access")] \
         == ["aangemaakt", "gewijzigd", "verwijderd", "ingezien"]
+
+
+def test_dates_are_typed_and_shown_as_dd_mm_yyyy():
+    """Not the browser's date picker (its language and format are the browser's): a text
+    field in Dutch notation, with the notation beside it; ISO dates are accepted too."""
+
+    class Form(forms.Form):
+        on = forms.DateField(widget=DateInput)
+        at = forms.DateTimeField(widget=DateTimeInput)
+
+    html = str(Form(initial={"on": datetime.date(2026, 3, 4),
+                             "at": datetime.datetime(2026, 3, 4, 5, 6)})["on"])
+    assert 'type="text"' in html and 'value="04-03-2026"' in html
+    assert 'aria-describedby="id_on_format"' in html and "dd-mm-jjjj" in html
+    for typed in ({"on": "31-12-2026", "at": "31-12-2026 14:30"},
+                  {"on": "2026-12-31", "at": "2026-12-31T14:30"}):
+        form = Form(typed)
+        assert form.is_valid(), form.errors
+        assert form.cleaned_data["on"] == datetime.date(2026, 12, 31)
+        assert timezone.localtime(form.cleaned_data["at"]).strftime("%H:%M") == "14:30"
+    assert "on" in Form({"on": "12/31/2026", "at": "31-12-2026 14:30"}).errors
 
 
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext (msgfmt) ontbreekt")

@@ -2,8 +2,9 @@
 Dutch only"). Every page of the URLconf is crawled with `Accept-Language: en` as each role
 (and anonymously): the page itself, the page with every field of its filter form filled with
 nonsense, and every form on it posted empty, so that the validation messages show. No visible
-text may hold an English phrase of Django or a library, and the page says it is Dutch
-(`lang="nl"`).
+text may hold an English phrase of Django or a library, the page says it is Dutch
+(`lang="nl"`), and no date is asked with the browser's own date picker (which shows the
+browser's language and format, not the page's).
 
 The phrases are the English texts those packages show when they are not translated (Django's
 forms and admin, django-two-factor-auth, django-otp, django-axes, django-auditlog,
@@ -55,6 +56,8 @@ ENGLISH_PATTERNS = [
 ]
 # Attributes whose text a user sees or hears.
 SPOKEN_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt", "aria-description"}
+# Inputs the browser draws in its own language and format (mm/dd/yyyy in an English browser).
+BROWSER_PICKERS = {"date", "datetime-local", "time", "month", "week"}
 
 
 class PageText(HTMLParser):
@@ -116,6 +119,10 @@ def problems_of(response, what) -> list[str]:
     found = [f"{what}: Engels: {english_in(page.text)}"] if english_in(page.text) else []
     if page.lang is not None and page.lang != "nl":
         found.append(f"{what}: lang={page.lang!r}")
+    pickers = sorted({name for _method, _action, fields in page.forms
+                      for name, kind, _value in fields if kind in BROWSER_PICKERS})
+    if pickers:
+        found.append(f"{what}: datumkiezer van de browser: {pickers}")
     return found
 
 

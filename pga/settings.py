@@ -237,9 +237,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # -- language, time ----------------------------------------------------------------------
-# Dutch only, whatever the browser asks (docs/design.md §2): one language and no
+# Dutch only, whatever the browser asks (docs/design.md §2 and §4.7): one language and no
 # LocaleMiddleware, so Accept-Language never selects another; Django's Dutch formats for
-# numbers and dates (docs/design.md, "Taal").
+# numbers and dates; the libraries' untranslated texts in locale/nl.
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from pga.services import RuleViolation
+from retention.holds import place_hold
 from retention.models import ClockAnchor, PeriodUnit, RetentionBasis, RetentionRule, period_text
-from retention.services import place_hold
 
 
 @pytest.mark.parametrize(("period", "unit", "text"), [

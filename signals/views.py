@@ -28,7 +28,7 @@ from signals.forms import (
     WithdrawForm,
 )
 from signals.models import Attachment, Person, Signal, SignalStatus
-from signals.sections import page_sections
+from signals.sections import page_sections, signal_annotations
 
 PAGE_SIZE = 25
 
@@ -215,7 +215,8 @@ def queue(request):
 @require_GET
 def detail(request, pk):
     user = request.user
-    signal = get_visible_signal(user, pk)
+    # The sections' single facts come with the signal row (one query less per section).
+    signal = get_visible_signal(user, pk, annotations=signal_annotations(user))
     record_access(user, signal, purpose=ProcessingActivity.INTAKE)
     as_weegploeg = can(user, "signals.view_dossier", signal)
     rows = services.page_lists(user, signal, dossier=as_weegploeg)

@@ -215,8 +215,10 @@ def queue(request):
 @require_GET
 def detail(request, pk):
     user = request.user
-    # The sections' single facts come with the signal row (one query less per section).
-    signal = get_visible_signal(user, pk, annotations=signal_annotations(user))
+    # Single facts of the lists and sections come with the signal row (fewer queries).
+    signal = get_visible_signal(
+        user, pk, annotations={**services.page_annotations(), **signal_annotations(user)}
+    )
     record_access(user, signal, purpose=ProcessingActivity.INTAKE)
     as_weegploeg = can(user, "signals.view_dossier", signal)
     rows = services.page_lists(user, signal, dossier=as_weegploeg)

@@ -21,6 +21,7 @@ from django.db.models import Prefetch
 from criteria.models import (
     Assessment,
     AssessmentKind,
+    Criterion,
     Framework,
     FrameworkStatus,
     IndicatorObservation,
@@ -138,14 +139,17 @@ def assessment_entry(user, signal: Signal, pk) -> AssessmentEntry | None:
 
 
 def _with_contents(assessments):
-    """`assessments` (lazy) with what an entry shows: judgements, observations, criteria."""
+    """`assessments` (lazy) with what an entry shows: judgements, observations, criteria.
+    Each list is ordered within its one parent (the models' orderings, less their first
+    field, which is the parent: no join to it)."""
     return assessments.select_related(
         "framework", "partner", "author", "supersedes", "superseded_by"
     ).prefetch_related(
-        "framework__criteria",
+        Prefetch("framework__criteria", Criterion.objects.order_by("number")),
         Prefetch("judgements", Judgement.objects.select_related(
-            "criterion", "scale_value", "source_partner")),
-        Prefetch("observations", IndicatorObservation.objects.select_related("indicator")),
+            "criterion", "scale_value", "source_partner").order_by("criterion__number")),
+        Prefetch("observations", IndicatorObservation.objects.select_related("indicator")
+                 .order_by("indicator__number")),
     )
 
 

@@ -14,12 +14,13 @@ class RetentionConfig(AppConfig):
         from retention import models
         from retention.clock import start_clock
         from retention.erasure import file_fields, note_deleted_files
-        from retention.page import signal_page_context
+        from retention.page import signal_annotations, signal_page_context
         from signals import lifecycle, sections
 
         # The retention clock starts when a signal reaches an outcome (docs/design.md §3 rule 8).
         lifecycle.subscribe(start_clock)
-        sections.register("retention/_signal_retention.html", signal_page_context)
+        sections.register("retention/_signal_retention.html", signal_page_context,
+                          signal_annotations)
         # The purge removes the stored files of what it deletes, after the commit.
         for model in apps.get_models():
             if file_fields(model):

@@ -1,6 +1,7 @@
 """The retention section of the signal page (registered in `RetentionConfig.ready`): when
 the signal is deleted and under which rule (rule 8), whether a juridische blokkade stops
-that, and where the notification of the person stands — in one query."""
+that, and where the notification of the person stands — read with the signal row itself
+(`signal_annotations`), or in one query of its own."""
 
 import dataclasses
 import datetime
@@ -35,24 +36,38 @@ class NotificationState:
         return NotificationStatus(self.status).label
 
 
-def signal_page_context(user, signal) -> dict:
+# The names under which the signal row carries the section's facts (`signal_annotations`).
+FACTS = ("page_retention_blocked", "page_notification_status", "page_notified_on",
+         "page_recheck_on")
+
+
+def signal_annotations(user) -> dict:
+    """The section's facts as expressions over `Signal`, read with the signal itself by the
+    page (`signals.sections.register`): whether a juridische blokkade holds it, and the
+    notification of the person (the first to be rechecked)."""
     notification = Notification.objects.filter(decision__signal=OuterRef("pk"))
-    facts = Signal.objects.filter(pk=signal.pk).values(
-        blocked=Exists(active_holds().filter(Q(signal=OuterRef("pk"))
-                                             | Q(person=OuterRef("person")))),
-        notification_status=Subquery(notification.values("status")[:1]),
-        notified_on=Subquery(notification.values("notified_on")[:1]),
-        recheck_on=Subquery(notification.values("recheck_on")[:1]),
-    ).get()
+    return dict(zip(FACTS, (
+        Exists(active_holds().filter(Q(signal=OuterRef("pk")) | Q(person=OuterRef("person")))),
+        Subquery(notification.values("status")[:1]),
+        Subquery(notification.values("notified_on")[:1]),
+        Subquery(notification.values("recheck_on")[:1]),
+    ), strict=True))
+
+
+def signal_page_context(user, signal) -> dict:
+    if all(hasattr(signal, name) for name in FACTS):
+        facts = {name: getattr(signal, name) for name in FACTS}
+    else:
+        facts = Signal.objects.filter(pk=signal.pk).values(**signal_annotations(user)).get()
+    blocked, status, notified_on, recheck_on = (facts[name] for name in FACTS)
     return {
         "retention": RetentionState(
             # A rule is named by its basis (`RetentionRule.__str__`).
             rule=RetentionBasis(signal.retention_basis).label if signal.retention_basis else "",
             started_on=signal.retention_started_on,
             deletion_due=signal.deletion_due,
-            blocked=facts["blocked"],
+            blocked=blocked,
         ),
-        "signal_notification": NotificationState(
-            facts["notification_status"], facts["notified_on"], facts["recheck_on"]
-        ) if facts["notification_status"] else None,
+        "signal_notification": NotificationState(status, notified_on, recheck_on)
+        if status else None,
     }

@@ -67,10 +67,11 @@ def can(user, perm: str, signal) -> bool:
     return codename(perm) in held[1]
 
 
-def get_visible_signal(user, pk, perm: str = "signals.view_signal"):
+def get_visible_signal(user, pk, perm: str = "signals.view_signal", annotations=None):
     """The one check of every detail view: the signal if visible, else 404 — the same answer
     whether it exists or not, so nothing leaks about other partners' signals. The user's
-    permissions on it are read in the same query and kept on the instance for `can`."""
+    permissions on it are read in the same query and kept on the instance for `can`, as are
+    `annotations` (expressions over `Signal`, e.g. `sections.signal_annotations`)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         raise Http404
     try:
@@ -81,7 +82,7 @@ def get_visible_signal(user, pk, perm: str = "signals.view_signal"):
         Signal.objects.select_related(
             "person", "person__municipality", "weegploeg", "receiving_partner"
         )
-        .annotate(**_held_on_signal(user))
+        .annotate(**_held_on_signal(user), **(annotations or {}))
         .filter(pk=pk)
         .first()
     )

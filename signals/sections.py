@@ -10,18 +10,34 @@ from collections.abc import Callable
 class Section:
     template: str
     context: Callable
+    annotations: Callable | None = None
 
 
 _SECTIONS: list[Section] = []
 
 
-def register(template: str, context: Callable) -> None:
+def register(template: str, context: Callable, annotations: Callable | None = None) -> None:
     """Show `template` on the signal page (weegploeg view), rendered with the page's context
     plus `context(user, signal)`, which reads what the section shows with a fixed number of
-    queries (`select_related`, `prefetch_related`), whatever the length of its lists."""
-    section = Section(template, context)
+    queries (`select_related`, `prefetch_related`), whatever the length of its lists.
+
+    A section whose facts are single values of the signal row (an `Exists`, a `Subquery`)
+    gives them as `annotations(user)`, a dict of expressions over `Signal`: the page reads
+    them with the signal itself (`signal_annotations`), so `context` needs no query of its
+    own."""
+    section = Section(template, context, annotations)
     if section not in _SECTIONS:
         _SECTIONS.append(section)
+
+
+def signal_annotations(user) -> dict:
+    """The expressions the sections read on the signal row, for the page's one read of the
+    signal (`signals.access.get_visible_signal`)."""
+    expressions: dict = {}
+    for section in _SECTIONS:
+        if section.annotations is not None:
+            expressions.update(section.annotations(user))
+    return expressions
 
 
 def page_sections(user, signal) -> tuple[list[str], dict]:

@@ -15,7 +15,7 @@ import unicodedata
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -362,20 +362,39 @@ def _earlier_signals(user, person, signal):
     )
 
 
+# The name under which the page's read of the signal row carries whether the person has any
+# other signal (`page_annotations`).
+HAS_OTHER_SIGNALS = "page_person_has_other_signals"
+
+
+def page_annotations() -> dict:
+    """What `page_lists` reads with the signal row itself (`get_visible_signal`'s
+    `annotations`): whether any other signal about the same person exists, whoever may see
+    it — an index probe on the person. Without one, rule 9's list is empty and needs no
+    query; the answer is never shown, only the list that `earlier_signals` permits."""
+    others = Signal.objects.filter(person=OuterRef("person")).exclude(pk=OuterRef("pk"))
+    return {HAS_OTHER_SIGNALS: Exists(others)}
+
+
 def page_lists(user, signal: Signal, *, dossier: bool) -> dict[str, list]:
-    """The lists of the signal page, one query each: attachments and timeline for everyone
-    who sees the signal; with `dossier` (the user sees the dossier) also the earlier signals
-    (rule 9), the contributions and the transfers — the latter only for a signal whose
-    timeline records one, since every transfer does (`transfer_signal`)."""
+    """The lists of the signal page, one query each at most: the timeline for everyone who
+    sees the signal, and the attachments — only for a signal whose timeline records one,
+    since every attachment does (`_store_attachment`); with `dossier` (the user sees the
+    dossier) also the earlier signals (rule 9; only when the signal row says the person has
+    another signal, `page_annotations`), the contributions and the transfers — the latter
+    only for a signal whose timeline records one, since every transfer does
+    (`transfer_signal`)."""
     events = list(signal.events.select_related("actor", "partner"))
-    lists = {"attachments": list(signal.attachments.all()), "events": events}
+    kinds = {event.kind for event in events}
+    attachments = list(signal.attachments.all()) if EventKind.ATTACHMENT in kinds else []
+    lists = {"attachments": attachments, "events": events}
     if dossier:
-        lists["earlier_signals"] = list(earlier_signals(user, signal))
+        others = getattr(signal, HAS_OTHER_SIGNALS, True)
+        lists["earlier_signals"] = list(earlier_signals(user, signal)) if others else []
         lists["contributions"] = list(signal.contributions.select_related("partner"))
-        transferred = any(event.kind == EventKind.TRANSFERRED_IN for event in events)
         lists["transfers"] = list(
             signal.transfers.select_related("from_weegploeg", "to_weegploeg")
-        ) if transferred else []
+        ) if EventKind.TRANSFERRED_IN in kinds else []
     return lists
 
 

@@ -6,12 +6,14 @@ import datetime
 
 import pytest
 from django.core import mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from criteria.assessments import record_joint_assessment
 from pga.services import RuleViolation
+from retention.holds import place_hold
 from retention.models import Notification, NotificationStatus
 from retention.notifications import (
     open_notifications,
@@ -154,3 +156,26 @@ def test_the_notification_screen_records_and_refuses_others(casusoverleg, coordi
     from django.test import Client
 
     assert login(outsider, Client()).get(url).status_code == 404
+
+
+def test_the_signal_page_shows_the_notification_and_a_hold_read_with_the_signal(
+    casusoverleg, coordinator, beheerder, login
+):
+    """The retention section's facts (hold, notification) come with the page's read of the
+    signal row: the page shows them, and the section costs no query of its own."""
+    signal = casusoverleg.signal
+    url = reverse("signals:detail", args=[signal.pk])
+    client = login(coordinator)
+    page = client.get(url).content.decode()
+    assert "Notificatie van de betrokkene" not in page
+    assert "juridische blokkade" not in page
+    postpone(coordinator, casusoverleg)
+    place_hold(beheerder, reason="Lopende procedure.", person=signal.person,
+               until=TODAY() + datetime.timedelta(days=30))
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(url).content.decode()
+    assert "Notificatie van de betrokkene: Uitgesteld" in page
+    assert (TODAY() + datetime.timedelta(days=90)).strftime("%d-%m-%Y") in page
+    assert "juridische blokkade" in page
+    assert not [q for q in captured.captured_queries
+                if "retention_legalhold" in q["sql"] and "signals_signalgroup" not in q["sql"]]

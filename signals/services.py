@@ -24,7 +24,7 @@ from pga.authz import check_role, has_role
 from pga.background import enqueue
 from pga.models import ProcessingActivity, Role, RoleGroup
 from pga.services import RuleViolation
-from signals import lifecycle
+from signals import lifecycle, queue_filters
 from signals.access import can, holding
 from signals.models import (
     EDITABLE_STATUSES,
@@ -655,13 +655,15 @@ QUEUE_COLUMNS = (
 
 
 def queue(user, *, q="", status="", phenomenon="", source_category="", date_from=None,
-          date_to=None, acute_danger=False, waiting_days=None):
+          date_to=None, acute_danger=False, waiting_days=None, **registered):
     """The weegploeg's queue: the signals this user sees as weegploeg (never others'), by
     default the open ones, newest first. Search by reference or by (normalised) name; filter
-    on acute danger and on how many days a signal has waited since it was received."""
+    on acute danger, on how many days a signal has waited since it was received, and by the
+    filters later apps register (`signals.queue_filters`, e.g. "wacht op mijn organisatie")."""
     from signals.models import Signal
 
     signals = _as_queue_rows(Signal.objects.visible_to(user, "signals.view_dossier"))
+    signals = queue_filters.narrow(user, signals, registered)
     signals = signals.filter(status=status) if status else signals.filter(
         status__in=OPEN_STATUSES
     )

@@ -184,7 +184,7 @@ def queue(request):
     filters (which hold no personal data), so paging and bookmarks carry only the token."""
     if request.method == "POST":
         params = QueryDict(mutable=True)
-        for name in QueueFilterForm.base_fields:
+        for name in QueueFilterForm().fields:
             if name != "q" and request.POST.get(name):
                 params[name] = request.POST[name]
         text = request.POST.get("q", "").strip()[:QueueFilterForm.base_fields["q"].max_length]

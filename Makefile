@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 # registry as pinned in package-lock.json; never loaded from a CDN.
 AXE_STAMP := node_modules/.installed
 
-.PHONY: run test venv axe lint bench load clean-embedded help
+.PHONY: run test venv axe lint bench load clean-embedded translations help
 
 help:
 	@echo "make run    - installeer, migreer, laad demodata en start http://127.0.0.1:8000"
@@ -65,6 +65,11 @@ bench: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# Dutch translations of the libraries' untranslated texts (locale/nl/LC_MESSAGES/django.po). The
+# compiled .mo is committed, so run and test need no GNU gettext; this needs its msgfmt.
+translations:
+	msgfmt --check -o locale/nl/LC_MESSAGES/django.mo locale/nl/LC_MESSAGES/django.po
 
 clean-embedded:
 	-$(BIN)/python -c "import pgserver, pathlib; pgserver.get_server(pathlib.Path('var/pgdata'), cleanup_mode='stop')"

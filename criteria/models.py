@@ -110,7 +110,10 @@ class Framework(models.Model):
 class Criterion(models.Model):
     """One of the five statutory criteria, as worded in one framework version."""
 
-    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="criteria")
+    framework = models.ForeignKey(
+        Framework, verbose_name=_("referentiekader"), on_delete=models.CASCADE,
+        related_name="criteria",
+    )
     number = models.PositiveSmallIntegerField(_("nummer"))
     title = models.CharField(_("titel"), max_length=200)
     description = models.TextField(_("omschrijving"), max_length=FRAMEWORK_TEXT_MAX_LENGTH)
@@ -149,7 +152,8 @@ class ScaleValue(models.Model):
     ordinal ones (position 0, shown last)."""
 
     criterion = models.ForeignKey(
-        Criterion, on_delete=models.CASCADE, related_name="scale_values"
+        Criterion, verbose_name=_("criterium"), on_delete=models.CASCADE,
+        related_name="scale_values"
     )
     position = models.PositiveSmallIntegerField(_("volgorde"))
     label = models.CharField(_("omschrijving"), max_length=200)
@@ -178,7 +182,10 @@ class Indicator(models.Model):
     """One of the nine development areas of the handbook, an optional indicator: the
     assessment may note observed facts and protective factors for it."""
 
-    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="indicators")
+    framework = models.ForeignKey(
+        Framework, verbose_name=_("referentiekader"), on_delete=models.CASCADE,
+        related_name="indicators",
+    )
     number = models.PositiveSmallIntegerField(_("nummer"))
     title = models.CharField(_("titel"), max_length=200)
     description = models.TextField(
@@ -210,7 +217,9 @@ class Assessment(ShieldedByPartner):
     re-assessment is a new row that `supersedes` the previous one of the same kind (and
     partner), so the earlier ones are kept and the changes can be shown."""
 
-    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="assessments")
+    signal = models.ForeignKey(
+        Signal, verbose_name=_("signaal"), on_delete=models.CASCADE, related_name="assessments",
+    )
     framework = models.ForeignKey(
         Framework,
         verbose_name=_("versie referentiekader"),
@@ -295,7 +304,9 @@ class Judgement(models.Model):
     the criterion and the criterion to the assessment's framework (constraints do not span
     foreign keys); `criteria.assessments` does."""
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="judgements")
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("weging"), on_delete=models.CASCADE, related_name="judgements",
+    )
     criterion = models.ForeignKey(
         Criterion, verbose_name=_("criterium"), on_delete=models.PROTECT, related_name="+"
     )
@@ -335,7 +346,7 @@ class IndicatorObservation(models.Model):
     """What was observed in one development area, and what protects the person there."""
 
     assessment = models.ForeignKey(
-        Assessment, on_delete=models.CASCADE, related_name="observations"
+        Assessment, verbose_name=_("weging"), on_delete=models.CASCADE, related_name="observations"
     )
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("ontwikkelgebied"), on_delete=models.PROTECT, related_name="+"

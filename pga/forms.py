@@ -7,8 +7,40 @@ from django.utils.translation import gettext_lazy as _
 from pga.models import AuditEntry, Partner, User
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
+class DutchDateInput:
+    """A date (and time) typed in Dutch notation, with that notation shown beside the field
+    (`hint`, linked to the input by aria-describedby). Not the browser's own date picker
+    (`type="date"`): that speaks the browser's language and format, mm/dd/yyyy in an English
+    browser, whatever the page says (issue 22). Django's Dutch input formats read what is
+    typed; ISO dates (2026-12-31) are accepted too."""
+
+    input_type = "text"
+    template_name = "pga/widgets/dutch_date.html"
+    hint = ""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        widget["hint"] = self.hint
+        if widget["attrs"].get("id"):
+            described = [f"{widget['attrs']['id']}_format", widget["attrs"].get("aria-describedby")]
+            widget["attrs"]["aria-describedby"] = " ".join(filter(None, described))
+        return context
+
+
+class DateInput(DutchDateInput, forms.DateInput):
+    hint = _("Als dd-mm-jjjj, bijvoorbeeld 31-12-2026.")
+
+    def __init__(self, attrs=None):
+        super().__init__({"autocomplete": "off", "size": 10, **(attrs or {})}, format="%d-%m-%Y")
+
+
+class DateTimeInput(DutchDateInput, forms.DateTimeInput):
+    hint = _("Als dd-mm-jjjj uu:mm, bijvoorbeeld 31-12-2026 14:30.")
+
+    def __init__(self, attrs=None):
+        super().__init__({"autocomplete": "off", "size": 16, **(attrs or {})},
+                         format="%d-%m-%Y %H:%M")
 
 
 class ListedChoices(ModelChoiceIterator):
@@ -58,13 +90,8 @@ class AuditFilterForm(forms.Form):
     )
     action = forms.TypedChoiceField(
         label=_("Handeling"),
-        choices=[("", _("Alle handelingen"))]
-        + [
-            (AuditEntry.Action.CREATE, _("aangemaakt")),
-            (AuditEntry.Action.UPDATE, _("gewijzigd")),
-            (AuditEntry.Action.DELETE, _("verwijderd")),
-            (AuditEntry.Action.ACCESS, _("ingezien")),
-        ],
+        # django-auditlog's actions, in Dutch through locale/nl (as the screen shows them).
+        choices=[("", _("Alle handelingen")), *AuditEntry.Action.choices],
         coerce=int,
         empty_value=None,
         required=False,

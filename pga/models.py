@@ -2,12 +2,13 @@
 
 from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Group, PermissionsMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -155,9 +156,13 @@ class RoleGroup(models.Model):
     access follows the partner and role, never a global permission.
     """
 
-    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="role_groups")
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="role_groups",
+    )
     role = models.CharField(_("rol"), max_length=20, choices=Role.choices)
-    group = models.OneToOneField(Group, on_delete=models.CASCADE, related_name="role_group")
+    group = models.OneToOneField(
+        Group, verbose_name=_("groep"), on_delete=models.CASCADE, related_name="role_group",
+    )
 
     class Meta:
         verbose_name = _("rolgroep")
@@ -288,21 +293,21 @@ class AuditEntry(AbstractLogEntry):
         "contenttypes.ContentType",
         on_delete=models.CASCADE,
         related_name="+",
-        verbose_name=_("content type"),
+        verbose_name=_("soort object"),
         db_index=False,
     )
-    object_pk = models.CharField(max_length=255, verbose_name=_("object pk"))
+    object_pk = models.CharField(max_length=255, verbose_name=_("objectnummer"))
     actor = models.ForeignKey(
         "pga.User",
         on_delete=models.SET_NULL,
         blank=True,
         null=True,
         related_name="+",
-        verbose_name=_("actor"),
+        verbose_name=_("gebruiker"),
         db_index=False,
     )
     cid = models.CharField(max_length=255, blank=True, null=True,
-                           verbose_name=_("Correlation ID"))
+                           verbose_name=_("correlatienummer"))
     partner = models.ForeignKey(
         Partner,
         verbose_name=_("partner"),
@@ -329,9 +334,15 @@ class AuditEntry(AbstractLogEntry):
     # The hash chain (set by the database trigger on insert; see migrations 0003 and 0011 and
     # `pga.audit.verify_audit_chain`): each entry's hash covers the previous entry's hash and
     # every column of its own.
-    chain_seq = models.BigIntegerField(null=True, unique=True, editable=False)
-    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
-    entry_hash = models.CharField(max_length=64, blank=True, editable=False)
+    chain_seq = models.BigIntegerField(
+        _("plaats in de keten"), null=True, unique=True, editable=False,
+    )
+    prev_hash = models.CharField(
+        _("hash van de vorige regel"), max_length=64, blank=True, editable=False,
+    )
+    entry_hash = models.CharField(
+        _("hash van deze regel"), max_length=64, blank=True, editable=False,
+    )
 
     objects = AuditEntryManager()
 
@@ -345,6 +356,35 @@ class AuditEntry(AbstractLogEntry):
             # The auditor's scope: the entries of their weegploegen, newest first.
             models.Index(fields=["weegploeg", "timestamp"], name="audit_weegploeg_time_idx"),
         ]
+
+    @property
+    def changed_fields(self) -> list[str]:
+        """The fields this entry says changed, by their label (the model field's
+        `verbose_name`), in the order of the model; a field its model no longer has keeps
+        its name. Only names: the entry holds no values of personal fields (docs/adr/0005)."""
+        names = list((self.changes or {}).keys())
+        model = self.content_type.model_class() if self.content_type_id else None
+        if model is None:
+            return names
+        order = {field.name: n for n, field in enumerate(model._meta.get_fields())}
+        labels = []
+        for name in sorted(names, key=lambda name: (order.get(name, len(order)), name)):
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                field = None
+            if field is not None and field.auto_created and not field.concrete:
+                # A relation from another model (django-auditlog names those too).
+                labels.append(str(field.related_model._meta.verbose_name_plural))
+            else:
+                labels.append(str(getattr(field, "verbose_name", name)))
+        return labels
+
+    @property
+    def local_timestamp(self) -> str:
+        """The time of the entry as the screen and the export show it: local time (TIME_ZONE),
+        day-month-year with seconds."""
+        return date_format(timezone.localtime(self.timestamp), "d-m-Y H:i:s")
 
     def fill_in_context(self):
         """The actor, their partner and the purpose of the work being done, unless given."""
@@ -369,11 +409,13 @@ class AuditChainHead(models.Model):
     """The last link of the audit hash chain (one row, id 1), kept by the insert trigger so
     that a removed tail of the log is noticed too."""
 
-    id = models.SmallIntegerField(primary_key=True)
-    last_seq = models.BigIntegerField()
-    last_hash = models.CharField(max_length=64)
+    id = models.SmallIntegerField(_("id"), primary_key=True)
+    last_seq = models.BigIntegerField(_("laatste plaats in de keten"))
+    last_hash = models.CharField(_("laatste hash"), max_length=64)
 
     class Meta:
+        verbose_name = _("kop van de auditketen")
+        verbose_name_plural = _("kop van de auditketen")
         db_table = "pga_auditchain_head"
 
     def __str__(self):

@@ -1,6 +1,7 @@
 """PDF/A rendering, one way for every document the system prints (docs/design.md §4.5):
 HTML templates with print CSS, rendered by WeasyPrint with the fonts bundled in
-`static/fonts/` and no network fetches, as PDF/A for archiving, always in Dutch."""
+`static/fonts/` and no network fetches, as tagged PDF/A for archiving, always in Dutch and
+with dates and times in local time (TIME_ZONE, also when a worker renders them)."""
 
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -8,7 +9,7 @@ from urllib.request import url2pathname
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from weasyprint import HTML
@@ -16,9 +17,12 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
 FONT_TYPES = {".ttf": "font/ttf"}
-# PDF/A-2b: the archival profile (ISO 19005-2, level B) the Nationaal Archief accepts for
-# long-term keeping; WeasyPrint adds the XMP identification and the sRGB output intent.
-PDF_VARIANT = "pdf/a-2b"
+# PDF/A-2a: the archival profile (ISO 19005-2) the Nationaal Archief accepts for long-term
+# keeping, at level A ("accessible"): besides what level B asks, the PDF is tagged — its
+# headings, paragraphs and tables form a structure a screen reader follows, in reading order,
+# with the document's language (WCAG 2.1 for documents). WeasyPrint adds the XMP
+# identification, the sRGB output intent and the structure tree (its `pdf_tags`).
+PDF_VARIANT = "pdf/a-2a"
 
 
 # -- no network fetches ------------------------------------------------------------------
@@ -95,7 +99,7 @@ def render_pdf(template: str, context: dict, *, footer: str) -> bytes:
     footer (`footer`) and page counter. Raises `ResourceRefused` when the document asks
     for anything but a bundled font."""
     fetcher = BundledFontsFetcher()
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(settings.LANGUAGE_CODE), timezone.override(settings.TIME_ZONE):
         html = render_to_string(template, {
             **context,
             "fonts": {

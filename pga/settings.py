@@ -112,7 +112,6 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "pga.authn.SessionRefreshMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -239,8 +238,11 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # -- language, time ----------------------------------------------------------------------
+# Dutch only, whatever the browser asks (docs/design.md §2 and §4.7): one language and no
+# LocaleMiddleware, so Accept-Language never selects another; Django's Dutch formats for
+# numbers and dates; the libraries' untranslated texts in locale/nl.
 LANGUAGE_CODE = "nl"
-LANGUAGES = [("nl", _("Nederlands")), ("en", _("Engels"))]
+LANGUAGES = [("nl", _("Nederlands"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True

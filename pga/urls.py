@@ -21,6 +21,7 @@ urlpatterns = [
     # The home page is the work list per role, in the top layer (`worklist/`).
     path("", include("worklist.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("", include(two_factor_urlpatterns)),
     path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("beheer/", beheer_site.urls),

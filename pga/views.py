@@ -4,11 +4,10 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse, StreamingHttpResponse
+from django.http import FileResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from pga.audit import audit_purpose, record_access
@@ -17,6 +16,17 @@ from pga.forms import AuditFilterForm
 from pga.models import AuditEntry, ProcessingActivity, Role
 
 AUDIT_PAGE_SIZE = 50
+
+
+@login_not_required
+@cache_control(public=True, max_age=7 * 24 * 3600)
+@require_GET
+def favicon(request):
+    """The site's icon where browsers ask for it by themselves (/favicon.ico, e.g. beside a
+    PDF); the pages name the same file under /static/."""
+    return FileResponse(
+        (settings.BASE_DIR / "static" / "favicon.ico").open("rb"), content_type="image/x-icon"
+    )
 
 
 @login_not_required
@@ -63,9 +73,11 @@ def _audit_entries(request):
 @require_GET
 def audit_log(request):
     """The auditor's view of the log: filtered, paginated. Reading it is itself logged."""
+    # Recorded first: the page counts its rows and then reads them, and the read of this
+    # very page must not come between (it would push the last row off the page).
+    record_access(request.user, model=AuditEntry, detail={"weergave": "auditlog"})
     form, entries = _audit_entries(request)
     page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("pagina"))
-    record_access(request.user, model=AuditEntry, detail={"weergave": "auditlog"})
     query = request.GET.copy()
     query.pop("pagina", None)
     return render(
@@ -84,8 +96,9 @@ class _Echo:
 @require_role(Role.AUDITOR)
 @require_GET
 def audit_log_csv(request):
-    """CSV export of the filtered log; the export itself is an audited read. With an invalid
-    filter there is no export: the log's page shows what is wrong (status 400)."""
+    """CSV export of the filtered log, in the words of the screen (Dutch actions, object
+    types and field labels, local time); the export itself is an audited read. With an
+    invalid filter there is no export: the log's page shows what is wrong (status 400)."""
     form, entries = _audit_entries(request)
     if form.is_bound and not form.is_valid():
         return render(
@@ -109,15 +122,15 @@ def audit_log_csv(request):
         yield writer.writerow(header)
         for entry in entries.iterator(chunk_size=2000):
             yield writer.writerow([
-                timezone.localtime(entry.timestamp).isoformat(),
+                entry.local_timestamp,
                 entry.actor_email or "",
                 entry.partner.name if entry.partner else "",
                 entry.get_action_display(),
-                entry.content_type.model,
+                entry.content_type.name,
                 entry.object_pk,
                 entry.object_repr,
-                entry.purpose,
-                " ".join(sorted((entry.changes or {}).keys())),
+                entry.get_purpose_display(),
+                ", ".join(entry.changed_fields),
             ])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")

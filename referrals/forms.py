@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from pga.forms import DateInput
 from referrals.models import (
     DECLINE_REASON_MAX_LENGTH,
     FEEDBACK_TEXT_MAX_LENGTH,
@@ -10,7 +11,7 @@ from referrals.models import (
     MAX_ATTACHMENTS_BYTES,
     Submission,
 )
-from signals.forms import AttachmentsField, DateInput, gemeente_choices
+from signals.forms import AttachmentsField, gemeente_choices
 from signals.models import Phenomenon
 from signals.validators import validate_date_of_birth, validate_not_in_future
 

@@ -103,18 +103,22 @@ class Submission(models.Model):
     acute_danger = models.BooleanField(_("acuut gevaar"), default=False)
     # The meldpunt's handling.
     handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+",
+        settings.AUTH_USER_MODEL, verbose_name=_("behandeld door"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
     )
-    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_at = models.DateTimeField(_("behandeld op"), null=True, blank=True)
     decline_reason = models.TextField(_("reden van afwijzing"),
                                       max_length=DECLINE_REASON_MAX_LENGTH, blank=True)
     # The accepted signal; the referral goes with it when the signal is purged.
-    signal = models.OneToOneField(Signal, on_delete=models.CASCADE, null=True, blank=True,
-                                  related_name="+")
+    signal = models.OneToOneField(Signal, verbose_name=_("signaal"), on_delete=models.CASCADE,
+                                  null=True, blank=True, related_name="+")
     # Feedback to the reporter: that it was received (accepted) and handled (closed).
-    received_feedback_at = models.DateTimeField(null=True, blank=True)
-    handled_feedback_at = models.DateTimeField(null=True, blank=True)
+    received_feedback_at = models.DateTimeField(
+        _("bericht van ontvangst verstuurd op"), null=True, blank=True
+    )
+    handled_feedback_at = models.DateTimeField(
+        _("bericht van afhandeling verstuurd op"), null=True, blank=True
+    )
 
     objects = MeldpuntQuerySet.as_manager()
 
@@ -149,13 +153,13 @@ class SubmissionAttachment(models.Model):
     """A file sent with a referral. Read only by the meldpunt of its gemeente; carried over to
     the signal when the referral is accepted, removed with a referral that is not."""
 
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE,
-                                   related_name="attachments")
-    file = models.FileField(upload_to=attachment_path, max_length=300)
+    submission = models.ForeignKey(Submission, verbose_name=_("melding"),
+                                   on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("bestand"), upload_to=attachment_path, max_length=300)
     original_name = models.CharField(_("bestandsnaam"), max_length=255)
     content_type = models.CharField(_("bestandstype"), max_length=120)
     size = models.PositiveBigIntegerField(_("grootte"))
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
 
     class Meta:
         verbose_name = _("bijlage bij een melding")
@@ -177,9 +181,9 @@ class FeedbackText(models.Model):
     )
     text = models.TextField(_("standaardtekst"), max_length=FEEDBACK_TEXT_MAX_LENGTH,
                             blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("gewijzigd door"),
+                                   on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
 
     objects = MeldpuntQuerySet.as_manager()
 

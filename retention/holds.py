@@ -53,7 +53,8 @@ def place_hold(user, *, reason: str, until: datetime.date, signal: Signal | None
     if not reason:
         raise RuleViolation(_("Geef de reden van de blokkade."), field="reason")
     if until is None or until < timezone.localdate():
-        raise RuleViolation(_("De einddatum ligt in de toekomst."), field="until")
+        raise RuleViolation(_("De einddatum ligt in het verleden: kies vandaag of later."),
+                            field="until")
     if (signal is None) == (person is None):
         raise RuleViolation(_("Kies een signaal of een betrokkene."), field="reference")
     with processing(ProcessingActivity.RETENTION):

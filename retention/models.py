@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from pga.authz import has_role, weegploegen_of
 from pga.models import Role, Weegploeg, text_within
@@ -34,6 +35,19 @@ class PeriodUnit(models.TextChoices):
     DAYS = "days", _("dagen")
     MONTHS = "months", _("maanden")
     YEARS = "years", _("jaren")
+
+
+def period_text(period: int, unit: str) -> str:
+    """A period in Dutch words, singular or plural by the number: "1 dag", "30 dagen",
+    "1 maand", "6 maanden"; after a number Dutch says "jaar", also for more than one ("5
+    jaar", not "5 jaren")."""
+    if unit == PeriodUnit.DAYS:
+        text = ngettext("%(n)d dag", "%(n)d dagen", period)
+    elif unit == PeriodUnit.MONTHS:
+        text = ngettext("%(n)d maand", "%(n)d maanden", period)
+    else:
+        text = ngettext("%(n)d jaar", "%(n)d jaar", period)
+    return text % {"n": period}
 
 
 MAX_PERIOD = {PeriodUnit.DAYS: 36525, PeriodUnit.MONTHS: 1200, PeriodUnit.YEARS: 100}
@@ -83,7 +97,8 @@ class RetentionRule(models.Model):
     recomputed_at = models.DateTimeField(_("vernietigingsdata herberekend op"), null=True,
                                          blank=True)
     recomputed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL, verbose_name=_("herberekend door"), on_delete=models.PROTECT,
+        null=True, blank=True,
         related_name="+",
     )
 
@@ -113,7 +128,7 @@ class RetentionRule(models.Model):
 
     @property
     def period_display(self) -> str:
-        return f"{self.period} {PeriodUnit(self.unit).label} {ClockAnchor(self.anchor).label}"
+        return f"{period_text(self.period, self.unit)} {ClockAnchor(self.anchor).label}"
 
 
 class LegalHoldQuerySet(models.QuerySet):
@@ -279,11 +294,15 @@ class DeletedSignal(models.Model):
     deletion_due = models.DateField(_("te vernietigen op"), null=True, blank=True)
     deleted_at = models.DateTimeField(_("vernietigd op"), db_default=Now())
     purge_run = models.ForeignKey(
-        PurgeRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="tombstones"
+        PurgeRun, verbose_name=_("vernietigingsrun"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="tombstones"
     )
     # Storage names (ids and random hex only) still to remove after the commit; a run that
     # was killed before removing them leaves them here for the next run.
-    pending_files = ArrayField(models.CharField(max_length=300), default=list, blank=True)
+    pending_files = ArrayField(
+        models.CharField(max_length=300), verbose_name=_("nog te verwijderen bestanden"),
+        default=list, blank=True,
+    )
 
     objects = DeletedSignalQuerySet.as_manager()
 
@@ -304,11 +323,14 @@ class PurgeFailure(models.Model):
     """A signal the run could not purge; it stays due and is tried again the next night.
     The error is its class name only: database messages can quote personal values."""
 
-    run = models.ForeignKey(PurgeRun, on_delete=models.CASCADE, related_name="failures")
-    signal_id = models.BigIntegerField()
-    reference = models.CharField(max_length=30)
-    error = models.CharField(max_length=200)
-    at = models.DateTimeField(db_default=Now())
+    run = models.ForeignKey(
+        PurgeRun, verbose_name=_("vernietigingsrun"), on_delete=models.CASCADE,
+        related_name="failures",
+    )
+    signal_id = models.BigIntegerField(_("signaalnummer"))
+    reference = models.CharField(_("kenmerk"), max_length=30)
+    error = models.CharField(_("fout"), max_length=200)
+    at = models.DateTimeField(_("tijdstip"), db_default=Now())
 
     objects = PurgeFailureQuerySet.as_manager()
 
@@ -349,7 +371,7 @@ class Notification(models.Model):
     is the audit log."""
 
     decision = models.OneToOneField(
-        Decision, on_delete=models.CASCADE, related_name="notification",
+        Decision, verbose_name=_("besluit"), on_delete=models.CASCADE, related_name="notification",
         limit_choices_to={"outcome": Outcome.CASUSOVERLEG, "corrects__isnull": True},
     )
     status = models.CharField(_("stand"), max_length=10, choices=NotificationStatus.choices)
@@ -366,7 +388,9 @@ class Notification(models.Model):
         _("toelichting"), blank=True, max_length=GROUND_DETAIL_MAX_LENGTH
     )
     recheck_on = models.DateField(_("opnieuw beoordelen op"), null=True, blank=True)
-    recheck_reminder_sent_on = models.DateField(null=True, blank=True)
+    recheck_reminder_sent_on = models.DateField(
+        _("herinnering herbeoordeling verstuurd op"), null=True, blank=True,
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("vastgelegd door"), on_delete=models.PROTECT,
         related_name="+",
@@ -448,7 +472,7 @@ class SubjectRequest(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("vastgelegd door"), on_delete=models.PROTECT,
         related_name="+",
     )
-    created_at = models.DateTimeField(db_default=Now())
+    created_at = models.DateTimeField(_("vastgelegd op"), db_default=Now())
 
     objects = SubjectRequestQuerySet.as_manager()
 

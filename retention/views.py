@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pga.audit import audit_purpose, record_access
@@ -87,8 +88,10 @@ def rule_edit(request, basis):
         try:
             if "herberekenen" in request.POST:
                 changed = clock.recompute_deletion_dates(request.user, rule)
-                messages.success(request, _("De vernietigingsdatum van %(n)d signalen is "
-                                            "herberekend of vastgesteld.") % {"n": changed})
+                messages.success(request, ngettext(
+                    "De vernietigingsdatum van %(n)d signaal is herberekend of vastgesteld.",
+                    "De vernietigingsdatum van %(n)d signalen is herberekend of vastgesteld.",
+                    changed) % {"n": changed})
                 return redirect("retention:overview")
             if form.is_valid():
                 clock.update_rule(request.user, rule, **form.cleaned_data)

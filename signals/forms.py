@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from pga.forms import DateInput
 from pga.models import Partner, PartnerKind, Weegploeg
 from signals import queue_filters
 from signals.models import (
@@ -16,17 +17,11 @@ from signals.models import (
 from signals.validators import (
     check_attachment,
     normalise_bsn,
+    normalise_postcode,
     validate_bsn,
     validate_date_of_birth,
     validate_not_in_future,
 )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -100,7 +95,7 @@ class PersonForm(forms.ModelForm):
         self.fields["date_of_birth"].validators.append(validate_date_of_birth)
 
     def clean_postcode(self):
-        return self.cleaned_data.get("postcode", "").replace(" ", "").upper()
+        return normalise_postcode(self.cleaned_data.get("postcode", ""))
 
     def clean(self):
         data = super().clean()

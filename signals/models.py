@@ -127,9 +127,11 @@ class Person(models.Model):
         limit_choices_to={"kind": "gemeente"},
     )
     # Lower case, diacritics removed, spaces folded: the key for repeat matching.
-    normalised_name = models.CharField(max_length=420, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    normalised_name = models.CharField(
+        _("genormaliseerde naam"), max_length=420, blank=True, editable=False,
+    )
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
 
     objects = PersonQuerySet.as_manager()
 
@@ -260,7 +262,7 @@ class Signal(models.Model):
     withdrawal_reason = models.TextField(
         _("reden van intrekking"), blank=True, max_length=REASON_MAX_LENGTH
     )
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
     # The retention clock (docs/design.md §3 rule 8), set by `retention.clock` when an outcome
     # starts it: which rule applies, from which date, and the deletion date computed then —
     # stored, so the nightly selection is an indexed date comparison.
@@ -269,7 +271,7 @@ class Signal(models.Model):
     deletion_due = models.DateField(
         _("te vernietigen op"), null=True, blank=True, db_index=True
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
 
     objects = SignalQuerySet.as_manager()
 
@@ -324,11 +326,13 @@ class Signal(models.Model):
 class ReferenceCounter(models.Model):
     """The last sequence number used per weegploeg and year (see `next_reference`)."""
 
-    weegploeg = models.ForeignKey(Weegploeg, on_delete=models.CASCADE)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField()
+    weegploeg = models.ForeignKey(Weegploeg, verbose_name=_("weegploeg"), on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField(_("jaar"))
+    last = models.PositiveIntegerField(_("laatste volgnummer"))
 
     class Meta:
+        verbose_name = _("volgnummerteller")
+        verbose_name_plural = _("volgnummertellers")
         constraints = [
             models.UniqueConstraint(fields=["weegploeg", "year"], name="reference_counter_unique"),
         ]
@@ -340,13 +344,21 @@ class ReferenceCounter(models.Model):
 class SignalUserObjectPermission(UserObjectPermissionBase):
     """django-guardian direct-FK table: per-user permissions on a signal."""
 
-    content_object = models.ForeignKey(Signal, on_delete=models.CASCADE)
+    content_object = models.ForeignKey(Signal, verbose_name=_("signaal"), on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("recht van een gebruiker op een signaal")
+        verbose_name_plural = _("rechten van gebruikers op signalen")
 
 
 class SignalGroupObjectPermission(GroupObjectPermissionBase):
     """django-guardian direct-FK table: per-group (partner role) permissions on a signal."""
 
-    content_object = models.ForeignKey(Signal, on_delete=models.CASCADE)
+    content_object = models.ForeignKey(Signal, verbose_name=_("signaal"), on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("recht van een groep op een signaal")
+        verbose_name_plural = _("rechten van groepen op signalen")
 
 
 def attachment_path(instance, filename):
@@ -355,16 +367,19 @@ def attachment_path(instance, filename):
 
 
 class Attachment(models.Model):
-    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=attachment_path, max_length=300)
+    signal = models.ForeignKey(
+        Signal, verbose_name=_("signaal"), on_delete=models.CASCADE, related_name="attachments",
+    )
+    file = models.FileField(_("bestand"), upload_to=attachment_path, max_length=300)
     original_name = models.CharField(_("bestandsnaam"), max_length=255)
     content_type = models.CharField(_("bestandstype"), max_length=120)
     size = models.PositiveBigIntegerField(_("grootte"))
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("toegevoegd door"), on_delete=models.PROTECT,
+        related_name="+"
     )
-    uploaded_at = models.DateTimeField(db_default=Now())
+    uploaded_at = models.DateTimeField(_("toegevoegd op"), db_default=Now())
 
     class Meta:
         verbose_name = _("bijlage")
@@ -397,9 +412,16 @@ class Contribution(ShieldedByPartner):
     a running criminal investigation), its content is shown to that partner alone; the
     others see that the partner holds shielded information."""
 
-    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="contributions")
-    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="+")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signal = models.ForeignKey(
+        Signal, verbose_name=_("signaal"), on_delete=models.CASCADE, related_name="contributions",
+    )
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="+",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("auteur"), on_delete=models.PROTECT,
+        related_name="+",
+    )
     source = models.CharField(_("bron"), max_length=200, validators=[validate_single_line])
     information_date = models.DateField(_("datum van de informatie"))
     content = models.TextField(_("informatie"), max_length=CONTENT_MAX_LENGTH)
@@ -409,7 +431,7 @@ class Contribution(ShieldedByPartner):
         choices=ContributionVisibility.choices,
         default=ContributionVisibility.WEEGPLOEG,
     )
-    created_at = models.DateTimeField(db_default=Now())
+    created_at = models.DateTimeField(_("ingebracht op"), db_default=Now())
 
     class Meta:
         verbose_name = _("informatie-inbreng")
@@ -441,18 +463,24 @@ class SignalEvent(models.Model):
     """The signal's timeline: what happened, when, by whom. Written by the services; holds no
     personal data of the betrokkene (that lives in the audit log)."""
 
-    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=30, choices=EventKind.choices)
-    at = models.DateTimeField(db_default=Now())
+    signal = models.ForeignKey(
+        Signal, verbose_name=_("signaal"), on_delete=models.CASCADE, related_name="events",
+    )
+    kind = models.CharField(_("soort gebeurtenis"), max_length=30, choices=EventKind.choices)
+    at = models.DateTimeField(_("tijdstip"), db_default=Now())
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("gebruiker"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+"
     )
     partner = models.ForeignKey(
-        Partner, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Partner, verbose_name=_("partner"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+"
     )
-    note = models.CharField(max_length=300, blank=True)
+    note = models.CharField(_("toelichting"), max_length=300, blank=True)
 
     class Meta:
+        verbose_name = _("gebeurtenis bij een signaal")
+        verbose_name_plural = _("gebeurtenissen bij signalen")
         ordering = ["at", "pk"]
 
     def __str__(self):
@@ -463,17 +491,26 @@ class Transfer(models.Model):
     """A dossier moved to the weegploeg of the person's new municipality (docs/design.md rule 10).
     The sending weegploeg keeps this row, and nothing else, as its reference."""
 
-    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="transfers")
-    reference = models.CharField(max_length=30)
-    from_weegploeg = models.ForeignKey(Weegploeg, on_delete=models.PROTECT, related_name="+")
-    to_weegploeg = models.ForeignKey(Weegploeg, on_delete=models.PROTECT, related_name="+")
+    signal = models.ForeignKey(
+        Signal, verbose_name=_("signaal"), on_delete=models.CASCADE, related_name="transfers",
+    )
+    reference = models.CharField(_("kenmerk"), max_length=30)
+    from_weegploeg = models.ForeignKey(
+        Weegploeg, verbose_name=_("van weegploeg"), on_delete=models.PROTECT, related_name="+",
+    )
+    to_weegploeg = models.ForeignKey(
+        Weegploeg, verbose_name=_("naar weegploeg"), on_delete=models.PROTECT, related_name="+",
+    )
     reason = models.TextField(_("reden"), max_length=REASON_MAX_LENGTH)
     transferred_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("overgedragen door"), on_delete=models.PROTECT,
+        related_name="+"
     )
-    transferred_at = models.DateTimeField(db_default=Now())
+    transferred_at = models.DateTimeField(_("overgedragen op"), db_default=Now())
 
     class Meta:
+        verbose_name = _("overdracht")
+        verbose_name_plural = _("overdrachten")
         ordering = ["-transferred_at"]
         constraints = [
             text_within("reason", REASON_MAX_LENGTH, name="transfer_reason_max_length"),
@@ -500,10 +537,15 @@ class MatchNotice(models.Model):
     the other weegploeg, the two references and the role to contact there — never the other
     side's details. It goes when either signal goes (purge, by cascade)."""
 
-    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="match_notices")
-    other_signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="+")
+    signal = models.ForeignKey(
+        Signal, verbose_name=_("signaal"), on_delete=models.CASCADE, related_name="match_notices",
+    )
+    other_signal = models.ForeignKey(
+        Signal, verbose_name=_("signaal van de andere weegploeg"), on_delete=models.CASCADE,
+        related_name="+",
+    )
     contact_role = models.CharField(_("contact via"), max_length=100)
-    created_at = models.DateTimeField(db_default=Now())
+    created_at = models.DateTimeField(_("aangemaakt op"), db_default=Now())
 
     objects = MatchNoticeQuerySet.as_manager()
 

@@ -76,6 +76,24 @@ def validate_bsn(value: str) -> None:
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
+# A Dutch postcode: four digits, the first not 0, and two letters other than SA, SD and SS
+# (PostNL does not issue those); written "1234 AB", the space optional on input.
+POSTCODE = re.compile(r"(?P<digits>[1-9][0-9]{3}) ?(?P<letters>(?!SA|SD|SS)[A-Z]{2})")
+
+
+def normalise_postcode(value: str) -> str:
+    """A Dutch postcode as PostNL writes it ("1234 AB"); "" for no postcode. Raises a
+    ValidationError for anything that is not one ("abc", "0123 AB", "1234 SS")."""
+    value = " ".join((value or "").split()).upper()
+    if not value:
+        return ""
+    match = POSTCODE.fullmatch(value) if value.isascii() else None
+    if match is None:
+        raise ValidationError(_("Vul een Nederlandse postcode in, zoals 1234 AB."),
+                              code="postcode")
+    return f"{match['digits']} {match['letters']}"
+
+
 def validate_single_line(value: str) -> None:
     """A name, address or other one-line text holds no control characters (bell, escape,
     line breaks, delete, C1 codes), no line or paragraph separators and no direction

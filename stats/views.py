@@ -15,10 +15,9 @@ from django.views.decorators.http import require_GET
 
 from pga.audit import audit_purpose, record_access
 from pga.authz import has_role, require_role
-from pga.forms import add_rule_violation
+from pga.forms import DateInput, add_rule_violation
 from pga.models import ProcessingActivity, Role, Weegploeg
 from pga.services import RuleViolation
-from signals.forms import DateInput
 from signals.models import Signal
 from stats import services as statistics
 

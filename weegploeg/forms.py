@@ -2,8 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pga.forms import DateInput, DateTimeInput
 from pga.models import Partner
-from signals.forms import DateInput
 from signals.models import CONTENT_MAX_LENGTH, ContributionVisibility
 from weegploeg.models import (
     CORRECTION_REASON_MAX_LENGTH,
@@ -15,13 +15,6 @@ from weegploeg.models import (
     Outcome,
     Referral,
 )
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
 class SessionForm(forms.Form):

@@ -124,16 +124,17 @@ class Session(models.Model):
     attendees = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("aanwezigen"), blank=True, related_name="+"
     )
-    agenda_published_at = models.DateTimeField(null=True, blank=True)
-    opened_at = models.DateTimeField(null=True, blank=True)
+    agenda_published_at = models.DateTimeField(_("agenda verstuurd op"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("geopend op"), null=True, blank=True)
     opening_reason = models.CharField(
         _("reden om op een andere dag te openen"), max_length=OPENING_REASON_MAX_LENGTH,
         blank=True,
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("gepland door"), on_delete=models.PROTECT,
+        related_name="+"
     )
-    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(_("gesloten op"), null=True, blank=True)
 
     objects = SessionQuerySet.as_manager()
 
@@ -160,12 +161,16 @@ class AgendaItem(models.Model):
     """A signal on a session's agenda: one voting round. A signal without a unanimous
     outcome comes back on a later agenda as a new item (the next round)."""
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="items")
-    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="agenda_items")
+    session = models.ForeignKey(
+        Session, verbose_name=_("overleg"), on_delete=models.CASCADE, related_name="items",
+    )
+    signal = models.ForeignKey(
+        Signal, verbose_name=_("signaal"), on_delete=models.CASCADE, related_name="agenda_items",
+    )
     position = models.PositiveSmallIntegerField(_("volgorde"))
     round = models.PositiveSmallIntegerField(_("ronde"), default=1)
     status = models.CharField(
-        max_length=15, choices=ItemStatus.choices, default=ItemStatus.OPEN,
+        _("status"), max_length=15, choices=ItemStatus.choices, default=ItemStatus.OPEN,
         db_default=ItemStatus.OPEN,
     )
     escalate = models.BooleanField(
@@ -209,12 +214,19 @@ class Vote(models.Model):
     """One core partner's vote on an agenda item (one round). Changeable until the
     decision is taken."""
 
-    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="votes")
-    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="+")
-    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(
+        AgendaItem, verbose_name=_("agendapunt"), on_delete=models.CASCADE, related_name="votes",
+    )
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="+",
+    )
+    voter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("stemmer"), on_delete=models.PROTECT,
+        related_name="+",
+    )
     outcome = models.CharField(_("stem"), max_length=20, choices=Outcome.choices)
     motivation = models.TextField(_("motivering"), max_length=MOTIVATION_MAX_LENGTH)
-    cast_at = models.DateTimeField(db_default=Now())
+    cast_at = models.DateTimeField(_("gestemd op"), db_default=Now())
 
     objects = ByItemQuerySet.as_manager()
 
@@ -236,23 +248,35 @@ class Decision(models.Model):
     """A unanimous outcome (rule 4). Immutable: the database refuses updates (see the
     migration's trigger); a correction is a new decision that refers to this one."""
 
-    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="decisions")
-    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="decisions")
+    signal = models.ForeignKey(
+        Signal, verbose_name=_("signaal"), on_delete=models.CASCADE, related_name="decisions",
+    )
+    item = models.ForeignKey(
+        AgendaItem, verbose_name=_("agendapunt"), on_delete=models.CASCADE,
+        related_name="decisions",
+    )
     outcome = models.CharField(_("uitkomst"), max_length=20, choices=Outcome.choices)
     reasoning = models.TextField(_("gezamenlijke motivering"), max_length=REASONING_MAX_LENGTH)
     invited_parties = ArrayField(
-        models.CharField(max_length=30, choices=CaseParty.choices), default=list, blank=True
+        models.CharField(max_length=30, choices=CaseParty.choices),
+        verbose_name=_("uitgenodigde partijen"), default=list, blank=True
     )
-    other_party = models.CharField(max_length=200, blank=True)
-    referral = models.CharField(max_length=30, choices=Referral.choices, blank=True)
-    follow_up_on = models.DateField(null=True, blank=True)
-    taken_at = models.DateTimeField(db_default=Now())
+    other_party = models.CharField(_("andere partij"), max_length=200, blank=True)
+    referral = models.CharField(
+        _("doorverwijzing"), max_length=30, choices=Referral.choices, blank=True,
+    )
+    follow_up_on = models.DateField(_("vervolgdatum"), null=True, blank=True)
+    taken_at = models.DateTimeField(_("genomen op"), db_default=Now())
     corrects = models.OneToOneField(
-        "self", on_delete=models.RESTRICT, null=True, blank=True, related_name="correction"
+        "self", verbose_name=_("corrigeert besluit"), on_delete=models.RESTRICT, null=True,
+        blank=True, related_name="correction"
     )
-    correction_reason = models.TextField(blank=True, max_length=CORRECTION_REASON_MAX_LENGTH)
+    correction_reason = models.TextField(
+        _("reden van de correctie"), blank=True, max_length=CORRECTION_REASON_MAX_LENGTH,
+    )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("vastgelegd door"), on_delete=models.PROTECT,
+        related_name="+"
     )
 
     objects = ByItemQuerySet.as_manager()
@@ -294,16 +318,20 @@ class DecisionRecord(models.Model):
     """The decision record PDF (PDF/A), stored with its SHA-256, never overwritten: a new
     rendering is a new version."""
 
-    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="records")
-    version = models.PositiveSmallIntegerField()
-    file = models.FileField(max_length=300)
-    sha256 = models.CharField(max_length=64)
-    size = models.PositiveIntegerField()
-    created_at = models.DateTimeField(db_default=Now())
+    decision = models.ForeignKey(
+        Decision, verbose_name=_("besluit"), on_delete=models.CASCADE, related_name="records",
+    )
+    version = models.PositiveSmallIntegerField(_("versie"))
+    file = models.FileField(_("bestand"), max_length=300)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("grootte"))
+    created_at = models.DateTimeField(_("gemaakt op"), db_default=Now())
 
     objects = DecisionRecordQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("besluitverslag")
+        verbose_name_plural = _("besluitverslagen")
         ordering = ["decision", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["decision", "version"], name="record_version_once"),
@@ -318,10 +346,12 @@ class InformationRequest(models.Model):
     Answers become contributions on the signal."""
 
     signal = models.ForeignKey(
-        Signal, on_delete=models.CASCADE, related_name="information_requests"
+        Signal, verbose_name=_("signaal"), on_delete=models.CASCADE,
+        related_name="information_requests"
     )
     decision = models.ForeignKey(
-        Decision, on_delete=models.CASCADE, null=True, blank=True, related_name="requests"
+        Decision, verbose_name=_("besluit"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="requests"
     )
     question = models.TextField(_("vraag"), max_length=QUESTION_MAX_LENGTH)
     assigned_partner = models.ForeignKey(
@@ -333,15 +363,19 @@ class InformationRequest(models.Model):
     )
     deadline = models.DateField(_("uiterste datum"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("gevraagd door"), on_delete=models.PROTECT,
+        related_name="+"
     )
-    created_at = models.DateTimeField(db_default=Now())
+    created_at = models.DateTimeField(_("gevraagd op"), db_default=Now())
     answer = models.OneToOneField(
-        "signals.Contribution", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "signals.Contribution", verbose_name=_("antwoord"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+"
     )
-    answered_at = models.DateTimeField(null=True, blank=True)
-    reminder_sent_on = models.DateField(null=True, blank=True)
-    overdue_notice_sent_on = models.DateField(null=True, blank=True)
+    answered_at = models.DateTimeField(_("beantwoord op"), null=True, blank=True)
+    reminder_sent_on = models.DateField(_("herinnering verstuurd op"), null=True, blank=True)
+    overdue_notice_sent_on = models.DateField(
+        _("verlopen-melding verstuurd op"), null=True, blank=True,
+    )
 
     objects = InformationRequestQuerySet.as_manager()
 
@@ -369,19 +403,26 @@ class ExportStatus(models.TextChoices):
 class SessionExport(models.Model):
     """A ZIP of all decision records of a session, built in the background."""
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="exports")
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    session = models.ForeignKey(
+        Session, verbose_name=_("overleg"), on_delete=models.CASCADE, related_name="exports",
     )
-    status = models.CharField(max_length=10, choices=ExportStatus.choices,
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("gevraagd door"), on_delete=models.PROTECT,
+        related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=ExportStatus.choices,
                               default=ExportStatus.PENDING)
-    done_count = models.PositiveIntegerField(default=0)
-    total = models.PositiveIntegerField(default=0)
-    file = models.FileField(max_length=300, blank=True)
-    sha256 = models.CharField(max_length=64, blank=True)
-    created_at = models.DateTimeField(db_default=Now())
+    done_count = models.PositiveIntegerField(_("aantal klaar"), default=0)
+    total = models.PositiveIntegerField(_("totaal"), default=0)
+    file = models.FileField(_("bestand"), max_length=300, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("gevraagd op"), db_default=Now())
 
     objects = SessionExportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("export van een overleg")
+        verbose_name_plural = _("exports van overleggen")
 
     def __str__(self):
         return f"Export {self.pk}"
@@ -389,3 +430,4 @@ class SessionExport(models.Model):
     @property
     def is_done(self):
         return self.status == ExportStatus.DONE
+

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from criteria.selectors import latest_joint_assessment
@@ -162,7 +163,9 @@ def session_action(request, pk, action):
             messages.success(request, _("Het signaal staat op de agenda."))
         elif action == "publiceren":
             count = services.publish_agenda(user, session)
-            messages.success(request, _("De agenda (%(n)d punten) is verstuurd.") % {"n": count})
+            messages.success(request, ngettext("De agenda (%(n)d punt) is verstuurd.",
+                                               "De agenda (%(n)d punten) is verstuurd.",
+                                               count) % {"n": count})
             _warn_not_ready(request, session)
         elif action == "openen":
             form = OpenSessionForm(request.POST)

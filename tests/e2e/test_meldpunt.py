@@ -30,7 +30,7 @@ def fill_referral(page):
     seen = page.get_by_role("group", name="Wat heeft u waargenomen?")
     field(seen, "Wat heeft u waargenomen").fill(OBSERVATION)
     since = timezone.localdate() - datetime.timedelta(days=3)
-    field(seen, "Datum (vanaf)").fill(since.isoformat())
+    field(seen, "Datum (vanaf)").fill(since.strftime("%d-%m-%Y"))
     whom = page.get_by_role("group", name="Over wie gaat het?")
     field(whom, "Voornamen").fill("Sam")
     field(whom, "Achternaam").fill("Voorbeeldleerling")

@@ -24,6 +24,8 @@ PUBLIC_URL_NAMES = {
     "criteria:framework_version",
     # The meldpunt's public form (issue 21): write-only, it shows nothing back.
     "referrals:public_form",
+    # The site's icon, which browsers fetch before anyone logs in (issue 22).
+    "favicon",
 }
 SAMPLE_VALUES = ["1", "x", "pga", "partner", "json"]
 LOGIN_PATH = "/account/login/"
@@ -108,7 +110,7 @@ def test_wrong_password_gives_dutch_error_and_no_500(client, weegploeg, make_use
     user = make_user(weegploeg.gemeente, Role.MEMBER)
     response = _post_login(client, user.email, "fout")
     assert response.status_code == 200
-    assert "Voer een juiste e-mailadres en wachtwoord in" in response.content.decode()
+    assert "Voer een juist e-mailadres en wachtwoord in" in response.content.decode()
 
 
 def test_login_with_totp_token_completes_two_factor(client, weegploeg, make_user, settings):

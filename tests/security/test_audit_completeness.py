@@ -193,6 +193,7 @@ ACCESS_CASES = [
 # URLs that show no personal data of a person (betrokkene or melder), each with the reason.
 NO_PERSONAL_DATA = {
     "healthz": "service status",
+    "favicon": "the site's icon",
     "logout": "no content",
     "two_factor:*": "the user's own second factor",
     "beheer:*": "staff accounts and organisations (writes audited by auditlog)",

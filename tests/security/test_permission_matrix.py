@@ -155,6 +155,7 @@ URLS = {
     # -- core -----------------------------------------------------------------------------
     "home": screen(),
     "healthz": Url("public"),
+    "favicon": Url("public"),
     # Per-user account screens of django-two-factor-auth: the same for every role.
     "two_factor:login": Url("public"),
     "two_factor:setup": screen(success=DONE),  # a user with a device goes on to "complete"

@@ -58,6 +58,19 @@ def test_bsn_failing_the_eleven_check_is_refused(post):
     assert "Deelde filmpjes van geweld in de klassenapp." in response.content.decode()
 
 
+@pytest.mark.parametrize("postcode", ["abc", "0123 AB", "1234 SS", "12345", "1234 A",
+                                      "１２３４ AB", "1234-AB"])
+def test_a_postcode_that_is_not_dutch_is_refused(post, postcode):
+    response = post(**{"betrokkene-postcode": postcode})
+    assert_refused(response, "id_betrokkene-postcode", "Vul een Nederlandse postcode in")
+
+
+@pytest.mark.parametrize("typed", ["1234 AB", "1234ab", "1234 ab"])
+def test_a_dutch_postcode_is_kept_as_postnl_writes_it(post, typed):
+    post(**{"betrokkene-postcode": typed})
+    assert Person.objects.get().postcode == "1234 AB"
+
+
 def test_date_of_birth_in_the_future_is_refused(post):
     future = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
     assert_refused(

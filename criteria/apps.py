@@ -8,11 +8,13 @@ class CriteriaConfig(AppConfig):
 
     def ready(self):
         from criteria import models
-        from criteria.selectors import signal_page_context
+        from criteria.selectors import awaiting_own_weging, signal_page_context
         from pga import audit
-        from signals import sections
+        from signals import queue_filters, sections
 
         sections.register("criteria/_signal_assessments.html", signal_page_context)
+        queue_filters.register("wacht_op_mijn_organisatie", _("Wacht op mijn organisatie"),
+                               awaiting_own_weging)
 
         # What each audit entry keeps of the values: docs/adr/0005 (`pga.audit.register`).
         # The framework is published text about no one: its values are kept.

@@ -16,7 +16,7 @@ changes data; the changes are in `criteria.frameworks` and `criteria.assessments
 
 import dataclasses
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 
 from criteria.models import (
     Assessment,
@@ -75,6 +75,14 @@ def may_record_joint_assessment(user, signal: Signal) -> bool:
     """The joint assessment is recorded by a member or the coordinator of a weegploeg
     partner."""
     return has_role(user, *JOINT_ROLES) and _takes_part(user, signal)
+
+
+def awaiting_own_weging(user, signals):
+    """Issue 18: of `signals`, those on which the user's organisation has no current partner
+    weging yet ("wacht op mijn organisatie"). One `NOT EXISTS`, never a read of rows."""
+    own = Assessment.objects.filter(signal=OuterRef("pk"), kind=AssessmentKind.PARTNER,
+                                    partner_id=user.partner_id, superseded_by__isnull=True)
+    return signals.filter(~Exists(own))
 
 
 # -- the current assessment and its completeness -------------------------------------------

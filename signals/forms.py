@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pga.forms import DateInput
 from pga.models import Partner, PartnerKind, Weegploeg
+from signals import queue_filters
 from signals.models import (
     REASON_MAX_LENGTH,
     Contribution,
@@ -260,6 +261,12 @@ class QueueFilterForm(forms.Form):
     waiting_days = forms.IntegerField(
         label=_("Wacht minstens (dagen)"), required=False, min_value=0, max_value=3650,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for queue_filter in queue_filters.registered():
+            self.fields[queue_filter.name] = forms.BooleanField(
+                label=queue_filter.label, required=False)
 
     def clean(self):
         data = super().clean()

@@ -19,12 +19,12 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pga.audit import processing
+from pga.audit import processing, record_access
 from pga.authz import check_role, has_role
 from pga.background import enqueue
 from pga.models import ProcessingActivity, Role, RoleGroup
 from pga.services import RuleViolation
-from signals import lifecycle
+from signals import lifecycle, queue_filters
 from signals.access import can, holding
 from signals.models import (
     EDITABLE_STATUSES,
@@ -124,15 +124,46 @@ def _person_for_registration(user, weegploeg, fields: dict) -> tuple[Person, boo
     registrar from outside gets a new record with what they typed, marked as a possible
     repeat for the weegploeg to merge. Details typed by a registrar never change a person
     record they may not see."""
-    probe = Person(weegploeg=weegploeg)
-    _apply_person_fields(probe, fields)
-    existing = find_matching_person(weegploeg, probe.bsn, probe.normalised_name,
-                                    probe.date_of_birth)
+    probe, existing = _indexed_person(weegploeg, fields)
     if existing is None or not Person.objects.visible_to(user).filter(pk=existing.pk).exists():
         probe.save()
-        return probe, existing is not None and existing.signals.exists()
+        return probe, _known_with_signals(existing)
     _merge_details(existing, fields)
-    return existing, existing.signals.exists()
+    return existing, _known_with_signals(existing)
+
+
+def _indexed_person(weegploeg, fields: dict) -> tuple[Person, Person | None]:
+    """The typed details as an unsaved person of `weegploeg`, and the person of that
+    weegploeg's index they match (rule 9), if any."""
+    probe = Person(weegploeg=weegploeg)
+    _apply_person_fields(probe, fields)
+    return probe, find_matching_person(weegploeg, probe.bsn, probe.normalised_name,
+                                       probe.date_of_birth)
+
+
+def _known_with_signals(person: Person | None) -> bool:
+    return person is not None and person.signals.exists()
+
+
+def registrar_sees(partner, weegploeg) -> bool:
+    """Rule 2: a registrar sees their own registration only while their partner takes part
+    in the weegploeg that weighs it; otherwise they get only the receipt."""
+    return weegploeg is not None and weegploeg.takes_part(partner)
+
+
+def possible_repeat(user, person_fields: dict, chosen=None) -> bool:
+    """Rule 9, before saving: whether the weegploeg this registration goes to already knows
+    the typed person from an earlier signal — the same match `register_signal` makes. Only
+    told to a registrar who will see the registration (`registrar_sees`); one receiving only
+    the receipt learns nothing of that weegploeg's index. A lookup in the person index is a
+    read of personal data and is audited."""
+    target = registration_weegploeg(person_fields, chosen)
+    if not registrar_sees(user.partner, target):
+        return False
+    _probe, existing = _indexed_person(target, person_fields)
+    record_access(user, model=Person, purpose=ProcessingActivity.INTAKE,
+                  detail={"controle": "eerder signaal bij registratie"})
+    return _known_with_signals(existing)
 
 
 def _merge_details(person: Person, fields: dict) -> bool:
@@ -201,7 +232,8 @@ def desired_grants(signal: Signal) -> dict[int, set[str]]:
     for partner_id in partners:
         for role, perms in WEEGPLOEG_GRANTS.items():
             grants.setdefault((partner_id, role), set()).update(perms)
-    if not signal.transfers.exists() and signal.weegploeg.takes_part(signal.receiving_partner):
+    if not signal.transfers.exists() and registrar_sees(signal.receiving_partner,
+                                                         signal.weegploeg):
         # The registrar's partner sees its own registration while it takes part in the
         # weegploeg that weighs it; a registrar from outside (the typed municipality lies in
         # another weegploeg) gets only the receipt, and after a transfer the sending side
@@ -642,13 +674,15 @@ QUEUE_COLUMNS = (
 
 
 def queue(user, *, q="", status="", phenomenon="", source_category="", date_from=None,
-          date_to=None, acute_danger=False, waiting_days=None):
+          date_to=None, acute_danger=False, waiting_days=None, **registered):
     """The weegploeg's queue: the signals this user sees as weegploeg (never others'), by
     default the open ones, newest first. Search by reference or by (normalised) name; filter
-    on acute danger and on how many days a signal has waited since it was received."""
+    on acute danger, on how many days a signal has waited since it was received, and by the
+    filters later apps register (`signals.queue_filters`, e.g. "wacht op mijn organisatie")."""
     from signals.models import Signal
 
     signals = _as_queue_rows(Signal.objects.visible_to(user, "signals.view_dossier"))
+    signals = queue_filters.narrow(user, signals, registered)
     signals = signals.filter(status=status) if status else signals.filter(
         status__in=OPEN_STATUSES
     )

@@ -49,10 +49,11 @@ def _form_page(request, signal, form, title, submit, intro="", multipart=False):
 def register(request):
     form = RegistrationForm(request.POST or None, request.FILES or None, prefix="signaal")
     person_form = PersonForm(request.POST or None, prefix="betrokkene")
-    destination = None
+    destination = repeat = None
     if request.method == "POST" and form.is_valid() and person_form.is_valid():
         destination = _unconfirmed_destination(request, form, person_form)
-        if destination is None:
+        repeat = _unconfirmed_repeat(request, form, person_form)
+        if destination is None and not repeat:
             try:
                 registration = services.register_signal(
                     request.user,
@@ -71,7 +72,7 @@ def register(request):
         request,
         "signals/register.html",
         {"form": form, "person_form": person_form, "forms": [person_form, form],
-         "destination": destination},
+         "destination": destination, "repeat": repeat},
     )
 
 
@@ -111,11 +112,24 @@ def _unconfirmed_destination(request, form, person_form):
     chosen = form.cleaned_data["weegploeg"]
     elsewhere = target is not None and (
         (chosen is not None and chosen != target)
-        or not target.takes_part(request.user.partner)
+        or not services.registrar_sees(request.user.partner, target)
     )
     if not elsewhere or request.POST.get("naar_weegploeg") == str(target.pk):
         return None
     return target
+
+
+REPEAT_SEEN = "eerder_signaal_gezien"
+
+
+def _unconfirmed_repeat(request, form, person_form):
+    """Rule 9: before saving, a registrar who will see the registration is told that the
+    weegploeg may know the person from an earlier signal (nothing more: no reference, name,
+    date or outcome) and confirms; a registrar who will see only the receipt is never told."""
+    if request.POST.get(REPEAT_SEEN) == "1":
+        return False
+    return services.possible_repeat(request.user, person_form.cleaned_data,
+                                    form.cleaned_data["weegploeg"])
 
 
 @require_role(*services.REGISTERING_ROLES)
@@ -170,7 +184,7 @@ def queue(request):
     filters (which hold no personal data), so paging and bookmarks carry only the token."""
     if request.method == "POST":
         params = QueryDict(mutable=True)
-        for name in QueueFilterForm.base_fields:
+        for name in QueueFilterForm().fields:
             if name != "q" and request.POST.get(name):
                 params[name] = request.POST[name]
         text = request.POST.get("q", "").strip()[:QueueFilterForm.base_fields["q"].max_length]

@@ -6,6 +6,10 @@
   date.
 - It shows the joint assessment the decision was taken on, also when the signal was
   re-assessed later: a record rendered again still shows what the weegploeg weighed.
+- It shows the date of the session, and — when the session was opened on another day —
+  when it was opened and the reason recorded then (issue 18), next to the time of the
+  deciding vote; dates and times in the installation's time zone (`TIME_ZONE`, as every
+  PDF of `pga.pdf`), so the record and the decision page agree.
 - It is a PDF/A, always in Dutch, rendered by WeasyPrint from
   `templates/weegploeg/records/decision_record.html` with the fonts bundled in
   `static/fonts/` and no network fetches (`pga.pdf`).
@@ -46,6 +50,20 @@ class RecordFacts:
     @property
     def person(self):
         return self.decision.signal.person
+
+    @property
+    def session(self):
+        return self.decision.item.session
+
+    @property
+    def session_date(self) -> datetime.date:
+        return timezone.localdate(self.session.starts_at)
+
+    @property
+    def opened_on_another_day(self) -> bool:
+        """Opened before or after the day it was planned for (then with a recorded reason)."""
+        opened_at = self.session.opened_at
+        return opened_at is not None and timezone.localdate(opened_at) != self.session_date
 
 
 def assessment_at_decision(decision: Decision) -> Assessment | None:

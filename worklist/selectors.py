@@ -4,10 +4,10 @@ the model's one scope (`visible_to(user)`), never around it. At most `LISTED` ro
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from criteria.models import Assessment, AssessmentKind
+from criteria.selectors import awaiting_own_weging
 from pga.models import AuditEntry
 from signals.models import Signal, SignalStatus
 from weegploeg.models import (
@@ -40,11 +40,9 @@ def my_registrations(user):
 def waiting_for_my_weging(user, today=None):
     """Member: open signals of the user's weegploegen on which the user's organisation has
     no current weging yet, longest waiting first."""
-    today = today or timezone.localdate()
-    own = Assessment.objects.filter(signal=OuterRef("pk"), kind=AssessmentKind.PARTNER,
-                                    partner_id=user.partner_id, superseded_by__isnull=True)
-    return (Signal.objects.visible_to(user, "signals.view_dossier")
-            .filter(status__in=WEIGHING_STATUSES).filter(~Exists(own))
+    signals = Signal.objects.visible_to(user, "signals.view_dossier").filter(
+        status__in=WEIGHING_STATUSES)
+    return (awaiting_own_weging(user, signals)
             .select_related("person").order_by("received_on", "pk"))
 
 

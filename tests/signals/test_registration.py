@@ -125,6 +125,106 @@ def test_repeat_signal_is_linked_by_name_and_date_of_birth_ignoring_case_and_dia
     assert third.person != first.person
 
 
+REPEAT_FORM = {
+    "betrokkene-first_names": "Jan",
+    "betrokkene-surname": "Jansen",
+    "betrokkene-bsn": "111222333",
+    "signaal-received_on": "2026-11-02",
+    "signaal-source_category": "burger",
+    "signaal-description": "Toont steun voor een terroristische organisatie.",
+    "signaal-behaviour_from": "2026-10-30",
+    "signaal-phenomenon": "jihadisme",
+}
+REPEAT_NOTICE = "Mogelijk is er eerder een signaal over deze persoon geregistreerd"
+
+
+def test_an_earlier_signal_is_announced_before_saving_with_the_typed_input_kept(
+    client, login, meldpunt, weegploeg, make_user
+):
+    first = register(make_user(weegploeg.politie, Role.MELDPUNT), weegploeg=weegploeg,
+                     person=person_fields(first_names="Jantje", surname="Jansen",
+                                          bsn="111222333", address="Dorpsweg 9"),
+                     description="Eerder gedrag op het schoolplein.")
+    login(meldpunt)
+    data = {**REPEAT_FORM, "betrokkene-municipality": weegploeg.gemeente.pk}
+    asked = client.post(reverse("signals:register"), data)
+    page = asked.content.decode()
+    assert asked.status_code == 200
+    assert REPEAT_NOTICE in page
+    assert 'name="eerder_signaal_gezien"' in page
+    assert "Toont steun voor een terroristische organisatie." in page  # typed input kept
+    # Nothing more than the notice: not the earlier reference, name, details or date.
+    for known in (first.reference, "Jantje", "Dorpsweg", "Eerder gedrag", "2 november"):
+        assert known not in page
+    assert weegploeg.signals.count() == 1  # nothing saved yet
+    confirmed = client.post(reverse("signals:register"),
+                            {**data, "eerder_signaal_gezien": "1"}, follow=True)
+    second = weegploeg.signals.exclude(pk=first.pk).get()
+    assert confirmed.redirect_chain[-1][0] == reverse("signals:detail", args=[second.pk])
+    assert second.is_repeat and second.person == first.person
+
+
+def test_the_earlier_signal_check_before_saving_is_audited_as_a_read(
+    client, login, meldpunt, weegploeg
+):
+    from pga.models import AuditEntry
+
+    register(meldpunt, weegploeg=weegploeg, person=person_fields(bsn="111222333"))
+    login(meldpunt)
+    before = AuditEntry.objects.filter(action=AuditEntry.Action.ACCESS).count()
+    client.post(reverse("signals:register"),
+                {**REPEAT_FORM, "betrokkene-municipality": weegploeg.gemeente.pk})
+    reads = AuditEntry.objects.filter(action=AuditEntry.Action.ACCESS).order_by("pk")[before:]
+    assert [entry.additional_data for entry in reads] == [
+        {"controle": "eerder signaal bij registratie"}]
+    assert reads[0].actor == meldpunt
+
+
+def test_no_earlier_signal_notice_for_a_new_person(client, login, meldpunt, weegploeg):
+    register(meldpunt, weegploeg=weegploeg, person=person_fields(bsn="111222333"))
+    login(meldpunt)
+    response = client.post(reverse("signals:register"), {
+        **REPEAT_FORM, "betrokkene-bsn": "", "betrokkene-surname": "Pietersen",
+        "betrokkene-municipality": weegploeg.gemeente.pk}, follow=True)
+    assert response.redirect_chain  # saved at once
+    assert REPEAT_NOTICE not in response.content.decode()
+    assert weegploeg.signals.count() == 2
+
+
+def test_a_receipt_only_registrar_never_learns_of_an_earlier_signal(
+    client, login, meldpunt, other_weegploeg, make_user
+):
+    register(make_user(other_weegploeg.politie, Role.MELDPUNT), weegploeg=other_weegploeg,
+             person=person_fields(bsn="111222333", municipality=other_weegploeg.gemeente))
+    login(meldpunt)
+    data = {**REPEAT_FORM, "betrokkene-municipality": other_weegploeg.gemeente.pk}
+    asked = client.post(reverse("signals:register"), data)
+    assert other_weegploeg.name in asked.content.decode()  # the destination is asked
+    assert REPEAT_NOTICE not in asked.content.decode()
+    confirmed = client.post(reverse("signals:register"),
+                            {**data, "naar_weegploeg": other_weegploeg.pk}, follow=True)
+    assert confirmed.redirect_chain[-1][0] == reverse("signals:receipt")
+    assert REPEAT_NOTICE not in confirmed.content.decode()
+    assert other_weegploeg.signals.count() == 2
+
+
+def test_the_notice_before_saving_uses_the_matching_rule_of_the_registration(
+    meldpunt, weegploeg
+):
+    from signals.services import possible_repeat
+
+    born = datetime.date(2001, 3, 5)
+    register(meldpunt, weegploeg=weegploeg, person=person_fields(
+        first_names="Ömer", surname="Çelik", date_of_birth=born))
+    same = person_fields(first_names="omer", surname="celik", date_of_birth=born,
+                         municipality=weegploeg.gemeente)
+    other_birthday = {**same, "date_of_birth": datetime.date(2001, 3, 6)}
+    assert possible_repeat(meldpunt, same) is True
+    assert possible_repeat(meldpunt, other_birthday) is False
+    assert register(meldpunt, weegploeg=weegploeg, person=same).is_repeat
+    assert not register(meldpunt, weegploeg=weegploeg, person=other_birthday).is_repeat
+
+
 def test_repeat_is_shown_to_the_weegploeg_and_not_revealed_to_the_meldpunt(
     client, login, meldpunt, weegploeg, members, make_user
 ):
@@ -149,6 +249,10 @@ def test_repeat_is_shown_to_the_weegploeg_and_not_revealed_to_the_meldpunt(
     page = response.content.decode()
     assert "Mogelijk is er eerder een signaal over deze persoon geregistreerd" in page
     assert first.reference not in page
+    assert not Signal.objects.exclude(pk=first.pk).exists()  # asked before saving
+    client.post(reverse("signals:register"),
+                {**REPEAT_FORM, "eerder_signaal_gezien": "1",
+                 "betrokkene-municipality": weegploeg.gemeente.pk}, follow=True)
     second = Signal.objects.exclude(pk=first.pk).get()
     login(members["om"])
     page = client.get(reverse("signals:detail", args=[second.pk])).content.decode()

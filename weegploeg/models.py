@@ -191,7 +191,9 @@ class AgendaItem(models.Model):
     follow_up_on = models.DateField(_("datum opvolging"), null=True, blank=True)
     # The follow-up date of this item's current decision that the procesregisseurs were
     # reminded of (`weegploeg.follow_up`); the decision itself never changes.
-    follow_up_reminded_for = models.DateField(null=True, blank=True)
+    follow_up_reminded_for = models.DateField(
+        _("herinnerd voor opvolgdatum"), null=True, blank=True
+    )
 
     objects = AgendaItemQuerySet.as_manager()
 

@@ -322,6 +322,11 @@ class Signal(models.Model):
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
 
+    @property
+    def is_open(self) -> bool:
+        """Still in the weegploeg's queue (`OPEN_STATUSES`)."""
+        return self.status in OPEN_STATUSES
+
 
 class ReferenceCounter(models.Model):
     """The last sequence number used per weegploeg and year (see `next_reference`)."""

@@ -10,6 +10,8 @@ urlpatterns = [
     path("overleggen/<int:pk>/exports/<int:export_pk>/", views.export_download, name="export"),
     path("overleggen/<int:pk>/exports/<int:export_pk>/status/", views.export_status,
          name="export_status"),
+    path("signalen/<int:pk>/klaar-om-te-stemmen/", views.signal_readiness,
+         name="signal_readiness"),
     path("agendapunten/<int:pk>/", views.item_detail, name="item"),
     path("agendapunten/<int:pk>/stemmen/", views.item_votes, name="item_votes"),
     path("agendapunten/<int:pk>/<slug:action>/", views.item_action, name="item_action"),

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from criteria.selectors import latest_joint_assessment
 from pga.audit import record_access
-from pga.authz import has_role, require_role, weegploegen_of
+from pga.authz import WEEGPLOEG_ROLES, has_role, require_role, weegploegen_of
 from pga.forms import add_rule_violation
 from pga.models import Partner, ProcessingActivity, Role
 from pga.services import RuleViolation
@@ -47,9 +47,6 @@ from weegploeg.models import (
     Vote,
 )
 from weegploeg.readiness import items_readiness, vote_prerequisites, voter_refusal
-
-WEEGPLOEG_ROLES = (Role.MEMBER, Role.COORDINATOR)
-
 
 
 def _session(user, pk) -> Session:
@@ -306,6 +303,20 @@ def item_detail(request, pk):
         "prepare_form": prepare_form,
         "forms": [f for f in (vote_form, prepare_form) if f is not None],
         "decisions": item.decisions.prefetch_related("records").order_by("taken_at", "pk"),
+    })
+
+
+@require_GET
+def signal_readiness(request, pk):
+    """What a vote on a signal still in the queue will need (`readiness.vote_prerequisites`
+    without an agenda item, or with its open one): the checklist with who is to do what,
+    linked from the signal page, so that nothing is learnt from a refused vote."""
+    signal = get_visible_signal(request.user, pk, "signals.view_dossier")
+    record_access(request.user, signal, purpose=ProcessingActivity.DECISION,
+                  detail={"weergave": "klaar om te stemmen"})
+    item = signal.agenda_items.filter(status=ItemStatus.OPEN).select_related("session").first()
+    return render(request, "weegploeg/signal_readiness.html", {
+        "signal": signal, "item": item, "readiness": vote_prerequisites(signal, item),
     })
 
 

@@ -151,6 +151,8 @@ ACCESS_CASES = [
                read="partner_assessment"),
     AccessCase("criteria:joint_assessment", MEMBER_OWN, {"signal_pk": "signal"}, ASSESSMENT,
                read="joint_assessment"),
+    AccessCase("weegploeg:signal_readiness", MEMBER_OWN, {"pk": "signal"}, DECISION,
+               read="signal"),
     AccessCase("weegploeg:item", MEMBER_OWN, {"pk": "item"}, DECISION, read="item.signal"),
     # The work list names the persons waiting for a weging; "Mijn registraties" and the
     # agenda's choice of signals name them too (issue 18).

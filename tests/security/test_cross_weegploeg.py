@@ -233,6 +233,7 @@ B_IDS: dict[str, Callable] = {
                                        w.in_b.export.pk, w.session.pk),
     "weegploeg:export_status": lambda w: _two("pk", "export_pk", w.in_b.session.pk,
                                               w.in_b.export.pk, w.session.pk),
+    "weegploeg:signal_readiness": lambda w: _signals(w),
     "weegploeg:item_votes": lambda w: [
         Variant(label, {"pk": item.pk})
         for label, item in (("B's open item", w.in_b.open_item),

@@ -203,6 +203,8 @@ URLS = {
     "weegploeg:session_action": on("session", COORDINATOR, success=DONE),  # POST "openen"
     "weegploeg:export": on("session", COORDINATOR),
     "weegploeg:export_status": on("session", *WEEGPLOEG),
+    # What a vote on the signal needs: whoever sees the dossier (the weegploeg).
+    "weegploeg:signal_readiness": on("dossier", *WEEGPLOEG),
     "weegploeg:item": on("session", *WEEGPLOEG),
     "weegploeg:item_votes": on("session", *WEEGPLOEG),
     "weegploeg:item_action": on("session", COORDINATOR, success=DONE),  # POST "omhoog"
@@ -342,6 +344,7 @@ def url_kwargs(world) -> dict:
         "weegploeg:session_action": {"pk": world.session.pk, "action": "openen"},
         "weegploeg:export": {"pk": world.session.pk, "export_pk": world.export.pk},
         "weegploeg:export_status": {"pk": world.session.pk, "export_pk": world.export.pk},
+        "weegploeg:signal_readiness": signal,
         "weegploeg:item": {"pk": world.item.pk},
         "weegploeg:item_votes": {"pk": world.item.pk},
         "weegploeg:item_action": {"pk": world.item.pk, "action": "omhoog"},

@@ -180,3 +180,24 @@ def test_decision_page_shows_the_session_date_and_the_reason_it_opened_on_anothe
     assert timezone.localtime(item.session.starts_at).strftime("%d-%m-%Y") in page
     assert "reden: Vervroegd wegens spoed." in page
     assert "tijd van de beslissende stem" in page
+
+
+def test_a_queued_signal_shows_what_a_vote_will_need_before_it_is_on_an_agenda(
+    client, login, signal, members
+):
+    """Issue 18 point 1: each queued signal shows the checklist, not only agenda items."""
+    login(members["politie"])
+    signal_page = client.get(reverse("signals:detail", args=[signal.pk])).content.decode()
+    readiness_url = reverse("weegploeg:signal_readiness", args=[signal.pk])
+    assert readiness_url in signal_page
+    response = client.get(readiness_url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Het signaal staat nog op geen agenda" in page
+    assert "Ontbreekt:</strong> Volledige gezamenlijke weging" in page
+    assert "Ontbreekt:</strong> Uit te nodigen partijen vastgelegd" in page
+    assert reverse("criteria:joint_assessment", args=[signal.pk]) in page
+    assert AuditEntry.objects.filter(
+        action=AuditEntry.Action.ACCESS, object_pk=str(signal.pk),
+        additional_data__weergave="klaar om te stemmen",
+    ).exists()

@@ -73,14 +73,20 @@ def has_role(user, *roles: str) -> bool:
     return bool(getattr(user, "is_active", False) and roles_of(user) & set(roles))
 
 
+def deny_unless_role(user, *roles: str) -> None:
+    """View guard: 403 (`PermissionDenied`) unless the user holds one of `roles`. Inside a
+    view after the object was found (so another weegploeg's object is still a 404)."""
+    if not has_role(user, *roles):
+        raise PermissionDenied
+
+
 def require_role(*roles: str):
     """View decorator: 403 unless the user holds one of `roles`."""
 
     def decorate(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if not has_role(request.user, *roles):
-                raise PermissionDenied
+            deny_unless_role(request.user, *roles)
             return view(request, *args, **kwargs)
 
         return wrapper

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pga.audit import processing
-from pga.authz import has_role
+from pga.authz import check_role
 from pga.background import enqueue
 from pga.models import Partner, ProcessingActivity, Role, User
 from pga.services import RuleViolation
@@ -56,10 +56,10 @@ SIGNAL_STATUS_AFTER = {
 def require_coordinator(user, weegploeg):
     """Only the procesregisseur of a partner of `weegploeg` prepares its sessions, decisions
     and records; anyone else gets a `RuleViolation`."""
-    if not has_role(user, Role.COORDINATOR) or user.partner_id not in set(
-        weegploeg.partners().values_list("pk", flat=True)
-    ):
-        raise RuleViolation(_("Alleen de procesregisseur van deze weegploeg doet dit."))
+    refusal = _("Alleen de procesregisseur van deze weegploeg doet dit.")
+    check_role(user, Role.COORDINATOR, refusal=refusal)
+    if user.partner_id not in set(weegploeg.partners().values_list("pk", flat=True)):
+        raise RuleViolation(refusal)
 
 
 def sessions_for(user):

@@ -14,7 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from criteria.selectors import latest_joint_assessment
 from pga.audit import record_access
-from pga.authz import WEEGPLOEG_ROLES, has_role, require_role, weegploegen_of
+from pga.authz import (
+    WEEGPLOEG_ROLES,
+    deny_unless_role,
+    has_role,
+    require_role,
+    weegploegen_of,
+)
 from pga.forms import add_rule_violation
 from pga.models import Partner, ProcessingActivity, Role
 from pga.services import RuleViolation
@@ -148,8 +154,7 @@ def session_action(request, pk, action):
     """The coordinator's actions on a session: add an item, publish, open, close, export."""
     session = _session(request.user, pk)
     user = request.user
-    if not has_role(user, Role.COORDINATOR):
-        raise PermissionDenied
+    deny_unless_role(user, Role.COORDINATOR)
     try:
         if action == "toevoegen":
             form = AddItemForm(services.agenda_candidates(user, session), request.POST)
@@ -219,8 +224,7 @@ def _warn_not_ready(request, session):
 @require_POST
 def item_action(request, pk, action):
     item = _item(request.user, pk)
-    if not has_role(request.user, Role.COORDINATOR):
-        raise PermissionDenied
+    deny_unless_role(request.user, Role.COORDINATOR)
     try:
         if action == "omhoog":
             services.move_item(request.user, item, -1)
@@ -462,8 +466,7 @@ def handover_download(request, pk):
 @require_GET
 def export_download(request, pk, export_pk):
     session = _session(request.user, pk)
-    if not has_role(request.user, Role.COORDINATOR):
-        raise PermissionDenied
+    deny_unless_role(request.user, Role.COORDINATOR)
     export = get_object_or_404(SessionExport.objects.visible_to(request.user), session=session,
                                pk=export_pk, status=ExportStatus.DONE)
     record_access(request.user, export, purpose=ProcessingActivity.DECISION)

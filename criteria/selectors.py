@@ -152,13 +152,27 @@ def _with_contents(assessments):
     field, which is the parent: no join to it)."""
     return assessments.select_related(
         "framework", "partner", "author", "supersedes", "superseded_by"
+    ).only(
+        # Of the related rows only what an entry shows: fewer columns to read and build.
+        *ASSESSMENT_COLUMNS, "framework__version", "partner__name", "author__full_name",
+        *(f"{link}__{name}" for link in ("supersedes", "superseded_by")
+          for name in ("signal_id", "framework_id", "kind", "partner_id", "created_at",
+                       "visibility")),
     ).prefetch_related(
-        Prefetch("framework__criteria", Criterion.objects.order_by("number")),
+        Prefetch("framework__criteria",
+                 Criterion.objects.only("framework_id", "number", "title").order_by("number")),
         Prefetch("judgements", Judgement.objects.select_related(
-            "criterion", "scale_value", "source_partner").order_by("criterion__number")),
+            "criterion", "scale_value", "source_partner").defer(
+            "criterion__description", "criterion__guidance_questions",
+        ).order_by("criterion__number")),
         Prefetch("observations", IndicatorObservation.objects.select_related("indicator")
-                 .order_by("indicator__number")),
+                 .defer("indicator__description").order_by("indicator__number")),
     )
+
+
+# The assessment's own columns an entry shows (its text, links and facts).
+ASSESSMENT_COLUMNS = ("signal_id", "framework_id", "kind", "partner_id", "author_id",
+                      "created_at", "visibility", "conclusion", "supersedes_id")
 
 
 def _entries(user, signal, assessments):

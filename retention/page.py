@@ -7,6 +7,7 @@ import dataclasses
 import datetime
 
 from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.functions import JSONObject
 
 from retention.holds import active_holds
 from retention.models import Notification, NotificationStatus, RetentionBasis
@@ -37,21 +38,25 @@ class NotificationState:
 
 
 # The names under which the signal row carries the section's facts (`signal_annotations`).
-FACTS = ("page_retention_blocked", "page_notification_status", "page_notified_on",
-         "page_recheck_on")
+FACTS = ("page_retention_blocked", "page_notification")
 
 
 def signal_annotations(user) -> dict:
     """The section's facts as expressions over `Signal`, read with the signal itself by the
     page (`signals.sections.register`): whether a juridische blokkade holds it, and the
-    notification of the person (the first to be rechecked)."""
-    notification = Notification.objects.filter(decision__signal=OuterRef("pk"))
+    notification of the person (the first to be rechecked), its three facts in one subquery
+    (an object; its dates as ISO text)."""
+    notification = Notification.objects.filter(decision__signal=OuterRef("pk")).values(
+        facts=JSONObject(status="status", notified_on="notified_on", recheck_on="recheck_on")
+    )
     return dict(zip(FACTS, (
         Exists(active_holds().filter(Q(signal=OuterRef("pk")) | Q(person=OuterRef("person")))),
-        Subquery(notification.values("status")[:1]),
-        Subquery(notification.values("notified_on")[:1]),
-        Subquery(notification.values("recheck_on")[:1]),
+        Subquery(notification[:1]),
     ), strict=True))
+
+
+def _date(text: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(text) if text else None
 
 
 def signal_page_context(user, signal) -> dict:
@@ -59,7 +64,7 @@ def signal_page_context(user, signal) -> dict:
         facts = {name: getattr(signal, name) for name in FACTS}
     else:
         facts = Signal.objects.filter(pk=signal.pk).values(**signal_annotations(user)).get()
-    blocked, status, notified_on, recheck_on = (facts[name] for name in FACTS)
+    blocked, notification = (facts[name] for name in FACTS)
     return {
         "retention": RetentionState(
             # A rule is named by its basis (`RetentionRule.__str__`).
@@ -68,6 +73,8 @@ def signal_page_context(user, signal) -> dict:
             deletion_due=signal.deletion_due,
             blocked=blocked,
         ),
-        "signal_notification": NotificationState(status, notified_on, recheck_on)
-        if status else None,
+        "signal_notification": NotificationState(
+            notification["status"], _date(notification["notified_on"]),
+            _date(notification["recheck_on"]),
+        ) if notification else None,
     }

@@ -416,7 +416,12 @@ def page_lists(user, signal: Signal, *, dossier: bool) -> dict[str, list]:
     another signal, `page_annotations`), the contributions and the transfers — the latter
     only for a signal whose timeline records one, since every transfer does
     (`transfer_signal`)."""
-    events = list(signal.events.select_related("actor", "partner"))
+    events = list(
+        signal.events.select_related("actor", "partner").only(  # what the timeline shows
+            "signal_id", "kind", "at", "actor_id", "partner_id", "note", "actor__full_name",
+            "partner__name",
+        )
+    )
     kinds = {event.kind for event in events}
     attachments = list(signal.attachments.all()) if EventKind.ATTACHMENT in kinds else []
     lists = {"attachments": attachments, "events": events}

@@ -415,7 +415,9 @@ def signal_page_context(user, signal: Signal) -> dict:
     one decision that is not corrected)."""
     current = _current_decisions(item=OuterRef("pk"))
     items = list(
-        signal.agenda_items.select_related("session").order_by("round", "pk").annotate(
+        signal.agenda_items.select_related("session")
+        .only("signal_id", "session_id", "round", "status", "escalate", "session__starts_at")
+        .order_by("round", "pk").annotate(
             decision_pk=Subquery(current.values("pk")[:1]),
             decision_outcome=Subquery(current.values("outcome")[:1]),
             decision_taken_at=Subquery(current.values("taken_at")[:1]),

@@ -517,12 +517,13 @@ def _work(rng, loader, org, specs, today, now):
             sessions.append((len(sessions) + 1, wp.pk, starts, "Stadhuis", False,
                              "closed" if past else "planned",
                              starts - datetime.timedelta(days=7), coordinator,
-                             starts + datetime.timedelta(hours=2) if past else None))
+                             starts + datetime.timedelta(hours=2) if past else None,
+                             starts if past else None, ""))
             index += 1
         last_index[w] = index - 1
     loader.copy("weegploeg_session", ["id", "weegploeg_id", "starts_at", "location", "online",
                                       "status", "agenda_published_at", "created_by_id",
-                                      "closed_at"], sessions)
+                                      "closed_at", "opened_at", "opening_reason"], sessions)
     starts_of = {row[0]: row[2] for row in sessions}
 
     items, votes, decisions, assessments, judgements = [], [], [], [], []

@@ -28,6 +28,11 @@ CRAWLED_ROLES = (*ROLES, INSTALLATION, "anonymous")
 # The person search the rights pages ask for first (they hold the purpose in the session).
 SUBJECT_SEARCH_NAME = "Jansen"
 
+# Screenshots at phone width for the closing note (artifacts/, as a member of the weegploeg):
+# the queue, the signal page, and the vote page of an agenda item.
+PHONE_SCREENSHOTS = {"signals:queue": "wachtrij", "signals:detail": "signaal",
+                     "weegploeg:item": "stemmen"}
+
 SCROLL_WIDTH = ("() => [document.documentElement.scrollWidth, "
                 "document.documentElement.clientWidth]")
 
@@ -98,6 +103,9 @@ def test_every_page_passes_axe_for_every_role_at_desktop_and_phone_width(
                         targets = [node["target"] for node in violation["nodes"]][:3]
                         failing.append(f"{where}: {violation['impact']} {violation['id']} "
                                        f"({violation['help']}) {targets}")
+                if width <= PHONE and role == "member" and name in PHONE_SCREENSHOTS:
+                    page.screenshot(path=artifacts / f"{PHONE_SCREENSHOTS[name]}-{width}px.png",
+                                    full_page=True)
                 if width <= PHONE:
                     scroll_width, client_width = page.evaluate(SCROLL_WIDTH)
                     if scroll_width > client_width:

@@ -23,6 +23,9 @@ from stats import services as statistics
 
 # Chart geometry (SVG user units): one row per bar, the label left of the bar.
 ROW, LABEL_WIDTH, BAR_WIDTH, VALUE_WIDTH = 26, 240, 320, 70
+# A label's width at font-size 13, per character, taken generously (wide capitals included),
+# so that the longest label fits left of the bars instead of being clipped.
+LABEL_CHAR_WIDTH, LABEL_GAP = 8, 8
 
 
 class StatisticsForm(forms.Form):
@@ -44,6 +47,8 @@ def bar_chart(name: str, title: str, category: str, tallies) -> dict:
     """Horizontal bars scaled to the largest; the part of each bar that comes from purged
     signals (tombstones) drawn in a lighter shade."""
     top = max((t.signals for t in tallies), default=0) or 1
+    longest = max((len(str(t.label)) for t in tallies), default=0)
+    label_width = max(LABEL_WIDTH, longest * LABEL_CHAR_WIDTH + 2 * LABEL_GAP)
     bars = []
     for index, tally in enumerate(tallies):
         width = round(tally.signals / top * BAR_WIDTH, 1)
@@ -51,12 +56,12 @@ def bar_chart(name: str, title: str, category: str, tallies) -> dict:
         bars.append({
             "tally": tally, "y": index * ROW + 4, "text_y": index * ROW + 18,
             "width": width, "live_width": round(width - deleted, 1),
-            "deleted_x": round(LABEL_WIDTH + width - deleted, 1), "deleted_width": deleted,
-            "value_x": round(LABEL_WIDTH + width + 6, 1),
+            "deleted_x": round(label_width + width - deleted, 1), "deleted_width": deleted,
+            "value_x": round(label_width + width + 6, 1),
         })
     return {"name": name, "title": title, "category": category, "bars": bars,
-            "height": len(bars) * ROW + 8, "width": LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH,
-            "label_width": LABEL_WIDTH, "label_x": LABEL_WIDTH - 8}
+            "height": len(bars) * ROW + 8, "width": label_width + BAR_WIDTH + VALUE_WIDTH,
+            "label_width": label_width, "label_x": label_width - LABEL_GAP}
 
 
 @audit_purpose(ProcessingActivity.STATISTICS)

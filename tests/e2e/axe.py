@@ -91,7 +91,12 @@ def assert_no_horizontal_scroll(page, name: str = "") -> None:
         "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert scroll_width <= client_width, (
         f"{name or page.url} scrolt horizontaal bij {client_width} px: de pagina is "
-        f"{scroll_width} px breed; te breed: {page.evaluate(_WIDE_ELEMENTS)}")
+        f"{scroll_width} px breed; te breed: {wide_elements(page)}")
+
+
+def wide_elements(page) -> list[str]:
+    """The innermost elements that stick out to the right of the window (at most 8)."""
+    return page.evaluate(_WIDE_ELEMENTS)
 
 
 # The innermost elements that stick out to the right (their box or their content, such as a

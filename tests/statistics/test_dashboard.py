@@ -205,3 +205,18 @@ def test_a_partner_without_a_weegploeg_sees_empty_statistics(make_user):
     loose = make_user(PartnerFactory(), Role.ADMIN)
     figures = statistics.dashboard(loose, **PERIOD)
     assert (figures.weegploegen, figures.total, figures.stale) == ([], 0, 0)
+
+
+def test_a_long_label_fits_left_of_its_bar():
+    """Chart labels are drawn right-aligned left of the bars: the room for them grows with the
+    longest label (at a generous 8 units a character at font-size 13), so none is clipped at
+    the chart's left edge (issue 22)."""
+    from stats.services import Tally
+    from stats.views import bar_chart
+
+    label = "Rechts-extremisme en anti-institutioneel extremisme"
+    chart = bar_chart("fenomeen", "Per fenomeen", "fenomeen",
+                      [Tally("lang", label, 3, 0), Tally("kort", "Overig", 1, 0)])
+    assert chart["label_x"] - len(label) * 8 >= 0
+    assert chart["width"] >= chart["label_width"] + 320
+    assert all(bar["value_x"] > chart["label_width"] for bar in chart["bars"])

@@ -45,6 +45,7 @@ from pga.background import enqueue
 from pga.models import AuditEntry, ProcessingActivity
 from pga.pdf import render_pdf
 from pga.services import RuleViolation
+from pga.storage import read_verified
 from retention.models import (
     LegalHold,
     Notification,
@@ -505,12 +506,8 @@ def download_subject_export(user, export: SubjectAccessExport) -> tuple[bytes, s
                                       "is verwijderd. Vraag zo nodig een nieuwe export aan."))
         if export.status != ExportStatus.DONE:
             raise ExportUnavailable(_("Deze export is nog niet klaar."))
-        try:
-            with export.file.open("rb") as handle:
-                content = handle.read()
-        except OSError:
-            content = None
-        if content is None or hashlib.sha256(content).hexdigest() != export.sha256:
+        content = read_verified(export.file, export.sha256)
+        if content is None:
             logger.error("Inzage-export %s: het bestand ontbreekt of de controlesom klopt niet",
                          export.pk)
             raise ExportUnavailable(_("Het bestand van deze export ontbreekt of is gewijzigd en "

@@ -25,6 +25,7 @@ from pga.audit import current_actor, processing, record_access
 from pga.background import enqueue
 from pga.models import ProcessingActivity
 from pga.services import RuleViolation
+from pga.storage import read_verified
 from weegploeg.models import Decision, DecisionRecord
 from weegploeg.record_content import render_decision_record
 from weegploeg.services import require_coordinator
@@ -46,12 +47,8 @@ def read_record(record: DecisionRecord) -> bytes:
     stored with its hash and never overwritten). A file that is missing or does not match
     is never served: the refusal is written to the audit log (for the acting user, with the
     reason) and to the operators' log, and the user gets a Dutch message (TamperedRecord)."""
-    try:
-        with record.file.open("rb") as handle:
-            content = handle.read()
-    except OSError:
-        content = None
-    if content is None or hashlib.sha256(content).hexdigest() != record.sha256:
+    content = read_verified(record.file, record.sha256)
+    if content is None:
         logger.error("Besluitverslag %s: het bestand ontbreekt of de controlesom klopt niet",
                      record.pk)
         record_access(current_actor(), record, purpose=ProcessingActivity.DECISION,

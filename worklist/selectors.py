@@ -37,7 +37,7 @@ def my_registrations(user):
             .select_related("person").order_by("-registered_at", "-pk")[:LISTED])
 
 
-def waiting_for_my_weging(user, today=None):
+def waiting_for_my_weging(user):
     """Member: open signals of the user's weegploegen on which the user's organisation has
     no current weging yet, longest waiting first."""
     signals = Signal.objects.visible_to(user, "signals.view_dossier").filter(

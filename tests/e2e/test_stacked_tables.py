@@ -37,7 +37,10 @@ PAGE = f"""<!doctype html><html lang="nl" class="utrecht-html"><head><title>Wach
 def load(page):
     page.set_content(PAGE)
     for stylesheet in STYLESHEETS:
-        page.add_style_tag(path=str(STATIC / stylesheet))
+        css = (STATIC / stylesheet).read_text().replace('@charset "UTF-8";', "")
+        if stylesheet.startswith("vendor/"):
+            css = f"@layer utrecht {{\n{css}\n}}"  # as css/nlds.css imports them
+        page.add_style_tag(content=css)
     page.add_script_tag(path=str(STATIC / "js" / "stacked-tables.js"))
     # The script waits for DOMContentLoaded, which set_content has already fired.
     page.evaluate("() => document.dispatchEvent(new Event('DOMContentLoaded'))")

@@ -386,6 +386,7 @@ def decision_detail(request, pk):
                     partner=request_form.cleaned_data["assigned_partner"],
                     deadline=request_form.cleaned_data["deadline"],
                     external_body=request_form.cleaned_data["external_body"],
+                    legal_ground=request_form.cleaned_data["legal_ground"],
                 )
                 messages.success(request, _("Het informatieverzoek is uitgezet."))
                 return redirect("weegploeg:decision", pk=decision.pk)

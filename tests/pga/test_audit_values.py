@@ -21,7 +21,7 @@ from pga.audit import (
 from pga.models import AuditEntry, Partner
 from signals.models import Person, Signal
 from signals.services import add_contribution, update_identity
-from tests.factories import PartnerFactory
+from tests.factories import PartnerFactory, legal_ground
 from tests.signals.factories import person_fields, register
 from weegploeg.models import AgendaItem, Outcome, Vote
 from weegploeg.services import (
@@ -131,6 +131,7 @@ def test_each_entry_names_the_weegploeg_of_its_object_when_it_is_written(
         add_contribution(members["politie"], signal, {
             "source": "Politieregistratie", "information_date": datetime.date(2026, 10, 1),
             "content": "Eerder gezien.", "visibility": "weegploeg",
+            "legal_ground": legal_ground(),
         })
     session = plan_session(coordinator, weegploeg, timezone.now() + datetime.timedelta(days=1),
                            location="Stadhuis")

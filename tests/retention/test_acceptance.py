@@ -25,6 +25,7 @@ from retention.tasks import purge_expired_signals
 from signals.models import Person, Signal
 from signals.services import add_contribution
 from tests.criteria.factories import judgements
+from tests.factories import legal_ground
 from tests.pg_client import client_binary, libpq_args
 from tests.signals.factories import person_fields, register, search_queue
 from weegploeg.models import DecisionRecord, Outcome, SessionExport
@@ -112,6 +113,7 @@ def test_a_decided_signal_is_purged_after_a_year_leaving_only_a_tombstone_and_wh
             "source": "Politieregistratie", "information_date": datetime.date(2026, 10, 1),
             "content": f"{SURNAME} is eerder gezien bij de Oostpoortbrug.",
             "visibility": "own_partner",
+            "legal_ground": legal_ground(),
         })
     with acting_as(members["gemeente"]):
         record_joint_assessment(members["gemeente"], signal, judgements(),

@@ -45,7 +45,7 @@ from rights.services import build_subject_export, record_request, request_subjec
 from signals.models import Attachment, Contribution, Signal
 from signals.services import add_contribution
 from tests.criteria.factories import judgements
-from tests.factories import UserFactory, WeegploegFactory
+from tests.factories import UserFactory, WeegploegFactory, legal_ground
 from tests.referrals.factories import submit as submit_referral
 from tests.signals.factories import person_fields, register
 from weegploeg.models import (
@@ -227,6 +227,7 @@ def build_dossiers(weegploeg, staff, key, names) -> Dossiers:
         "source": "Politieregistratie", "information_date": datetime.date(2026, 10, 1),
         "content": "Twee meldingen van bedreiging op sociale media.",
         "visibility": "weegploeg",
+        "legal_ground": legal_ground(),
     })
     partner_assessment = record_partner_assessment(
         voters[0], signal, judgements(), conclusion="Zorgen vanuit het wijkteam."
@@ -254,6 +255,7 @@ def build_dossiers(weegploeg, staff, key, names) -> Dossiers:
     info_request = request_information(
         coordinator, more_info_item.signal, question="Is er contact met de leerplichtambtenaar?",
         partner=weegploeg.gemeente, deadline=timezone.localdate() + datetime.timedelta(days=14),
+        legal_ground=legal_ground(),
     )
     record = create_decision_record(decision)
     # The background build is scheduled on commit, which never comes here: build it now.
@@ -261,6 +263,7 @@ def build_dossiers(weegploeg, staff, key, names) -> Dossiers:
     shielded_contribution = add_contribution(voters[1], signal, {
         "source": "Recherche", "information_date": datetime.date(2026, 10, 2),
         "content": SHIELDED_CONTENT, "visibility": "own_partner",
+        "legal_ground": legal_ground(),
     })
     hold = place_hold(admin, reason=f"Procedure bij de AP, kenmerk AP-2026-17{mark}.",
                       until=timezone.localdate() + datetime.timedelta(days=60), signal=signal)

@@ -64,6 +64,7 @@ from referrals.models import (
 from retention.views import SUBJECT_SESSION_KEY
 from signals.models import Phenomenon, ProfessionalSector
 from tests.criteria.factories import form_data
+from tests.factories import legal_ground
 from tests.referrals.factories import referral_data
 from tests.security.conftest import FIGURES, INSTALLATION, World
 from tests.security.test_permission_matrix import (
@@ -414,9 +415,11 @@ TARGETS = [
         "contribution", ("ContributionForm",), (Role.MEMBER, SAME),
         lambda w: [_url("signals:contribute", pk=w.signal.pk)],
         lambda w: {"source": "Politieregistratie", "information_date": _days(-2),
-                   "content": "Melding van bedreiging.", "visibility": "weegploeg"},
+                   "content": "Melding van bedreiging.", "visibility": "weegploeg",
+                   "legal_ground": str(legal_ground().pk)},
         lambda w: {"source": WORDS, "information_date": DATES, "content": WORDS,
-                   "visibility": choice("weegploeg", "own_partner", "alle")},
+                   "visibility": choice("weegploeg", "own_partner", "alle"),
+                   "legal_ground": ids(legal_ground())},
         forged_urls=lambda w: [_url("signals:contribute", pk=w.b_signal.pk)],
     ),
     Target(
@@ -591,10 +594,12 @@ TARGETS = [
         "information request", ("InformationRequestForm",), (Role.COORDINATOR, OWN),
         lambda w: [_url("weegploeg:decision", pk=w.more_info_decision.pk)],
         lambda w: {"question": "Is er contact met de wijkagent?",
-                   "assigned_partner": str(w.a.om.pk), "deadline": _days(14)},
+                   "assigned_partner": str(w.a.om.pk), "deadline": _days(14),
+                   "legal_ground": str(legal_ground().pk)},
         lambda w: {"question": WORDS,
                    "assigned_partner": ids(w.a.om, w.b.gemeente, w.b.politie),
-                   "external_body": WORDS, "deadline": DATES},
+                   "external_body": WORDS, "deadline": DATES,
+                   "legal_ground": ids(legal_ground())},
         fixed={"verzoek": "1"},
         edges=lambda w: [({"assigned_partner": str(w.b.gemeente.pk)}, None),
                          ({"deadline": _days(0)}, None),
@@ -604,9 +609,11 @@ TARGETS = [
         "answer", ("AnswerForm",), (Role.MEMBER, OWN),
         lambda w: [_url("weegploeg:answer", pk=w.info_request.pk)],
         lambda w: {"content": "Ja, sinds september.", "source": "Leerplicht",
-                   "information_date": _days(-1), "visibility": "weegploeg"},
+                   "information_date": _days(-1), "visibility": "weegploeg",
+                   "legal_ground": str(legal_ground().pk)},
         lambda w: {"content": WORDS, "source": WORDS, "information_date": DATES,
-                   "visibility": choice("weegploeg", "own_partner", "x")},
+                   "visibility": choice("weegploeg", "own_partner", "x"),
+                   "legal_ground": ids(legal_ground())},
     ),
     Target(
         "beheer user", ("UserForm",), (Role.ADMIN, OWN),

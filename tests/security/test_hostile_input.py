@@ -16,6 +16,7 @@ from pga.models import AuditEntry
 from retention.forms import RuleForm
 from retention.models import RetentionRule
 from signals.forms import PersonForm
+from tests.factories import legal_ground
 from tests.security.conftest import FIGURES
 
 DOMAIN_APPS = ("pga", "signals", "criteria", "weegploeg", "retention")
@@ -288,7 +289,8 @@ def test_a_100_000_character_description_is_refused_and_a_maximal_dossier_is_ser
     for member in members.values():
         add_contribution(member, signal, {
             "source": "Registratie", "information_date": datetime.date(2026, 10, 1),
-            "content": _text(CONTENT_MAX_LENGTH), "visibility": "weegploeg"})
+            "content": _text(CONTENT_MAX_LENGTH), "visibility": "weegploeg",
+            "legal_ground": legal_ground()})
     item = add_to_agenda(coordinator, session, signal)
     prepare_decision(coordinator, item, invited_parties=["zorg_ggz"],
                      joint_reasoning=_text(REASONING_MAX_LENGTH))

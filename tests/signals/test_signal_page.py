@@ -9,6 +9,7 @@ from django.urls import reverse
 from criteria.assessments import record_partner_assessment
 from signals.services import add_contribution, earlier_signals
 from tests.criteria.factories import judgements
+from tests.factories import legal_ground
 from tests.signals.factories import person_fields, register
 
 
@@ -16,6 +17,7 @@ def _contribute(member, signal, n, visibility="weegploeg"):
     add_contribution(member, signal, {
         "source": f"Registratie {n}", "information_date": datetime.date(2026, 10, 1 + n),
         "content": f"Inbreng nummer {n}.", "visibility": visibility,
+        "legal_ground": legal_ground(),
     })
 
 

@@ -13,6 +13,7 @@ from weegploeg.models import (
     QUESTION_MAX_LENGTH,
     REASONING_MAX_LENGTH,
     CaseParty,
+    ConsultationResult,
     Outcome,
     Referral,
 )
@@ -107,6 +108,15 @@ class RadioSelect(forms.RadioSelect):
                 "label": label
             }
         return option
+
+
+class IntegralStatementForm(forms.Form):
+    result = forms.ChoiceField(
+        label=_("Resultaat van de raadpleging van de eigen systemen"),
+        choices=ConsultationResult.choices, widget=forms.RadioSelect,
+        help_text=_("Alleen het resultaat wordt vastgelegd. Wat u vond, brengt u in als "
+                    "informatie-inbreng, zo nodig afgeschermd."),
+    )
 
 
 class VoteForm(forms.Form):

@@ -14,8 +14,8 @@ from django.urls import reverse
 
 from pga.celery import app
 from signals.models import Signal
+from tests.weegploeg.factories import vote
 from weegploeg.models import Decision, ItemStatus, Outcome, Vote
-from weegploeg.services import cast_vote
 
 MOTIVATION = "Feiten wijzen op geweldsbereidheid."
 DEAD_REDIS = "redis://127.0.0.1:1/0"
@@ -89,8 +89,8 @@ def test_database_connection_lost_mid_vote_leaves_no_partial_decision(item, memb
                                                                        monkeypatch):
     from weegploeg import services
 
-    cast_vote(members["gemeente"], item, Outcome.CASUSOVERLEG, MOTIVATION)
-    cast_vote(members["politie"], item, Outcome.CASUSOVERLEG, MOTIVATION)
+    vote(members["gemeente"], item, Outcome.CASUSOVERLEG, MOTIVATION)
+    vote(members["politie"], item, Outcome.CASUSOVERLEG, MOTIVATION)
     take_decision = services._take_decision
 
     def connection_dies_halfway(user, the_item, votes):
@@ -101,14 +101,14 @@ def test_database_connection_lost_mid_vote_leaves_no_partial_decision(item, memb
 
     monkeypatch.setattr(services, "_take_decision", connection_dies_halfway)
     with pytest.raises(OperationalError):
-        cast_vote(members["om"], item, Outcome.CASUSOVERLEG, MOTIVATION)
+        vote(members["om"], item, Outcome.CASUSOVERLEG, MOTIVATION)
     connection.close()
     assert not Decision.objects.exists()
     assert Vote.objects.filter(item=item).count() == 2
     item.refresh_from_db()
     assert item.status == ItemStatus.OPEN
     monkeypatch.setattr(services, "_take_decision", take_decision)
-    assert cast_vote(members["om"], item, Outcome.CASUSOVERLEG, MOTIVATION) is not None
+    assert vote(members["om"], item, Outcome.CASUSOVERLEG, MOTIVATION) is not None
 
 
 def _start_worker(queue, tmp_path, name):

@@ -28,8 +28,9 @@ from tests.criteria.factories import judgements
 from tests.factories import legal_ground
 from tests.pg_client import client_binary, libpq_args
 from tests.signals.factories import person_fields, register, search_queue
+from tests.weegploeg.factories import vote
 from weegploeg.models import DecisionRecord, Outcome, SessionExport
-from weegploeg.services import add_to_agenda, cast_vote, plan_session, prepare_decision
+from weegploeg.services import add_to_agenda, plan_session, prepare_decision
 from weegploeg.session_exports import request_session_export
 
 FIRST_NAMES, SURNAME, BSN = "Xandrijn", "Qwerthuis", "123456782"
@@ -129,7 +130,7 @@ def test_a_decided_signal_is_purged_after_a_year_leaving_only_a_tombstone_and_wh
     prepare_decision(coordinator, item, joint_reasoning=f"Geen casusoverleg voor {SURNAME}.")
     for partner in ("gemeente", "politie", "om"):
         with acting_as(members[partner]):
-            decision = cast_vote(members[partner], item, Outcome.NO_CASUSOVERLEG,
+            decision = vote(members[partner], item, Outcome.NO_CASUSOVERLEG,
                                  f"{FIRST_NAMES} {SURNAME}: geen aanleiding voor casusoverleg.")
     assert decision is not None
     request_session_export(coordinator, session)

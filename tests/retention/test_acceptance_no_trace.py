@@ -30,10 +30,10 @@ from tests.factories import legal_ground
 from tests.pg_client import client_binary, libpq_args
 from tests.retention.test_acceptance import storage_texts
 from tests.signals.factories import person_fields, register, search_queue
+from tests.weegploeg.factories import vote
 from weegploeg.models import DecisionRecord, Outcome, SessionExport
 from weegploeg.services import (
     add_to_agenda,
-    cast_vote,
     plan_session,
     prepare_decision,
     remove_from_agenda,
@@ -151,7 +151,7 @@ def test_after_the_nightly_jobs_nothing_of_a_merged_person_remains_anywhere(
     for item in items:
         for partner in ("gemeente", "politie", "om"):
             with acting_as(members[partner]):
-                decision = cast_vote(members[partner], item, Outcome.NO_CASUSOVERLEG,
+                decision = vote(members[partner], item, Outcome.NO_CASUSOVERLEG,
                                      f"{FIRST_NAMES} {SURNAME}: geen aanleiding.")
         assert decision is not None
     request_session_export(coordinator, session)

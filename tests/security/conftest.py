@@ -48,6 +48,7 @@ from tests.criteria.factories import judgements
 from tests.factories import UserFactory, WeegploegFactory, legal_ground
 from tests.referrals.factories import submit as submit_referral
 from tests.signals.factories import person_fields, register
+from tests.weegploeg.factories import vote
 from weegploeg.models import (
     AgendaItem,
     Decision,
@@ -60,7 +61,6 @@ from weegploeg.models import (
 from weegploeg.records import create_decision_record
 from weegploeg.services import (
     add_to_agenda,
-    cast_vote,
     plan_session,
     prepare_decision,
     request_information,
@@ -178,7 +178,7 @@ def text_upload(name="verslag.txt", content=b"Gespreksverslag mentor, 12 oktober
 def _decide(item, voters, outcome):
     decision = None
     for voter in voters:
-        decision = cast_vote(voter, item, outcome, MOTIVATION) or decision
+        decision = vote(voter, item, outcome, MOTIVATION) or decision
     assert decision is not None, "the world's votes should have been unanimous"
     return decision
 

@@ -75,8 +75,8 @@ from tests.security.test_permission_matrix import (
     expected_for,
     url_path,
 )
+from tests.weegploeg.factories import vote
 from weegploeg.models import CaseParty, Outcome, Referral
-from weegploeg.services import cast_vote
 
 # -- value strategies ------------------------------------------------------------------------
 
@@ -1091,7 +1091,7 @@ def test_a_retention_period_the_form_accepts_keeps_decisions_possible(
         if response.status_code != 302:
             return  # refused: nothing was saved
         for voter in voters:
-            cast_vote(voter, world.open_item, Outcome.CASUSOVERLEG, MOTIVATION)
+            vote(voter, world.open_item, Outcome.CASUSOVERLEG, MOTIVATION)
         response, server_error = _submit(
             as_user(world.om_member), "post", _url("weegploeg:item", pk=world.open_item.pk),
             {"stem": "1", "outcome": Outcome.CASUSOVERLEG, "motivation": MOTIVATION},

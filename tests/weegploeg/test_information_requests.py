@@ -10,8 +10,9 @@ from freezegun import freeze_time
 from pga.services import RuleViolation
 from signals.models import Contribution, SignalStatus
 from tests.factories import legal_ground
+from tests.weegploeg.factories import vote
 from weegploeg.models import Outcome
-from weegploeg.services import answer_information_request, cast_vote, request_information
+from weegploeg.services import answer_information_request, request_information
 from weegploeg.tasks import send_information_request_reminders
 
 START = datetime.date(2026, 11, 2)
@@ -21,7 +22,7 @@ START = datetime.date(2026, 11, 2)
 def more_information(item, members):
     with freeze_time(START):
         for member in members.values():
-            cast_vote(member, item, Outcome.MORE_INFORMATION, "Eerst meer weten over school.")
+            vote(member, item, Outcome.MORE_INFORMATION, "Eerst meer weten over school.")
     item.signal.refresh_from_db()
     return item.signal
 

@@ -151,7 +151,6 @@ class LegalGroundAdmin(BeheerderModelAdmin):
 
     list_display = ["name", "source", "in_force"]
     list_filter = ["in_force"]
-    search_fields = ["name"]
 
 
 class UserForm(SetPasswordMixin, forms.ModelForm):

@@ -49,8 +49,10 @@ from tests.factories import UserFactory, WeegploegFactory, legal_ground
 from tests.referrals.factories import submit as submit_referral
 from tests.signals.factories import person_fields, register
 from tests.weegploeg.factories import vote
+from weegploeg.integral import state_consultation
 from weegploeg.models import (
     AgendaItem,
+    ConsultationResult,
     Decision,
     DecisionRecord,
     InformationRequest,
@@ -67,7 +69,8 @@ from weegploeg.services import (
 )
 from weegploeg.session_exports import build_session_export, request_session_export
 
-ROLES = (Role.MELDPUNT, Role.MEMBER, Role.COORDINATOR, Role.ADMIN, Role.AUDITOR)
+ROLES = (Role.MELDPUNT, Role.MEMBER, Role.COORDINATOR, Role.ADMIN, Role.AUDITOR,
+         Role.SUPERVISOR)
 SCOPES = ("own", "same", "other")
 # The installatiebeheerder (a superuser without partner or roles): world.user(INSTALLATION, "-").
 INSTALLATION = "installatiebeheerder"
@@ -250,6 +253,10 @@ def build_dossiers(weegploeg, staff, key, names) -> Dossiers:
             joint_reasoning="De weegploeg ziet reden voor een casusoverleg.",
         ))
     item, more_info_item, open_item = items
+    # Each partner has consulted its own systems for the open item (rule 13): its members
+    # may vote there.
+    for voter in voters:
+        state_consultation(voter, open_item, ConsultationResult.NOTHING_KNOWN)
     decision = _decide(item, voters, Outcome.CASUSOVERLEG)
     more_info_decision = _decide(more_info_item, voters, Outcome.MORE_INFORMATION)
     info_request = request_information(

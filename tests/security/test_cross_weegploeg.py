@@ -313,6 +313,10 @@ NATIONAL = {
     "criteria:publish": "het referentiekader is landelijk",
     # Retention rules are the installation's, set to the law and the model covenant.
     "retention:rule": "de bewaartermijnen gelden voor de hele installatie",
+    # The legal grounds for exchanges (rule 13) are one list for the installation.
+    **{f"beheer/pga/legalground/<path:object_id>/{suffix}":
+       "de grondslagen gelden voor de hele installatie"
+       for suffix in ("", "history/", "change/", "delete/")},
 }
 # URLs whose object is the installation's, shown to a user of any weegploeg: a 200 is right,
 # as long as the page names nothing of B.

@@ -76,7 +76,7 @@ from tests.security.test_permission_matrix import (
     url_path,
 )
 from tests.weegploeg.factories import vote
-from weegploeg.models import CaseParty, Outcome, Referral
+from weegploeg.models import CaseParty, ConsultationResult, Outcome, Referral
 
 # -- value strategies ------------------------------------------------------------------------
 
@@ -583,6 +583,14 @@ TARGETS = [
                          ({"outcome": ["casusoverleg", "no_casusoverleg"]}, None)],
     ),
     Target(
+        "integral statement", ("IntegralStatementForm",), (Role.MEMBER, SAME),
+        lambda w: [_url("weegploeg:item", pk=w.open_item.pk)],
+        lambda w: {"result": "nothing_known"},
+        lambda w: {"result": choice(*ConsultationResult.values, "alles")},
+        fixed={"integraal": "1"},
+        edges=lambda w: [({"result": ["nothing_known", "cannot_share"]}, None)],
+    ),
+    Target(
         "correction", ("CorrectionForm",), (Role.COORDINATOR, OWN),
         lambda w: [_url("weegploeg:decision", pk=w.decision.pk)],
         lambda w: {"reasoning": "Gecorrigeerde motivering.", "reason": "Typefout."},
@@ -645,6 +653,15 @@ TARGETS = [
             ({"name": "Gemeente " + "Zuid" * 47}, None),  # 197 characters, within max_length
             ({"kind": "politie"}, None),  # a politie in a weegploeg's gemeente seat
         ],
+    ),
+    Target(
+        "beheer legal ground", ("LegalGround",), (Role.ADMIN, OWN),
+        lambda w: [_url("beheer:pga_legalground_add")],
+        lambda w: {"name": "Wet PGA-R art. 3", "source": "Nieuwe wet", "in_force": "on"},
+        lambda w: {"name": WORDS, "source": WORDS, "in_force": choice("on", "")},
+        fixed=ADMIN_SAVE,
+        edges=lambda w: [({"name": legal_ground().name}, None),
+                         ({"name": "G" * 200, "source": "B" * 300}, None)],
     ),
     Target(
         "beheer weegploeg", ("Weegploeg",), (INSTALLATION, "-"),

@@ -185,7 +185,13 @@ def test_signal_goes_from_registration_to_a_casusoverleg_decision_with_its_recor
         page.get_by_role("link", name=reference).click()
         assert page.url == item_url
         expect(page.get_by_role("heading", name="De casus")).to_be_visible()
-        expect(page.get_by_text("Alles is er")).to_be_visible()
+        # Every outcome can be voted; what is still open is each partner's statement that it
+        # consulted its own systems (rule 13), which comes first.
+        expect(page.get_by_text("Elke uitkomst kan worden gestemd")).to_be_visible()
+        page.get_by_role("group", name="Resultaat van de raadpleging van de eigen systemen") \
+            .get_by_label("Niets bekend", exact=True).check()
+        page.get_by_role("button", name="Integrale weging vastleggen").click()
+        expect_message(page, "De integrale weging van uw organisatie is vastgelegd.")
         vote = page.get_by_role("group", name="Uw stem")
         choice = vote.get_by_label("Casusoverleg", exact=True)
         # By keyboard: focus the radio button and select it with the space bar.

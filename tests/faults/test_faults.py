@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from pga.celery import app
 from signals.models import Signal
-from tests.weegploeg.factories import vote
+from tests.weegploeg.factories import state_consulted, vote
 from weegploeg.models import Decision, ItemStatus, Outcome, Vote
 
 MOTIVATION = "Feiten wijzen op geweldsbereidheid."
@@ -65,6 +65,7 @@ def test_with_redis_down_registering_assessing_and_voting_work_and_the_pdf_comes
     session = plan_session(coordinator, weegploeg, signal.registered_at, online=True)
     item = prepare_decision(coordinator, add_to_agenda(coordinator, session, signal),
                             invited_parties=["zorg_ggz"])
+    state_consulted(item, *(member.partner for member in members.values()))
     for member in members.values():
         login(member)
         response = client.post(reverse("weegploeg:item", args=[item.pk]),

@@ -24,9 +24,8 @@ def main(out_path):
     from signals.services import register_signal
     from tests.criteria.factories import judgements
     from tests.signals.factories import person_fields, signal_fields
-    from weegploeg.models import DecisionRecord, Outcome
     from weegploeg.integral import state_consultation
-    from weegploeg.models import ConsultationResult
+    from weegploeg.models import ConsultationResult, DecisionRecord, Outcome
     from weegploeg.services import add_to_agenda, cast_vote, plan_session, prepare_decision
 
     call_command("seed_demo", verbosity=0)

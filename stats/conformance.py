@@ -34,6 +34,13 @@ per weegploeg and nationally, per calendar year — as a page and as a PDF/A ann
      (now); the legal holds in force (now).
   8. *Uitwisselingen per grondslag*: contributions (answers included) and information
      requests made in the year, per legal ground (rule 13), and those without one.
+  9. *Afwijking per criterium en soort partner*: for the decisions of figure 1 with a joint
+     weging at the time, each core partner's latest own weging before the decision under the
+     same version, compared criterion by criterion: how many judgements were compared and
+     how many had another scale value than the joint weging.
+  10. *Uitkomsten per versie*: the decisions casusoverleg and geen casusoverleg of figure 1,
+     by the version of the referentiekader of the joint weging at the time, and the share
+     casusoverleg among them.
 """
 
 import dataclasses
@@ -44,10 +51,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from criteria.models import AssessmentKind
+from criteria.models import Assessment, AssessmentKind
 from criteria.selectors import is_complete
 from pga.authz import has_role, weegploegen_of
-from pga.models import Role, Weegploeg
+from pga.models import PartnerKind, Role, Weegploeg
 from pga.services import RuleViolation
 from retention.holds import active_holds
 from retention.models import DeletedSignal, Notification, NotificationStatus
@@ -112,6 +119,10 @@ class Figures:
     purge_overdue: int = 0
     holds: int = 0
     exchanges: dict = dataclasses.field(default_factory=dict)  # ground name → count
+    # (criterion number, partner kind) → [judgements compared, of which different]
+    divergence: dict = dataclasses.field(default_factory=dict)
+    # framework version → {outcome: count}
+    per_version: dict = dataclasses.field(default_factory=dict)
 
     def rows(self) -> list[tuple[str, str, str]]:
         """(figure, shown value, share or median) in the order of the definitions."""
@@ -140,6 +151,20 @@ class Figures:
             (_("Vernietiging te laat (nu)"), str(Cell(self.purge_overdue)), ""),
             (_("Juridische blokkades van kracht (nu)"), str(Cell(self.holds)), ""),
         ]
+
+    def divergence_rows(self) -> list[tuple[str, str, str, str]]:
+        """(criterion, partner kind, compared, share different)."""
+        kinds = dict(PartnerKind.choices)
+        return [(str(number), str(kinds[kind]), str(Cell(compared)), share(differed, compared))
+                for (number, kind), (compared, differed) in sorted(self.divergence.items())]
+
+    def version_rows(self) -> list[tuple[str, str, str, str]]:
+        """(version, casusoverleg, geen casusoverleg, share casusoverleg)."""
+        rows = []
+        for version, counts in sorted(self.per_version.items()):
+            yes, no = counts.get(Outcome.CASUSOVERLEG, 0), counts.get(Outcome.NO_CASUSOVERLEG, 0)
+            rows.append((str(version), str(Cell(yes)), str(Cell(no)), share(yes, yes + no)))
+        return rows
 
     def exchange_rows(self) -> list[tuple[str, str]]:
         return [(ground, str(Cell(count))) for ground, count in sorted(self.exchanges.items())]
@@ -189,6 +214,12 @@ def figures(weegploeg_ids, year: int, today: datetime.date, label: str) -> Figur
         .values_list("pk", "assessments__partner_id", "assessments__created_at")
     ):
         own_views.setdefault(signal_id, []).append((partner_id, created_at))
+    partner_views = {}
+    for view in (Assessment.objects.filter(signal__in=[d.signal_id for d in decisions],
+                                           kind=AssessmentKind.PARTNER)
+                 .select_related("partner", "framework")
+                 .prefetch_related("judgements__criterion")):
+        partner_views.setdefault(view.signal_id, []).append(view)
     for decision in decisions:
         voters = {vote.partner_id for vote in decision.item.votes.all()}
         weighed = {partner for partner, at in own_views.get(decision.signal_id, ())
@@ -198,6 +229,8 @@ def figures(weegploeg_ids, year: int, today: datetime.date, label: str) -> Figur
         assessment = assessment_at_decision(decision)
         if assessment is not None and is_complete(assessment):
             result.substantiated += 1
+        if assessment is not None:
+            _compare(result, decision, assessment, partner_views.get(decision.signal_id, ()))
         result.rounds.append(decision.item.round)
         if decision.outcome in FINAL_OUTCOMES:
             result.days_to_decision.append(
@@ -251,6 +284,26 @@ def figures(weegploeg_ids, year: int, today: datetime.date, label: str) -> Figur
             name = ground or unnamed
             result.exchanges[name] = result.exchanges.get(name, 0) + 1
     return result
+
+
+def _compare(result: Figures, decision, joint, views) -> None:
+    """Figures 9 and 10 for one decision and its joint weging at the time."""
+    if decision.outcome in FINAL_OUTCOMES:
+        counts = result.per_version.setdefault(joint.framework.version, {})
+        counts[decision.outcome] = counts.get(decision.outcome, 0) + 1
+    latest = {}
+    for view in sorted(views, key=lambda view: view.created_at):
+        if view.created_at <= decision.taken_at and view.framework_id == joint.framework_id:
+            latest[view.partner_id] = view
+    joint_values = {j.criterion_id: j.scale_value_id for j in joint.judgements.all()}
+    for view in latest.values():
+        for judgement in view.judgements.all():
+            if judgement.criterion_id not in joint_values:
+                continue
+            cell = result.divergence.setdefault(
+                (judgement.criterion.number, view.partner.kind), [0, 0])
+            cell[0] += 1
+            cell[1] += judgement.scale_value_id != joint_values[judgement.criterion_id]
 
 
 def conformance_report(user, *, year: int | None = None,

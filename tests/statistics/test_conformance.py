@@ -10,6 +10,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from criteria.assessments import record_joint_assessment, record_partner_assessment
+from criteria.inputs import JudgementInput
 from pga.models import LegalGround, Role
 from pga.services import RuleViolation
 from retention.models import (
@@ -22,7 +23,7 @@ from retention.models import (
 )
 from signals.models import Contribution, Signal
 from stats import conformance
-from tests.criteria.factories import judgements
+from tests.criteria.factories import SUBSTANTIATION, judgements, published, scale_value
 from tests.factories import legal_ground
 from tests.signals.factories import person_fields, register
 from tests.statistics import factories as make
@@ -63,7 +64,8 @@ def data_set(meldpunt, weegploeg, other_weegploeg, members, coordinator, make_us
     s1..s6 registered 20 February, decided 1..6 March (9..14 days): s1-s4 casusoverleg,
     s5-s6 geen casusoverleg. Own wegingen of all three partners before the decision: s1, s2,
     s3; s4 two partners only; s5 all three but the OM's after the decision. A complete joint
-    weging before the decision: s1, s2. s1 corrected on 10 March (not counted again). s6 had
+    weging before the decision: s1, s2; the politie's latest own weging of s1 is higher on
+    criterion 3 than the joint one. s1 corrected on 10 March (not counted again). s6 had
     a first round without unanimity, marked for escalation. Notifications: s1 postponed to
     30 days after its decision, s2 notified, s3 postponed to 60 days after, s4 none. s7
     decided in 2025 (other year). Two tombstones purged in 2026: one on time (decided 10
@@ -78,6 +80,10 @@ def data_set(meldpunt, weegploeg, other_weegploeg, members, coordinator, make_us
     own_views(s4, members, kinds=("gemeente", "politie"))
     late = s5.assessments.get(partner=members["om"].partner)
     set_created(late, day(4, 1))
+    # The politie weighs s1 again, higher on criterion 3 than the joint weging will.
+    set_created(record_partner_assessment(members["politie"], s1, judgements(c3=JudgementInput(
+        criterion=3, scale_value=scale_value(3, 3).pk, substantiation=SUBSTANTIATION,
+        source="BVH"))), day(2, 26))
     for signal in (s1, s2):
         set_created(record_joint_assessment(members["om"], signal, judgements(), "Conclusie."),
                     day(2, 26))
@@ -147,6 +153,11 @@ def test_the_figures_match_the_hand_built_data_set(data_set, weegploeg):
     assert figures.holds == 1
     assert figures.exchanges == {"Wpg art. 20": 2, "(geen grondslag vastgelegd)": 1,
                                  "Wjsg art. 39f": 1}
+    # s1 and s2 have a joint weging: three own wegingen each, five criteria each.
+    assert figures.divergence == {
+        (number, kind): [2, 1 if (number, kind) == (3, "politie") else 0]
+        for number in range(1, 6) for kind in ("gemeente", "politie", "om")}
+    assert figures.per_version == {published().version: {Outcome.CASUSOVERLEG: 2}}
 
 
 def test_the_national_figures_add_every_weegploeg(data_set, weegploeg, other_weegploeg):

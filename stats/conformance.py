@@ -163,7 +163,9 @@ class Figures:
         rows = []
         for version, counts in sorted(self.per_version.items()):
             yes, no = counts.get(Outcome.CASUSOVERLEG, 0), counts.get(Outcome.NO_CASUSOVERLEG, 0)
-            rows.append((str(version), str(Cell(yes)), str(Cell(no)), share(yes, yes + no)))
+            # Both counts are shown next to the share: it may not give away a suppressed one.
+            rate = share(yes, yes + no) if not Cell(no).suppressed else "–"
+            rows.append((str(version), str(Cell(yes)), str(Cell(no)), rate))
         return rows
 
     def exchange_rows(self) -> list[tuple[str, str]]:

@@ -34,7 +34,7 @@ class YearForm(forms.Form):
 
 
 def _report(request):
-    form = YearForm(request.GET or None)
+    form = YearForm(request.GET or None, initial={"year": timezone.localdate().year})
     year = form.cleaned_data.get("year") if form.is_valid() else None
     try:
         report = conformance.conformance_report(request.user, year=year)

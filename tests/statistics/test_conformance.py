@@ -176,8 +176,12 @@ def test_small_cells_are_suppressed_as_in_the_trend_export(data_set, weegploeg):
     # Eight durations (9, 10, 10, 10, 11, 12, 13, 14 days): median 10.5.
     assert rows["Doorlooptijd registratie tot besluit (mediaan, dagen)"] == ("8", "10.5")
     assert rows["Notificatie uitgesteld (mediaan dagen tot herbeoordeling)"] == ("<5", "–")
-    assert conformance.share(5, 10) == "50%"
+    assert rows and conformance.share(5, 10) == "50%"
     assert conformance.share(4, 10) == "–"
+    figures = conformance.Figures(label="x", per_version={1: {Outcome.CASUSOVERLEG: 7,
+                                                             Outcome.NO_CASUSOVERLEG: 3}})
+    # 7 of 10 would give away the 3 shown as "<5" next to it.
+    assert figures.version_rows() == [("1", "7", "<5", "–")]
 
 
 @pytest.mark.parametrize("role", [Role.MELDPUNT, Role.MEMBER, Role.COORDINATOR, Role.ADMIN])

@@ -18,7 +18,7 @@ from retention.models import RetentionRule
 from signals.forms import PersonForm
 from tests.factories import legal_ground
 from tests.security.conftest import FIGURES
-from tests.weegploeg.factories import vote
+from tests.weegploeg.factories import state_consulted, vote
 
 DOMAIN_APPS = ("pga", "signals", "criteria", "weegploeg", "retention")
 LOGIN_PATH = "/account/login/"
@@ -220,6 +220,7 @@ def test_the_deciding_vote_does_not_wait_for_the_decision_record_without_a_worke
     motivation = "Feiten uit school en politie wijzen op toenemende geweldsbereidheid."
     vote(members["gemeente"], item, Outcome.CASUSOVERLEG, motivation)
     vote(members["politie"], item, Outcome.CASUSOVERLEG, motivation)
+    state_consulted(item, members["om"].partner)
     response = login(members["om"]).post(
         reverse("weegploeg:item", args=[item.pk]),
         {"stem": "1", "outcome": Outcome.CASUSOVERLEG, "motivation": motivation},

@@ -49,6 +49,7 @@ import statistics
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from criteria.models import Assessment, AssessmentKind
@@ -93,7 +94,7 @@ def median(values: list) -> str:
     """A median in days, only over at least SUPPRESS_BELOW values."""
     if len(values) < SUPPRESS_BELOW:
         return "–"
-    return f"{statistics.median(values):g}"
+    return number_format(statistics.median(values), decimal_pos=1)
 
 
 @dataclasses.dataclass
@@ -139,7 +140,8 @@ class Figures:
              share(self.no_consensus, self.items)),
             (_("Escalaties naar de lokale driehoek"), str(Cell(self.escalations)), ""),
             (_("Ronde van het besluit (gemiddeld)"), str(Cell(len(self.rounds))),
-             f"{statistics.mean(self.rounds):.1f}" if len(self.rounds) >= SUPPRESS_BELOW
+             number_format(statistics.mean(self.rounds), decimal_pos=1)
+             if len(self.rounds) >= SUPPRESS_BELOW
              else "–"),
             (_("Notificatie uitgesteld (mediaan dagen tot herbeoordeling)"),
              str(Cell(self.postponed)), median(self.postponed_days)),

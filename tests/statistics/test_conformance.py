@@ -174,7 +174,7 @@ def test_small_cells_are_suppressed_as_in_the_trend_export(data_set, weegploeg):
     # 3 of 6: the numerator is below 5, so neither it nor the share is shown.
     assert rows["Gewogen door alle drie de partners"] == ("<5", "–")
     # Eight durations (9, 10, 10, 10, 11, 12, 13, 14 days): median 10.5.
-    assert rows["Doorlooptijd registratie tot besluit (mediaan, dagen)"] == ("8", "10.5")
+    assert rows["Doorlooptijd registratie tot besluit (mediaan, dagen)"] == ("8", "10,5")
     assert rows["Notificatie uitgesteld (mediaan dagen tot herbeoordeling)"] == ("<5", "–")
     assert rows and conformance.share(5, 10) == "50%"
     assert conformance.share(4, 10) == "–"

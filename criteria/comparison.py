@@ -99,6 +99,36 @@ def partner_comparison(user, signal, framework) -> tuple[list[Row], list]:
     return rows, shown
 
 
+@dataclasses.dataclass(frozen=True)
+class Difference:
+    """A criterion on which a partner's own weging differs from the joint weging."""
+
+    partner: Partner
+    criterion: object
+    partner_value: object
+    joint_value: object
+
+
+def joint_differences(joint, partner_views) -> list[Difference]:
+    """Where the visible partner wegingen (`partner_views`: (assessment, shielded) pairs)
+    differ from the joint weging `joint`, criterion by criterion (issue 20: consistency of
+    the weighing). Only wegingen under the joint's version compare; a shielded one shows
+    nothing."""
+    if joint is None:
+        return []
+    joint_values = {j.criterion_id: j.scale_value for j in joint.judgements.all()}
+    differences = []
+    for view, shielded in partner_views:
+        if shielded or view.framework_id != joint.framework_id:
+            continue
+        for judgement in view.judgements.all():
+            joint_value = joint_values.get(judgement.criterion_id)
+            if joint_value is not None and joint_value.pk != judgement.scale_value_id:
+                differences.append(Difference(view.partner, judgement.criterion,
+                                              judgement.scale_value, joint_value))
+    return sorted(differences, key=lambda d: (d.criterion.number, d.partner.name))
+
+
 def prefill(rows: list[Row]) -> dict:
     """Initial values for the joint weging where the partners agree: the agreed value, and
     as substantiation and source what each partner wrote, after its name — a start that the

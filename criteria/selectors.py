@@ -18,6 +18,7 @@ import dataclasses
 
 from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 
+from criteria.comparison import joint_differences
 from criteria.models import (
     Assessment,
     AssessmentKind,
@@ -246,6 +247,9 @@ def signal_page_context(user, signal: Signal) -> dict:
             "previous_joint": joint[1] if len(joint) > 1 else None,
             "joint_changes": changes,
             "partner_views": partner_views,
+            "differences": joint_differences(
+                joint[0].assessment if joint else None,
+                [(entry.assessment, entry.shielded) for entry in partner_views]),
             "history": entries,
             "can_assess_partner": may_record_partner_assessment(user, signal),
             "can_assess_joint": may_record_joint_assessment(user, signal),

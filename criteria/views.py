@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from criteria import assessments, frameworks, selectors
+from criteria import assessments, frameworks, selectors, version_counts
 from criteria.comparison import partner_comparison, prefill
 from criteria.forms import AssessmentForm, FrameworkDraftForm
 from criteria.models import AssessmentKind, Framework, FrameworkStatus
@@ -33,13 +33,23 @@ def _show_errors(form, error: RuleViolation):
 # -- public --------------------------------------------------------------------------------
 
 
+def _with_outcome_counts(versions) -> list:
+    """Each public version with the anonymous count of outcomes under it
+    (`criteria.version_counts`)."""
+    counts = version_counts.outcome_counts()
+    versions = list(versions)
+    for version in versions:
+        version.outcome_counts = counts.get(version.pk, [])
+    return versions
+
+
 def _framework_page(request, framework):
     return render(
         request,
         "criteria/framework.html",
         {
             "framework": framework,
-            "versions": selectors.public_versions(),
+            "versions": _with_outcome_counts(selectors.public_versions()),
         },
     )
 

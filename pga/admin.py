@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pga.authz import has_role, roles_of
-from pga.models import Partner, Role, User, Weegploeg
+from pga.models import LegalGround, Partner, Role, User, Weegploeg
 from pga.services import ensure_role_groups, set_roles
 
 
@@ -123,6 +123,36 @@ class WeegploegAdmin(InstallationModelAdmin):
     search_fields = ["name", "code"]
 
 
+class BeheerderModelAdmin(BeheerModelAdmin):
+    """What every functioneel beheerder (and the installatiebeheerder) keeps: view, add and
+    change; never delete, because what is kept here carries history."""
+
+    def has_module_permission(self, request):
+        return is_installation_admin(request.user) or is_partner_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LegalGround, site=beheer_site)
+class LegalGroundAdmin(BeheerderModelAdmin):
+    """The legal grounds for exchanging information (docs/design.md §3 rule 13): kept by the
+    functioneel beheerder (and the installatiebeheerder). Never deleted — exchanges name
+    them; a ground no longer in force is switched off."""
+
+    list_display = ["name", "source", "in_force"]
+    list_filter = ["in_force"]
+
+
 class UserForm(SetPasswordMixin, forms.ModelForm):
     roles = forms.MultipleChoiceField(
         label=_("Rollen"),
@@ -178,7 +208,7 @@ class PartnerUserForm(UserForm):
 
 
 @admin.register(User, site=beheer_site)
-class UserAdmin(BeheerModelAdmin):
+class UserAdmin(BeheerderModelAdmin):
     """Users: the installatiebeheerder manages all of them (and makes the first functioneel
     beheerder of each partner); a partner's functioneel beheerder only those of their own
     partner — another partner's user does not exist for them (404)."""
@@ -213,20 +243,6 @@ class UserAdmin(BeheerModelAdmin):
             return users
         return users.filter(partner_id=request.user.partner_id)
 
-    def has_module_permission(self, request):
-        return is_installation_admin(request.user) or is_partner_admin(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
-    def has_add_permission(self, request):
-        return self.has_module_permission(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_list_filter(self, request):
         return ["partner", "is_active"] if is_installation_admin(request.user) else ["is_active"]

@@ -37,6 +37,7 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", _("Procesregisseur")
     ADMIN = "admin", _("Functioneel beheerder")
     AUDITOR = "auditor", _("Functionaris gegevensbescherming")
+    SUPERVISOR = "supervisor", _("Toezichthouder")
 
 
 class ProcessingActivity(models.TextChoices):
@@ -173,6 +174,32 @@ class RoleGroup(models.Model):
 
     def __str__(self):
         return self.group.name
+
+
+class LegalGround(models.Model):
+    """A legal ground on which partners exchange information (docs/design.md §3 rule 13):
+    every contribution, information request and answer names one. The list belongs to the
+    functioneel beheerder (the beheer screens); a ground that is not (or no longer) in force
+    stays in the list for the exchanges that named it, but is not offered for new ones."""
+
+    name = models.CharField(_("grondslag"), max_length=200, unique=True)
+    source = models.CharField(
+        _("wettelijke bron"), max_length=300, blank=True,
+        help_text=_("Het artikel en de regeling, of het convenant waarop de grondslag rust."),
+    )
+    in_force = models.BooleanField(
+        _("van kracht"), default=True,
+        help_text=_("Alleen een grondslag die van kracht is, kan bij een nieuwe uitwisseling "
+                    "worden gekozen."),
+    )
+
+    class Meta:
+        verbose_name = _("grondslag voor uitwisseling")
+        verbose_name_plural = _("grondslagen voor uitwisseling")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
 
 
 class UserManager(BaseUserManager):

@@ -93,9 +93,10 @@ def page_counter() -> str:
     return " ".join(parts)
 
 
-def render_pdf(template: str, context: dict, *, footer: str) -> bytes:
+def render_pdf(template: str, context: dict, *, footer: str, header: str | None = None) -> bytes:
     """`template` rendered with `context` as PDF/A bytes, in Dutch. The template gets the
-    bundled fonts (`fonts`) and the CSS strings for the running header (confidential),
+    bundled fonts (`fonts`) and the CSS strings for the running header (`header`; by default
+    that the document is confidential),
     footer (`footer`) and page counter. Raises `ResourceRefused` when the document asks
     for anything but a bundled font."""
     fetcher = BundledFontsFetcher()
@@ -107,7 +108,7 @@ def render_pdf(template: str, context: dict, *, footer: str) -> bytes:
                 "bold": (FONT_DIR / "DejaVuSans-Bold.ttf").as_uri(),
             },
             "css_header": mark_safe(  # noqa: S308 - a CSS string literal built by css_string
-                css_string(_("Vertrouwelijk — bevat bijzondere persoonsgegevens"))
+                css_string(header or _("Vertrouwelijk — bevat bijzondere persoonsgegevens"))
             ),
             "css_footer": mark_safe(css_string(footer)),  # noqa: S308 - built by css_string
             "css_page_counter": mark_safe(page_counter()),  # noqa: S308 - built above

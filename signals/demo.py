@@ -4,6 +4,7 @@ a pseudonymous one. Skipped when the demo weegploeg already has signals (idempot
 import datetime
 
 from pga.models import User
+from signals.legal import grounds_in_force
 from signals.services import add_contribution, register_signal
 
 DEMO_SIGNALS = [
@@ -77,10 +78,12 @@ def seed(weegploeg):
         "information_date": datetime.date(2026, 10, 9),
         "content": "Betrokkene is niet eerder met politie in aanraking geweest.",
         "visibility": "weegploeg",
+        "legal_ground": grounds_in_force().get(name="Wpg art. 20"),
     })
     add_contribution(users["member.om"], registered[3], {
         "source": "Lopend onderzoek",
         "information_date": datetime.date(2026, 11, 15),
         "content": "Er loopt een onderzoek naar bedreiging; details afgeschermd.",
         "visibility": "own_partner",
+        "legal_ground": grounds_in_force().get(name="Wjsg art. 39f"),
     })

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from pga.forms import DateInput
 from pga.models import Partner, PartnerKind, Weegploeg
 from signals import queue_filters
+from signals.legal import grounds_in_force
 from signals.models import (
     REASON_MAX_LENGTH,
     Contribution,
@@ -184,7 +185,7 @@ class AttachmentForm(forms.Form):
 class ContributionForm(forms.ModelForm):
     class Meta:
         model = Contribution
-        fields = ["source", "information_date", "content", "visibility"]
+        fields = ["source", "information_date", "content", "legal_ground", "visibility"]
         widgets = {
             "information_date": DateInput,
             "content": forms.Textarea(attrs={"rows": 6}),
@@ -200,6 +201,8 @@ class ContributionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["information_date"].validators.append(validate_not_in_future)
+        self.fields["legal_ground"].queryset = grounds_in_force()
+        self.fields["legal_ground"].required = True
 
 
 class WithdrawForm(forms.Form):

@@ -437,6 +437,12 @@ class Contribution(ShieldedByPartner):
         default=ContributionVisibility.WEEGPLOEG,
     )
     created_at = models.DateTimeField(_("ingebracht op"), db_default=Now())
+    # Rule 13: the ground on which the partner shares it (empty only for contributions made
+    # before the rule).
+    legal_ground = models.ForeignKey(
+        "pga.LegalGround", verbose_name=_("grondslag"), on_delete=models.PROTECT, null=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("informatie-inbreng")

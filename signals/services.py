@@ -26,6 +26,7 @@ from pga.models import ProcessingActivity, Role, RoleGroup
 from pga.services import RuleViolation
 from signals import lifecycle, queue_filters
 from signals.access import can, holding
+from signals.legal import require_legal_ground
 from signals.models import (
     EDITABLE_STATUSES,
     OPEN_STATUSES,
@@ -428,7 +429,8 @@ def page_lists(user, signal: Signal, *, dossier: bool) -> dict[str, list]:
     if dossier:
         others = getattr(signal, HAS_OTHER_SIGNALS, True)
         lists["earlier_signals"] = list(earlier_signals(user, signal)) if others else []
-        lists["contributions"] = list(signal.contributions.select_related("partner"))
+        lists["contributions"] = list(
+            signal.contributions.select_related("partner", "legal_ground"))
         lists["transfers"] = list(
             signal.transfers.select_related("from_weegploeg", "to_weegploeg")
         ) if EventKind.TRANSFERRED_IN in kinds else []
@@ -539,11 +541,13 @@ def add_attachment(user, signal: Signal, uploaded, content_type: str) -> Attachm
 
 @transaction.atomic
 def add_contribution(user, signal: Signal, fields: dict) -> Contribution:
-    """A partner brings in information (informatie-inbreng) with source and date; "own
-    partner only" shields the content from the other partners (docs/design.md §4.2)."""
+    """A partner brings in information (informatie-inbreng) with source, date and the legal
+    ground it is shared on (rule 13, `signals.legal`); "own partner only" shields the content
+    from the other partners (docs/design.md §4.2)."""
     signal = Signal.objects.select_for_update().get(pk=signal.pk)
     if not can(user, "signals.contribute_signal", signal):
         raise RuleViolation(_("Alleen de partners van de weegploeg brengen informatie in."))
+    require_legal_ground(fields.get("legal_ground"))
     contribution = Contribution.objects.create(
         signal=signal, partner_id=user.partner_id, author=user, **fields
     )

@@ -8,3 +8,9 @@ class StatisticsConfig(AppConfig):
     name = "stats"
     label = "statistics"
     verbose_name = _("Statistiek")
+
+    def ready(self):
+        from criteria import version_counts
+        from stats.version_outcomes import outcomes_per_version
+
+        version_counts.register(outcomes_per_version)

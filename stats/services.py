@@ -2,8 +2,8 @@
 anonymised trend export for national coordination.
 
 - **Whose numbers.** A user sees the weegploegen their partner takes part in
-  (`pga.authz.weegploegen_of`) and no other; members, coordinators and functioneel
-  beheerders may look (`STATISTICS_ROLES`). The national trend export covers every
+  (`pga.authz.weegploegen_of`) and no other; members, coordinators, functioneel
+  beheerders and the FG may look (`STATISTICS_ROLES`). The national trend export covers every
   weegploeg and is for the functioneel beheerder only (`may_export_trends`): its cells hold
   no personal data and none below `SUPPRESS_BELOW`.
 - **Survives deletion.** Every figure about a period counts the live signals *and* the
@@ -47,7 +47,7 @@ from retention.selectors import stale
 from signals.models import Phenomenon, Signal, SignalStatus, SourceCategory
 from weegploeg.models import Decision, InformationRequest, Outcome
 
-STATISTICS_ROLES = (Role.MEMBER, Role.COORDINATOR, Role.ADMIN)
+STATISTICS_ROLES = (Role.MEMBER, Role.COORDINATOR, Role.ADMIN, Role.AUDITOR)
 SUPPRESS_BELOW = 5
 # A period longer than this is refused: the dashboard shows months one by one.
 MAX_PERIOD_MONTHS = 120
@@ -219,8 +219,8 @@ def dashboard(user, *, weegploeg=None, date_from=None, date_to=None,
     """The dashboard of `user`'s weegploegen (or of one of them, `weegploeg`) for signals
     received from `date_from` to `date_to` (default: the last twelve months)."""
     if not may_view_statistics(user):
-        raise RuleViolation(_("Alleen weegploegleden, procesregisseurs en functioneel "
-                              "beheerders zien de statistieken."))
+        raise RuleViolation(_("Alleen weegploegleden, procesregisseurs, functioneel "
+                              "beheerders en de FG zien de statistieken."))
     today = today or timezone.localdate()
     start, end = default_period(today)
     start, end = date_from or start, date_to or end

@@ -4,10 +4,16 @@ factories next to their tests; these are the ones every app needs."""
 import factory
 from factory.django import DjangoModelFactory
 
-from pga.models import Partner, PartnerKind, User, Weegploeg
+from pga.models import LegalGround, Partner, PartnerKind, User, Weegploeg
 from pga.services import ensure_role_groups, set_roles
 
 TEST_PASSWORD = "Een-lang-testwachtwoord-42"
+
+
+def legal_ground() -> LegalGround:
+    """A legal ground in force, as seeded (pga migration 0015); made again after a test that
+    emptied the database."""
+    return LegalGround.objects.get_or_create(name="Wpg art. 20", defaults={"in_force": True})[0]
 
 
 class PartnerFactory(DjangoModelFactory):

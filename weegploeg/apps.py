@@ -31,6 +31,8 @@ class WeegploegConfig(AppConfig):
         )
         audit.register(models.Vote, kept=["outcome", "cast_at"], withheld=["motivation"],
                        weegploeg="item__session__weegploeg")
+        audit.register(models.IntegralStatement, kept=["result", "stated_at"],
+                       weegploeg="item__session__weegploeg")
         audit.register(
             models.Decision,
             kept=["outcome", "invited_parties", "referral", "follow_up_on", "taken_at"],

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pga.forms import DateInput, DateTimeInput
 from pga.models import Partner
+from signals.legal import grounds_in_force
 from signals.models import CONTENT_MAX_LENGTH, ContributionVisibility
 from weegploeg.models import (
     CORRECTION_REASON_MAX_LENGTH,
@@ -12,6 +13,7 @@ from weegploeg.models import (
     QUESTION_MAX_LENGTH,
     REASONING_MAX_LENGTH,
     CaseParty,
+    ConsultationResult,
     Outcome,
     Referral,
 )
@@ -108,6 +110,15 @@ class RadioSelect(forms.RadioSelect):
         return option
 
 
+class IntegralStatementForm(forms.Form):
+    result = forms.ChoiceField(
+        label=_("Resultaat van de raadpleging van de eigen systemen"),
+        choices=ConsultationResult.choices, widget=forms.RadioSelect,
+        help_text=_("Alleen het resultaat wordt vastgelegd. Wat u vond, brengt u in als "
+                    "informatie-inbreng, zo nodig afgeschermd."),
+    )
+
+
 class VoteForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Uw stem"), choices=Outcome.choices,
                                 widget=forms.RadioSelect)
@@ -129,6 +140,15 @@ class CorrectionForm(forms.Form):
                              max_length=CORRECTION_REASON_MAX_LENGTH)
 
 
+class LegalGroundField(forms.ModelChoiceField):
+    """The legal ground of an exchange (rule 13): one in force."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=grounds_in_force(), label=_("Grondslag"),
+                         help_text=_("De wettelijke grondslag waarop de informatie wordt "
+                                     "gedeeld."), **kwargs)
+
+
 class InformationRequestForm(forms.Form):
     question = forms.CharField(label=_("Vraag"), widget=forms.Textarea(attrs={"rows": 3}),
                                max_length=QUESTION_MAX_LENGTH)
@@ -136,6 +156,7 @@ class InformationRequestForm(forms.Form):
     external_body = forms.CharField(label=_("Externe instantie (optioneel)"), max_length=200,
                                     required=False)
     deadline = forms.DateField(label=_("Uiterste datum"), widget=DateInput)
+    legal_ground = LegalGroundField()
 
     def __init__(self, partners, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -147,6 +168,7 @@ class AnswerForm(forms.Form):
                               max_length=CONTENT_MAX_LENGTH)
     source = forms.CharField(label=_("Bron"), max_length=200)
     information_date = forms.DateField(label=_("Datum van de informatie"), widget=DateInput)
+    legal_ground = LegalGroundField()
     visibility = forms.ChoiceField(label=_("Zichtbaarheid"),
                                    choices=ContributionVisibility.choices,
                                    widget=forms.RadioSelect,

@@ -246,6 +246,49 @@ class Vote(models.Model):
         return f"Stem {self.pk}"
 
 
+class ConsultationResult(models.TextChoices):
+    """What a core partner found in its own systems (docs/design.md §3 rule 13)."""
+
+    INFORMATION_ADDED = "information_added", _("Informatie ingebracht")
+    NOTHING_KNOWN = "nothing_known", _("Niets bekend")
+    CANNOT_SHARE = "cannot_share", _("Kan niet delen")
+
+
+class IntegralStatement(models.Model):
+    """Integrale weging (rule 13): a core partner states, per agenda item, that it consulted
+    its own systems, and with which result. Only the result: what was found stays in the
+    partner's own contributions, shielded where it must be. A partner votes only after its
+    statement (`weegploeg.readiness.voter_refusal`)."""
+
+    item = models.ForeignKey(
+        AgendaItem, verbose_name=_("agendapunt"), on_delete=models.CASCADE,
+        related_name="integral_statements",
+    )
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="+",
+    )
+    result = models.CharField(_("resultaat"), max_length=20, choices=ConsultationResult.choices)
+    stated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("vastgelegd door"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    stated_at = models.DateTimeField(_("vastgelegd op"), db_default=Now())
+
+    objects = ByItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("verklaring integrale weging")
+        verbose_name_plural = _("verklaringen integrale weging")
+        ordering = ["stated_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "partner"],
+                                    name="integral_statement_one_per_partner"),
+        ]
+
+    def __str__(self):
+        return f"Verklaring {self.pk}"
+
+
 class Decision(models.Model):
     """A unanimous outcome (rule 4). Immutable: the database refuses updates (see the
     migration's trigger); a correction is a new decision that refers to this one."""
@@ -377,6 +420,12 @@ class InformationRequest(models.Model):
     reminder_sent_on = models.DateField(_("herinnering verstuurd op"), null=True, blank=True)
     overdue_notice_sent_on = models.DateField(
         _("verlopen-melding verstuurd op"), null=True, blank=True,
+    )
+    # Rule 13: the ground on which the partner is asked to share (empty only for requests
+    # made before the rule).
+    legal_ground = models.ForeignKey(
+        "pga.LegalGround", verbose_name=_("grondslag"), on_delete=models.PROTECT, null=True,
+        related_name="+",
     )
 
     objects = InformationRequestQuerySet.as_manager()

@@ -36,6 +36,7 @@ class Check(models.TextChoices):
     PARTNER_VIEWS = "partner_views", gettext_lazy("Weging van elke kernpartner")
     PARTIES = "parties", gettext_lazy("Uit te nodigen partijen vastgelegd")
     REQUESTS = "requests", gettext_lazy("Geen openstaande informatieverzoeken")
+    INTEGRAL = "integral", gettext_lazy("Eigen systemen geraadpleegd door elke kernpartner")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,6 +51,8 @@ class Prerequisite:
     url: str = ""
     detail: str = ""
     refusal: str = ""
+    # Met partner by partner: each partner's own vote waits for its own part (rule 13).
+    per_partner: bool = False
 
     @property
     def label(self) -> str:
@@ -94,7 +97,10 @@ def vote_prerequisites(signal, item: AgendaItem | None = None, today=None) -> Re
       vote;
     - rule 3: each core partner's own weging — shown, not required (the joint weging is what
       the vote rests on);
-    - rule 5: information requests still open and not overdue — shown, not required.
+    - rule 5: information requests still open and not overdue — shown, not required;
+    - rule 13: each core partner's statement that it consulted its own systems
+      (`weegploeg.integral`) — a partner's own vote needs its own statement
+      (`voter_refusal`), so the line names the partners still to state.
     """
     today = today or timezone.localdate()
     checks = []
@@ -156,15 +162,46 @@ def vote_prerequisites(signal, item: AgendaItem | None = None, today=None) -> Re
         ", ".join(names) if names else _("kernpartners"),
         detail=_("Open bij: %(partners)s") % {"partners": ", ".join(names)} if names else "",
     ))
+    if item is not None:
+        stated = set(item.integral_statements.values_list("partner_id", flat=True))
+        unstated = [p.name for p in Partner.objects.filter(pk__in=partner_ids)
+                    .exclude(pk__in=stated).order_by("kind", "name")]
+        integral_met = bool(partner_ids) and not unstated
+        integral_url = reverse("weegploeg:item", args=[item.pk]) + "#integrale-weging"
+        integral_detail = (_("Nog niet: %(partners)s") % {"partners": ", ".join(unstated)}
+                           if unstated else "")
+    else:
+        integral_met, integral_url, unstated = False, "", ()
+        integral_detail = _("Op het agendapunt, zodra het signaal geagendeerd is.")
+    checks.append(Prerequisite(
+        Check.INTEGRAL, integral_met, NONE,
+        _("weegploeglid van %(partners)s") % {"partners": ", ".join(unstated)}
+        if unstated else _("weegploegleden"),
+        integral_url, detail=integral_detail, per_partner=True,
+    ))
     return Readiness(checks, tuple(partner_ids))
 
 
 def voter_refusal(user, item: AgendaItem, partner_ids) -> str:
     """Who may vote, and when (rule 4): a weegploeglid of one of the signal's three core
+    partners who sees the dossier (`member_refusal`), once their partner has stated that it
+    consulted its own systems (rule 13, `weegploeg.integral`). Returns the Dutch reason why
+    not, or "" when the user may vote. The item page shows the vote form exactly when this
+    is ""; `cast_vote` refuses with the reason otherwise."""
+    refusal = member_refusal(user, item, partner_ids)
+    if refusal:
+        return refusal
+    if not item.integral_statements.filter(partner_id=user.partner_id).exists():
+        return _("Leg eerst vast dat uw organisatie haar eigen systemen heeft geraadpleegd "
+                 "(integrale weging); daarna kunt u stemmen.")
+    return ""
+
+
+def member_refusal(user, item: AgendaItem, partner_ids) -> str:
+    """Who takes part in an open item: a weegploeglid of one of the signal's three core
     partners who sees the dossier, on an open item of a session that is not closed (while the
-    core partners are unknown, `vote_prerequisites` refuses every outcome). Returns
-    the Dutch reason why not, or "" when the user may vote. The item page shows the vote
-    form exactly when this is ""; `cast_vote` refuses with the reason otherwise."""
+    core partners are unknown, `vote_prerequisites` refuses every outcome). Returns the
+    Dutch reason why not, or ""."""
     if item.session.status == SessionStatus.CLOSED:
         return _("Dit overleg is gesloten; er kan niet meer worden gestemd.")
     if item.status != ItemStatus.OPEN:

@@ -6,6 +6,8 @@
   date.
 - It shows the joint assessment the decision was taken on, also when the signal was
   re-assessed later: a record rendered again still shows what the weegploeg weighed.
+- It shows each core partner's statement that it consulted its own systems, with the
+  result (rule 13, `weegploeg.integral`): only the result, never what was found.
 - It shows the date of the session, and — when the session was opened on another day —
   when it was opened and the reason recorded then (issue 18), next to the time of the
   deciding vote; dates and times in the installation's time zone (`TIME_ZONE`, as every
@@ -40,6 +42,7 @@ class RecordFacts:
     assessment: Assessment | None
     criteria: list  # (criterion, judgement or None) per criterion of its framework version
     votes: list
+    statements: list  # the IntegralStatements of the decision's agenda item
     invited_parties: list[str]
     deletion_due: datetime.date | None
 
@@ -96,6 +99,8 @@ def record_facts(decision: Decision) -> RecordFacts:
         votes=list(
             decision.item.votes.select_related("partner", "voter").order_by("cast_at", "pk")
         ),
+        statements=list(decision.item.integral_statements.select_related("partner", "stated_by")
+                        .order_by("partner__kind", "partner__name")),
         invited_parties=parties,
         # Stored on the signal when the retention clock starts (rule 8); None before.
         deletion_due=decision.signal.deletion_due,

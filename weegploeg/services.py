@@ -21,6 +21,7 @@ from pga.models import Partner, ProcessingActivity, Role, User
 from pga.services import RuleViolation
 from signals import lifecycle
 from signals.access import can
+from signals.legal import require_legal_ground
 from signals.models import EventKind, Signal, SignalStatus
 from signals.services import (
     add_contribution,
@@ -445,9 +446,9 @@ def _current_decisions(**lookups):
 
 @transaction.atomic
 def request_information(user, signal: Signal, *, question: str, partner: Partner,
-                        deadline, external_body: str = "") -> InformationRequest:
+                        deadline, legal_ground, external_body: str = "") -> InformationRequest:
     """Rule 5: nadere duiding asks a partner (or, through it, an outside body) a question
-    with a deadline."""
+    with a deadline, naming the legal ground the partner is asked to share on (rule 13)."""
     signal = Signal.objects.select_for_update().get(pk=signal.pk)
     require_coordinator(user, signal.weegploeg)
     if signal.status != SignalStatus.MORE_INFORMATION:
@@ -458,17 +459,20 @@ def request_information(user, signal: Signal, *, question: str, partner: Partner
         raise RuleViolation(_("De uiterste datum moet in de toekomst liggen."), field="deadline")
     if not question.strip():
         raise RuleViolation(_("Stel een vraag."), field="question")
+    require_legal_ground(legal_ground)
     decision = current_decisions(signal).filter(outcome=Outcome.MORE_INFORMATION).last()
     return InformationRequest.objects.create(
         signal=signal, decision=decision, question=question.strip(), assigned_partner=partner,
         external_body=external_body.strip(), deadline=deadline, created_by=user,
+        legal_ground=legal_ground,
     )
 
 
 @transaction.atomic
 def answer_information_request(user, request: InformationRequest, *, content: str, source: str,
-                               information_date, visibility) -> InformationRequest:
-    """The assigned partner answers; the answer becomes a contribution on the signal."""
+                               information_date, visibility, legal_ground) -> InformationRequest:
+    """The assigned partner answers; the answer becomes a contribution on the signal, with
+    the legal ground it is shared on (rule 13)."""
     request = InformationRequest.objects.select_for_update().select_related("signal").get(
         pk=request.pk
     )
@@ -478,7 +482,7 @@ def answer_information_request(user, request: InformationRequest, *, content: st
         raise RuleViolation(_("Alleen de partner aan wie de vraag is gesteld, beantwoordt hem."))
     request.answer = add_contribution(user, request.signal, {
         "content": content, "source": source, "information_date": information_date,
-        "visibility": visibility,
+        "visibility": visibility, "legal_ground": legal_ground,
     })
     request.answered_at = timezone.now()
     request.save(update_fields=["answer", "answered_at"])

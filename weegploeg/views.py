@@ -34,11 +34,13 @@ from weegploeg.forms import (
     AttendanceForm,
     CorrectionForm,
     InformationRequestForm,
+    IntegralStatementForm,
     OpenSessionForm,
     PrepareForm,
     SessionForm,
     VoteForm,
 )
+from weegploeg.integral import state_consultation, statements_of
 from weegploeg.models import (
     AgendaItem,
     Decision,
@@ -52,7 +54,12 @@ from weegploeg.models import (
     SessionStatus,
     Vote,
 )
-from weegploeg.readiness import items_readiness, vote_prerequisites, voter_refusal
+from weegploeg.readiness import (
+    items_readiness,
+    member_refusal,
+    vote_prerequisites,
+    voter_refusal,
+)
 
 
 def _session(user, pk) -> Session:
@@ -257,7 +264,12 @@ def item_detail(request, pk):
     readiness = vote_prerequisites(item.signal, item)
     partners = list(Partner.objects.filter(pk__in=readiness.partner_ids))
     own_vote = Vote.objects.filter(item=item, partner_id=user.partner_id).first()
-    vote_form = prepare_form = None
+    vote_form = prepare_form = integral_form = None
+    if not member_refusal(user, item, readiness.partner_ids) and partners:
+        own = item.integral_statements.filter(partner_id=user.partner_id).first()
+        integral_form = IntegralStatementForm(
+            request.POST if "integraal" in request.POST else None,
+            initial={"result": own.result} if own else {})
     if not voter_refusal(user, item, readiness.partner_ids) and partners:
         initial = (
             {"outcome": own_vote.outcome, "motivation": own_vote.motivation} if own_vote else {}
@@ -284,6 +296,16 @@ def item_detail(request, pk):
                     messages.success(request, _("De drie stemmen zijn gelijk: het besluit is "
                                                 "genomen."))
                 return redirect("weegploeg:item", pk=item.pk)
+        elif ("integraal" in request.POST and integral_form is not None
+              and integral_form.is_valid()):
+            try:
+                state_consultation(user, item, integral_form.cleaned_data["result"])
+            except RuleViolation as error:
+                add_rule_violation(integral_form, error)
+            else:
+                messages.success(request, _("De integrale weging van uw organisatie is "
+                                            "vastgelegd."))
+                return redirect("weegploeg:item", pk=item.pk)
         elif ("voorbereiden" in request.POST and prepare_form is not None
               and prepare_form.is_valid()):
             try:
@@ -293,7 +315,7 @@ def item_detail(request, pk):
             else:
                 messages.success(request, _("De voorbereiding van het besluit is opgeslagen."))
                 return redirect("weegploeg:item", pk=item.pk)
-        elif vote_form is None and prepare_form is None:
+        elif vote_form is None and prepare_form is None and integral_form is None:
             raise PermissionDenied
     return render(request, "weegploeg/item.html", {
         "item": item,
@@ -304,8 +326,11 @@ def item_detail(request, pk):
         "earlier_signals": list(earlier_signals(user, item.signal)),
         "vote_rows": _vote_rows(item, partners),
         "vote_form": vote_form,
+        "vote_refusal": voter_refusal(user, item, readiness.partner_ids),
         "prepare_form": prepare_form,
-        "forms": [f for f in (vote_form, prepare_form) if f is not None],
+        "integral_form": integral_form,
+        "statements": statements_of(item, partners),
+        "forms": [f for f in (integral_form, vote_form, prepare_form) if f is not None],
         "decisions": item.decisions.prefetch_related("records").order_by("taken_at", "pk"),
     })
 
@@ -386,6 +411,7 @@ def decision_detail(request, pk):
                     partner=request_form.cleaned_data["assigned_partner"],
                     deadline=request_form.cleaned_data["deadline"],
                     external_body=request_form.cleaned_data["external_body"],
+                    legal_ground=request_form.cleaned_data["legal_ground"],
                 )
                 messages.success(request, _("Het informatieverzoek is uitgezet."))
                 return redirect("weegploeg:decision", pk=decision.pk)

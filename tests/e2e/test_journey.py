@@ -162,10 +162,13 @@ def test_signal_goes_from_registration_to_a_casusoverleg_decision_with_its_recor
     parties.get_by_label("Zorg / GGZ").check()
     regisseur.get_by_role("button", name="Voorbereiding opslaan").click()
     expect_message(regisseur, "De voorbereiding van het besluit is opgeslagen.")
-    expect(regisseur.get_by_text("Alles is er")).to_be_visible()
+    # Every outcome can be voted; still open is each partner's statement that it consulted
+    # its own systems (rule 13), which each partner makes before its vote.
+    expect(regisseur.get_by_text("Elke uitkomst kan worden gestemd")).to_be_visible()
     regisseur.get_by_role("link", name="Terug naar het overleg").click()
     assert regisseur.url == session_url
-    expect(regisseur.get_by_role("region", name="Nog niet klaar")).to_have_count(0)
+    expect(regisseur.get_by_role("region", name="Nog niet klaar")).to_contain_text(
+        "eigen systemen geraadpleegd")
     regisseur.get_by_role("button", name="Agenda versturen").click()
     expect_message(regisseur, "De agenda (1 punt) is verstuurd.")
     regisseur.get_by_role("button", name="Overleg openen").click()
@@ -185,7 +188,13 @@ def test_signal_goes_from_registration_to_a_casusoverleg_decision_with_its_recor
         page.get_by_role("link", name=reference).click()
         assert page.url == item_url
         expect(page.get_by_role("heading", name="De casus")).to_be_visible()
-        expect(page.get_by_text("Alles is er")).to_be_visible()
+        # Every outcome can be voted; what is still open is each partner's statement that it
+        # consulted its own systems (rule 13), which comes first.
+        expect(page.get_by_text("Elke uitkomst kan worden gestemd")).to_be_visible()
+        page.get_by_role("group", name="Resultaat van de raadpleging van de eigen systemen") \
+            .get_by_label("Niets bekend", exact=True).check()
+        page.get_by_role("button", name="Integrale weging vastleggen").click()
+        expect_message(page, "De integrale weging van uw organisatie is vastgelegd.")
         vote = page.get_by_role("group", name="Uw stem")
         choice = vote.get_by_label("Casusoverleg", exact=True)
         # By keyboard: focus the radio button and select it with the space bar.
@@ -214,6 +223,9 @@ def test_signal_goes_from_registration_to_a_casusoverleg_decision_with_its_recor
         )
     screenshot(last, "07-besluit-op-agendapunt")
 
+    # The session page as it is now: the item is decided, nothing is waiting any more.
+    regisseur.reload()
+    expect(regisseur.get_by_role("region", name="Nog niet klaar")).to_have_count(0)
     regisseur.get_by_role("link", name=reference).click()
     expect(regisseur.get_by_role("heading", name="Besluit: Casusoverleg")).to_be_visible()
     regisseur.get_by_role("link", name="Besluit en besluitverslag bekijken").click()

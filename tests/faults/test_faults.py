@@ -14,8 +14,8 @@ from django.urls import reverse
 
 from pga.celery import app
 from signals.models import Signal
+from tests.weegploeg.factories import state_consulted, vote
 from weegploeg.models import Decision, ItemStatus, Outcome, Vote
-from weegploeg.services import cast_vote
 
 MOTIVATION = "Feiten wijzen op geweldsbereidheid."
 DEAD_REDIS = "redis://127.0.0.1:1/0"
@@ -65,6 +65,7 @@ def test_with_redis_down_registering_assessing_and_voting_work_and_the_pdf_comes
     session = plan_session(coordinator, weegploeg, signal.registered_at, online=True)
     item = prepare_decision(coordinator, add_to_agenda(coordinator, session, signal),
                             invited_parties=["zorg_ggz"])
+    state_consulted(item, *(member.partner for member in members.values()))
     for member in members.values():
         login(member)
         response = client.post(reverse("weegploeg:item", args=[item.pk]),
@@ -89,8 +90,8 @@ def test_database_connection_lost_mid_vote_leaves_no_partial_decision(item, memb
                                                                        monkeypatch):
     from weegploeg import services
 
-    cast_vote(members["gemeente"], item, Outcome.CASUSOVERLEG, MOTIVATION)
-    cast_vote(members["politie"], item, Outcome.CASUSOVERLEG, MOTIVATION)
+    vote(members["gemeente"], item, Outcome.CASUSOVERLEG, MOTIVATION)
+    vote(members["politie"], item, Outcome.CASUSOVERLEG, MOTIVATION)
     take_decision = services._take_decision
 
     def connection_dies_halfway(user, the_item, votes):
@@ -101,14 +102,14 @@ def test_database_connection_lost_mid_vote_leaves_no_partial_decision(item, memb
 
     monkeypatch.setattr(services, "_take_decision", connection_dies_halfway)
     with pytest.raises(OperationalError):
-        cast_vote(members["om"], item, Outcome.CASUSOVERLEG, MOTIVATION)
+        vote(members["om"], item, Outcome.CASUSOVERLEG, MOTIVATION)
     connection.close()
     assert not Decision.objects.exists()
     assert Vote.objects.filter(item=item).count() == 2
     item.refresh_from_db()
     assert item.status == ItemStatus.OPEN
     monkeypatch.setattr(services, "_take_decision", take_decision)
-    assert cast_vote(members["om"], item, Outcome.CASUSOVERLEG, MOTIVATION) is not None
+    assert vote(members["om"], item, Outcome.CASUSOVERLEG, MOTIVATION) is not None
 
 
 def _start_worker(queue, tmp_path, name):

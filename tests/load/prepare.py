@@ -24,7 +24,8 @@ def main(out_path):
     from signals.services import register_signal
     from tests.criteria.factories import judgements
     from tests.signals.factories import person_fields, signal_fields
-    from weegploeg.models import DecisionRecord, Outcome
+    from weegploeg.integral import state_consultation
+    from weegploeg.models import ConsultationResult, DecisionRecord, Outcome
     from weegploeg.services import add_to_agenda, cast_vote, plan_session, prepare_decision
 
     call_command("seed_demo", verbosity=0)
@@ -58,6 +59,8 @@ def main(out_path):
         item = prepare_decision(users["coordinator.gemeente"],
                                 add_to_agenda(users["coordinator.gemeente"], session, signal),
                                 invited_parties=["zorg_ggz"])
+        for voter in voters.values():
+            state_consultation(voter, item, ConsultationResult.NOTHING_KNOWN)
         if index % 2:
             for voter in voters.values():
                 cast_vote(voter, item, Outcome.CASUSOVERLEG, "Eensluidend: bespreken.")

@@ -21,12 +21,12 @@ from pga.audit import (
 from pga.models import AuditEntry, Partner
 from signals.models import Person, Signal
 from signals.services import add_contribution, update_identity
-from tests.factories import PartnerFactory
+from tests.factories import PartnerFactory, legal_ground
 from tests.signals.factories import person_fields, register
+from tests.weegploeg.factories import vote
 from weegploeg.models import AgendaItem, Outcome, Vote
 from weegploeg.services import (
     add_to_agenda,
-    cast_vote,
     plan_session,
     prepare_decision,
     remove_from_agenda,
@@ -131,6 +131,7 @@ def test_each_entry_names_the_weegploeg_of_its_object_when_it_is_written(
         add_contribution(members["politie"], signal, {
             "source": "Politieregistratie", "information_date": datetime.date(2026, 10, 1),
             "content": "Eerder gezien.", "visibility": "weegploeg",
+            "legal_ground": legal_ground(),
         })
     session = plan_session(coordinator, weegploeg, timezone.now() + datetime.timedelta(days=1),
                            location="Stadhuis")
@@ -138,7 +139,7 @@ def test_each_entry_names_the_weegploeg_of_its_object_when_it_is_written(
     prepare_decision(coordinator, item, joint_reasoning="Geen aanleiding.")
     for partner in ("gemeente", "politie", "om"):
         with acting_as(members[partner]):
-            cast_vote(members[partner], item, Outcome.NO_CASUSOVERLEG, "Geen aanleiding.")
+            vote(members[partner], item, Outcome.NO_CASUSOVERLEG, "Geen aanleiding.")
     login(members["om"]).get(f"/signalen/{signal.pk}/")
     with acting_as(coordinator):
         PartnerFactory(name="Een partner buiten elke weegploeg")

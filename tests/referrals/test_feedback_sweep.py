@@ -14,8 +14,8 @@ from referrals.models import Submission, SubmissionStatus
 from referrals.tasks import send_missing_feedback
 from signals.services import withdraw_signal
 from tests.referrals.factories import referral_data, submit
+from tests.weegploeg.factories import vote
 from weegploeg.models import Outcome
-from weegploeg.services import cast_vote
 
 EMAIL = referral_data()["reporter_email"]
 DECLINE_REASON = "Geen aanwijzing voor radicalisering."
@@ -93,7 +93,7 @@ def test_after_a_decision_both_lost_messages_go_in_order(
     item, members, django_capture_on_commit_callbacks
 ):
     for member in members.values():
-        cast_vote(member, item, Outcome.CASUSOVERLEG, "Bespreken in casusoverleg.")
+        vote(member, item, Outcome.CASUSOVERLEG, "Bespreken in casusoverleg.")
     submission = Submission.objects.get(signal=item.signal)
     received, handled = _sweep()
     _assert_only_that_it_was(received, submission, "in behandeling", item.signal.reference)
@@ -122,7 +122,7 @@ def test_nothing_is_due_while_the_case_is_open_or_without_an_address(
                                 DECLINE_REASON)
     # "More information" keeps the case open: only "received" is due.
     for member in members.values():
-        cast_vote(member, item, Outcome.MORE_INFORMATION, "Eerst meer weten over school.")
+        vote(member, item, Outcome.MORE_INFORMATION, "Eerst meer weten over school.")
     (message,) = _sweep()
     assert "in behandeling" in message.body
     assert Submission.objects.filter(status=SubmissionStatus.RECEIVED).count() == 1

@@ -16,8 +16,8 @@ from referrals.models import Submission, SubmissionStatus
 from signals.models import Contribution, Signal
 from signals.services import withdraw_signal
 from tests.referrals.factories import referral_data, submit
+from tests.weegploeg.factories import vote
 from weegploeg.models import Outcome
-from weegploeg.services import cast_vote
 
 SURNAME = "Zorgenkind"
 OBSERVATION = referral_data()["observation"]
@@ -246,7 +246,7 @@ def test_decision_tells_the_reporter_it_was_handled_without_the_outcome(
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         for member in members.values():
-            cast_vote(member, item, Outcome.CASUSOVERLEG, "Bespreken in casusoverleg.")
+            vote(member, item, Outcome.CASUSOVERLEG, "Bespreken in casusoverleg.")
     to_reporter = [m for m in mail.outbox if "mentor@school.example.nl" in m.to]
     assert len(to_reporter) == 1
     body = to_reporter[0].body + to_reporter[0].subject

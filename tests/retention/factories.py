@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from signals.services import withdraw_signal
 from tests.signals.factories import person_fields, register
+from tests.weegploeg.factories import vote
 from weegploeg.models import Outcome
-from weegploeg.services import add_to_agenda, cast_vote, plan_session, prepare_decision
+from weegploeg.services import add_to_agenda, plan_session, prepare_decision
 
 MOTIVATION = "Feiten afgewogen; de weegploeg is eensgezind."
 
@@ -26,7 +27,7 @@ def decide(signal, outcome, *, coordinator, members, session=None):
                      joint_reasoning="Gezamenlijke motivering van de weegploeg.")
     decision = None
     for partner in ("gemeente", "politie", "om"):
-        decision = cast_vote(members[partner], item, outcome, MOTIVATION)
+        decision = vote(members[partner], item, outcome, MOTIVATION)
     signal.refresh_from_db()
     return decision
 

@@ -25,10 +25,12 @@ from retention.tasks import purge_expired_signals
 from signals.models import Person, Signal
 from signals.services import add_contribution
 from tests.criteria.factories import judgements
+from tests.factories import legal_ground
 from tests.pg_client import client_binary, libpq_args
 from tests.signals.factories import person_fields, register, search_queue
+from tests.weegploeg.factories import vote
 from weegploeg.models import DecisionRecord, Outcome, SessionExport
-from weegploeg.services import add_to_agenda, cast_vote, plan_session, prepare_decision
+from weegploeg.services import add_to_agenda, plan_session, prepare_decision
 from weegploeg.session_exports import request_session_export
 
 FIRST_NAMES, SURNAME, BSN = "Xandrijn", "Qwerthuis", "123456782"
@@ -112,6 +114,7 @@ def test_a_decided_signal_is_purged_after_a_year_leaving_only_a_tombstone_and_wh
             "source": "Politieregistratie", "information_date": datetime.date(2026, 10, 1),
             "content": f"{SURNAME} is eerder gezien bij de Oostpoortbrug.",
             "visibility": "own_partner",
+            "legal_ground": legal_ground(),
         })
     with acting_as(members["gemeente"]):
         record_joint_assessment(members["gemeente"], signal, judgements(),
@@ -127,7 +130,7 @@ def test_a_decided_signal_is_purged_after_a_year_leaving_only_a_tombstone_and_wh
     prepare_decision(coordinator, item, joint_reasoning=f"Geen casusoverleg voor {SURNAME}.")
     for partner in ("gemeente", "politie", "om"):
         with acting_as(members[partner]):
-            decision = cast_vote(members[partner], item, Outcome.NO_CASUSOVERLEG,
+            decision = vote(members[partner], item, Outcome.NO_CASUSOVERLEG,
                                  f"{FIRST_NAMES} {SURNAME}: geen aanleiding voor casusoverleg.")
     assert decision is not None
     request_session_export(coordinator, session)

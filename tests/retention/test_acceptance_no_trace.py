@@ -26,13 +26,14 @@ from retention.tasks import purge_expired_signals
 from signals.models import Person, Signal
 from signals.services import add_contribution, update_identity
 from tests.criteria.factories import judgements
+from tests.factories import legal_ground
 from tests.pg_client import client_binary, libpq_args
 from tests.retention.test_acceptance import storage_texts
 from tests.signals.factories import person_fields, register, search_queue
+from tests.weegploeg.factories import vote
 from weegploeg.models import DecisionRecord, Outcome, SessionExport
 from weegploeg.services import (
     add_to_agenda,
-    cast_vote,
     plan_session,
     prepare_decision,
     remove_from_agenda,
@@ -130,6 +131,7 @@ def test_after_the_nightly_jobs_nothing_of_a_merged_person_remains_anywhere(
         add_contribution(members["politie"], first, {
             "source": "Politieregistratie", "information_date": datetime.date(2026, 10, 1),
             "content": f"{SURNAME} eerder gezien bij de Kwakkelsluis.", "visibility": "weegploeg",
+            "legal_ground": legal_ground(),
         })
     with acting_as(members["gemeente"]):
         record_joint_assessment(members["gemeente"], first, judgements(),
@@ -149,7 +151,7 @@ def test_after_the_nightly_jobs_nothing_of_a_merged_person_remains_anywhere(
     for item in items:
         for partner in ("gemeente", "politie", "om"):
             with acting_as(members[partner]):
-                decision = cast_vote(members[partner], item, Outcome.NO_CASUSOVERLEG,
+                decision = vote(members[partner], item, Outcome.NO_CASUSOVERLEG,
                                      f"{FIRST_NAMES} {SURNAME}: geen aanleiding.")
         assert decision is not None
     request_session_export(coordinator, session)

@@ -26,6 +26,7 @@ from signals.models import (
     SignalGroupObjectPermission,
 )
 from signals.services import add_contribution
+from tests.factories import legal_ground
 from tests.retention.factories import decide, decided_signal, due_day, withdrawn_signal
 from tests.signals.factories import person_fields, register
 from weegploeg.models import Decision, Outcome, Vote
@@ -310,7 +311,7 @@ def test_permission_rows_attachments_and_contributions_go_with_the_signal(
                       attachments=[(SimpleUploadedFile("a.txt", b"x"), "text/plain")])
     add_contribution(members["om"], signal, {
         "source": "OM", "content": "Inhoud", "information_date": datetime.date(2026, 1, 1),
-        "visibility": "weegploeg"})
+        "visibility": "weegploeg", "legal_ground": legal_ground()})
     decided = decide(signal, Outcome.NO_CASUSOVERLEG, coordinator=coordinator,
                      members=members).signal
     assert SignalGroupObjectPermission.objects.filter(content_object=decided).exists()

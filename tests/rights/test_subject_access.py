@@ -17,6 +17,7 @@ from pga.services import RuleViolation
 from retention.models import SubjectRequest
 from retention.purge import purge_due
 from rights.services import handle_request, record_request, search_persons
+from tests.factories import legal_ground
 from tests.retention.factories import due_day, withdrawn_signal
 from tests.rights.exports import export_and_download
 from tests.signals.factories import person_fields, register
@@ -200,7 +201,8 @@ def test_shielded_information_stays_with_its_partner_in_the_export(
 
     add_contribution(members["politie"], signal, {
         "source": "BVH", "information_date": timezone.localdate(),
-        "content": "Lopend opsporingsonderzoek naar wapenbezit.", "visibility": "own_partner"})
+        "content": "Lopend opsporingsonderzoek naar wapenbezit.", "visibility": "own_partner",
+        "legal_ground": legal_ground()})
     exports = {}
     for partner in ("gemeente", "politie"):
         officer = make_user(getattr(weegploeg, partner), Role.AUDITOR)

@@ -45,11 +45,14 @@ from rights.services import build_subject_export, record_request, request_subjec
 from signals.models import Attachment, Contribution, Signal
 from signals.services import add_contribution
 from tests.criteria.factories import judgements
-from tests.factories import UserFactory, WeegploegFactory
+from tests.factories import UserFactory, WeegploegFactory, legal_ground
 from tests.referrals.factories import submit as submit_referral
 from tests.signals.factories import person_fields, register
+from tests.weegploeg.factories import vote
+from weegploeg.integral import state_consultation
 from weegploeg.models import (
     AgendaItem,
+    ConsultationResult,
     Decision,
     DecisionRecord,
     InformationRequest,
@@ -60,14 +63,14 @@ from weegploeg.models import (
 from weegploeg.records import create_decision_record
 from weegploeg.services import (
     add_to_agenda,
-    cast_vote,
     plan_session,
     prepare_decision,
     request_information,
 )
 from weegploeg.session_exports import build_session_export, request_session_export
 
-ROLES = (Role.MELDPUNT, Role.MEMBER, Role.COORDINATOR, Role.ADMIN, Role.AUDITOR)
+ROLES = (Role.MELDPUNT, Role.MEMBER, Role.COORDINATOR, Role.ADMIN, Role.AUDITOR,
+         Role.SUPERVISOR)
 SCOPES = ("own", "same", "other")
 # The installatiebeheerder (a superuser without partner or roles): world.user(INSTALLATION, "-").
 INSTALLATION = "installatiebeheerder"
@@ -178,7 +181,7 @@ def text_upload(name="verslag.txt", content=b"Gespreksverslag mentor, 12 oktober
 def _decide(item, voters, outcome):
     decision = None
     for voter in voters:
-        decision = cast_vote(voter, item, outcome, MOTIVATION) or decision
+        decision = vote(voter, item, outcome, MOTIVATION) or decision
     assert decision is not None, "the world's votes should have been unanimous"
     return decision
 
@@ -227,6 +230,7 @@ def build_dossiers(weegploeg, staff, key, names) -> Dossiers:
         "source": "Politieregistratie", "information_date": datetime.date(2026, 10, 1),
         "content": "Twee meldingen van bedreiging op sociale media.",
         "visibility": "weegploeg",
+        "legal_ground": legal_ground(),
     })
     partner_assessment = record_partner_assessment(
         voters[0], signal, judgements(), conclusion="Zorgen vanuit het wijkteam."
@@ -249,11 +253,16 @@ def build_dossiers(weegploeg, staff, key, names) -> Dossiers:
             joint_reasoning="De weegploeg ziet reden voor een casusoverleg.",
         ))
     item, more_info_item, open_item = items
+    # Each partner has consulted its own systems for the open item (rule 13): its members
+    # may vote there.
+    for voter in voters:
+        state_consultation(voter, open_item, ConsultationResult.NOTHING_KNOWN)
     decision = _decide(item, voters, Outcome.CASUSOVERLEG)
     more_info_decision = _decide(more_info_item, voters, Outcome.MORE_INFORMATION)
     info_request = request_information(
         coordinator, more_info_item.signal, question="Is er contact met de leerplichtambtenaar?",
         partner=weegploeg.gemeente, deadline=timezone.localdate() + datetime.timedelta(days=14),
+        legal_ground=legal_ground(),
     )
     record = create_decision_record(decision)
     # The background build is scheduled on commit, which never comes here: build it now.
@@ -261,6 +270,7 @@ def build_dossiers(weegploeg, staff, key, names) -> Dossiers:
     shielded_contribution = add_contribution(voters[1], signal, {
         "source": "Recherche", "information_date": datetime.date(2026, 10, 2),
         "content": SHIELDED_CONTENT, "visibility": "own_partner",
+        "legal_ground": legal_ground(),
     })
     hold = place_hold(admin, reason=f"Procedure bij de AP, kenmerk AP-2026-17{mark}.",
                       until=timezone.localdate() + datetime.timedelta(days=60), signal=signal)

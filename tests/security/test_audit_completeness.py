@@ -190,6 +190,9 @@ ACCESS_CASES = [
                read="signal.person"),
     AccessCase("audit:log", AUDITOR_OWN, {}, SUPERVISION, searched="pga.AuditEntry"),
     AccessCase("audit:export", AUDITOR_OWN, {}, SUPERVISION, searched="pga.AuditEntry"),
+    # The FG's exchanges per legal ground name signals by reference (rule 13).
+    AccessCase("statistics:exchanges", AUDITOR_OWN, {}, SUPERVISION,
+               searched="signals.Contribution"),
 ]
 
 # URLs that show no personal data of a person (betrokkene or melder), each with the reason.
@@ -218,6 +221,9 @@ NO_PERSONAL_DATA = {
     "statistics:dashboard": "counts per month, phenomenon, source and outcome; no persons",
     "statistics:trend_export": "anonymised counts, cells below 5 suppressed (the export is "
                                "recorded with record_access all the same)",
+    "statistics:conformance": "counts, shares and medians per weegploeg, cells below 5 "
+                              "suppressed (recorded with record_access all the same)",
+    "statistics:annual_statement": "the conformance report as a PDF/A: counts only",
     "retention:overview": "rules, holds (by reference, reason without personal data), counts",
     "retention:run": "a purge run's counts and tombstones (references only)",
     "retention:rule": "a retention rule",

@@ -41,7 +41,7 @@ from retention.models import DeletedSignal, LegalHold, Notification, SubjectRequ
 from retention.views import SUBJECT_SESSION_KEY
 from signals.models import Attachment, Contribution, Person, Signal
 from tests.criteria.factories import form_data
-from tests.factories import TEST_PASSWORD
+from tests.factories import TEST_PASSWORD, legal_ground
 from tests.pga.test_login import LOGIN_PATH, all_url_patterns
 from tests.security.conftest import FIGURES, KINDS, ROLES
 from tests.signals.factories import person_fields
@@ -204,7 +204,8 @@ B_IDS: dict[str, Callable] = {
                                          w.in_b.attachment.pk, w.signal.pk),
     "signals:contribute": lambda w: _signals(w, {
         "source": "Politieregistratie", "information_date": _days(-2),
-        "content": "Melding van bedreiging.", "visibility": "weegploeg"}),
+        "content": "Melding van bedreiging.", "visibility": "weegploeg",
+        "legal_ground": str(legal_ground().pk)}),
     "signals:withdraw": lambda w: _signals(w, {"reason": "Onterecht geregistreerd."}),
     # Pull B's dossier into A.
     "signals:transfer": lambda w: _signals(w, {"municipality": str(w.a.gemeente.pk),
@@ -253,7 +254,8 @@ B_IDS: dict[str, Callable] = {
         Variant(label, {"pk": decision.pk}, [
             {"corrigeren": "1", "reasoning": "Gecorrigeerd.", "reason": "Typefout."},
             {"verzoek": "1", "question": "Is er contact met de wijkagent?",
-             "assigned_partner": str(w.b.om.pk), "deadline": _days(14)}])
+             "assigned_partner": str(w.b.om.pk), "deadline": _days(14),
+             "legal_ground": str(legal_ground().pk)}])
         for label, decision in (("B's casusoverleg decision", w.in_b.decision),
                                 ("B's nadere-duiding decision", w.in_b.more_info_decision))],
     "weegploeg:handover": lambda w: [Variant("B's decision", {"pk": w.in_b.decision.pk})],
@@ -261,7 +263,8 @@ B_IDS: dict[str, Callable] = {
     "weegploeg:answer": lambda w: [Variant("B's information request",
                                            {"pk": w.in_b.info_request.pk}, [
         {"content": "Ja, sinds september.", "source": "Leerplicht",
-         "information_date": _days(-1), "visibility": "weegploeg"}])],
+         "information_date": _days(-1), "visibility": "weegploeg",
+         "legal_ground": str(legal_ground().pk)}])],
     # -- referrals: B's referral, read, accepted and declined by A's meldpunt ----------------
     "referrals:submission": lambda w: [Variant("B's referral", {"pk": w.in_b.submission.pk}, [
         {"accepteren": "1", "accepteren-phenomenon": "other"},
@@ -310,6 +313,10 @@ NATIONAL = {
     "criteria:publish": "het referentiekader is landelijk",
     # Retention rules are the installation's, set to the law and the model covenant.
     "retention:rule": "de bewaartermijnen gelden voor de hele installatie",
+    # The legal grounds for exchanges (rule 13) are one list for the installation.
+    **{f"beheer/pga/legalground/<path:object_id>/{suffix}":
+       "de grondslagen gelden voor de hele installatie"
+       for suffix in ("", "history/", "change/", "delete/")},
 }
 # URLs whose object is the installation's, shown to a user of any weegploeg: a 200 is right,
 # as long as the page names nothing of B.

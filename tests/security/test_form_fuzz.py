@@ -64,6 +64,7 @@ from referrals.models import (
 from retention.views import SUBJECT_SESSION_KEY
 from signals.models import Phenomenon, ProfessionalSector
 from tests.criteria.factories import form_data
+from tests.factories import legal_ground
 from tests.referrals.factories import referral_data
 from tests.security.conftest import FIGURES, INSTALLATION, World
 from tests.security.test_permission_matrix import (
@@ -74,8 +75,8 @@ from tests.security.test_permission_matrix import (
     expected_for,
     url_path,
 )
-from weegploeg.models import CaseParty, Outcome, Referral
-from weegploeg.services import cast_vote
+from tests.weegploeg.factories import vote
+from weegploeg.models import CaseParty, ConsultationResult, Outcome, Referral
 
 # -- value strategies ------------------------------------------------------------------------
 
@@ -414,9 +415,11 @@ TARGETS = [
         "contribution", ("ContributionForm",), (Role.MEMBER, SAME),
         lambda w: [_url("signals:contribute", pk=w.signal.pk)],
         lambda w: {"source": "Politieregistratie", "information_date": _days(-2),
-                   "content": "Melding van bedreiging.", "visibility": "weegploeg"},
+                   "content": "Melding van bedreiging.", "visibility": "weegploeg",
+                   "legal_ground": str(legal_ground().pk)},
         lambda w: {"source": WORDS, "information_date": DATES, "content": WORDS,
-                   "visibility": choice("weegploeg", "own_partner", "alle")},
+                   "visibility": choice("weegploeg", "own_partner", "alle"),
+                   "legal_ground": ids(legal_ground())},
         forged_urls=lambda w: [_url("signals:contribute", pk=w.b_signal.pk)],
     ),
     Target(
@@ -580,6 +583,14 @@ TARGETS = [
                          ({"outcome": ["casusoverleg", "no_casusoverleg"]}, None)],
     ),
     Target(
+        "integral statement", ("IntegralStatementForm",), (Role.MEMBER, SAME),
+        lambda w: [_url("weegploeg:item", pk=w.open_item.pk)],
+        lambda w: {"result": "nothing_known"},
+        lambda w: {"result": choice(*ConsultationResult.values, "alles")},
+        fixed={"integraal": "1"},
+        edges=lambda w: [({"result": ["nothing_known", "cannot_share"]}, None)],
+    ),
+    Target(
         "correction", ("CorrectionForm",), (Role.COORDINATOR, OWN),
         lambda w: [_url("weegploeg:decision", pk=w.decision.pk)],
         lambda w: {"reasoning": "Gecorrigeerde motivering.", "reason": "Typefout."},
@@ -591,10 +602,12 @@ TARGETS = [
         "information request", ("InformationRequestForm",), (Role.COORDINATOR, OWN),
         lambda w: [_url("weegploeg:decision", pk=w.more_info_decision.pk)],
         lambda w: {"question": "Is er contact met de wijkagent?",
-                   "assigned_partner": str(w.a.om.pk), "deadline": _days(14)},
+                   "assigned_partner": str(w.a.om.pk), "deadline": _days(14),
+                   "legal_ground": str(legal_ground().pk)},
         lambda w: {"question": WORDS,
                    "assigned_partner": ids(w.a.om, w.b.gemeente, w.b.politie),
-                   "external_body": WORDS, "deadline": DATES},
+                   "external_body": WORDS, "deadline": DATES,
+                   "legal_ground": ids(legal_ground())},
         fixed={"verzoek": "1"},
         edges=lambda w: [({"assigned_partner": str(w.b.gemeente.pk)}, None),
                          ({"deadline": _days(0)}, None),
@@ -604,9 +617,11 @@ TARGETS = [
         "answer", ("AnswerForm",), (Role.MEMBER, OWN),
         lambda w: [_url("weegploeg:answer", pk=w.info_request.pk)],
         lambda w: {"content": "Ja, sinds september.", "source": "Leerplicht",
-                   "information_date": _days(-1), "visibility": "weegploeg"},
+                   "information_date": _days(-1), "visibility": "weegploeg",
+                   "legal_ground": str(legal_ground().pk)},
         lambda w: {"content": WORDS, "source": WORDS, "information_date": DATES,
-                   "visibility": choice("weegploeg", "own_partner", "x")},
+                   "visibility": choice("weegploeg", "own_partner", "x"),
+                   "legal_ground": ids(legal_ground())},
     ),
     Target(
         "beheer user", ("UserForm",), (Role.ADMIN, OWN),
@@ -638,6 +653,15 @@ TARGETS = [
             ({"name": "Gemeente " + "Zuid" * 47}, None),  # 197 characters, within max_length
             ({"kind": "politie"}, None),  # a politie in a weegploeg's gemeente seat
         ],
+    ),
+    Target(
+        "beheer legal ground", ("LegalGround",), (Role.ADMIN, OWN),
+        lambda w: [_url("beheer:pga_legalground_add")],
+        lambda w: {"name": "Wet PGA-R art. 3", "source": "Nieuwe wet", "in_force": "on"},
+        lambda w: {"name": WORDS, "source": WORDS, "in_force": choice("on", "")},
+        fixed=ADMIN_SAVE,
+        edges=lambda w: [({"name": legal_ground().name}, None),
+                         ({"name": "G" * 200, "source": "B" * 300}, None)],
     ),
     Target(
         "beheer weegploeg", ("Weegploeg",), (INSTALLATION, "-"),
@@ -1084,7 +1108,7 @@ def test_a_retention_period_the_form_accepts_keeps_decisions_possible(
         if response.status_code != 302:
             return  # refused: nothing was saved
         for voter in voters:
-            cast_vote(voter, world.open_item, Outcome.CASUSOVERLEG, MOTIVATION)
+            vote(voter, world.open_item, Outcome.CASUSOVERLEG, MOTIVATION)
         response, server_error = _submit(
             as_user(world.om_member), "post", _url("weegploeg:item", pk=world.open_item.pk),
             {"stem": "1", "outcome": Outcome.CASUSOVERLEG, "motivation": MOTIVATION},

@@ -16,7 +16,9 @@ from pga.models import AuditEntry
 from retention.forms import RuleForm
 from retention.models import RetentionRule
 from signals.forms import PersonForm
+from tests.factories import legal_ground
 from tests.security.conftest import FIGURES
+from tests.weegploeg.factories import state_consulted, vote
 
 DOMAIN_APPS = ("pga", "signals", "criteria", "weegploeg", "retention")
 LOGIN_PATH = "/account/login/"
@@ -204,7 +206,6 @@ def test_the_deciding_vote_does_not_wait_for_the_decision_record_without_a_worke
     commit. It is held here until the vote's answer has come back."""
     from weegploeg import records
     from weegploeg.models import DecisionRecord, Outcome
-    from weegploeg.services import cast_vote
 
     settings.EAGER_TASKS_IN_THREADS = True
     started, release = threading.Event(), threading.Event()
@@ -217,8 +218,9 @@ def test_the_deciding_vote_does_not_wait_for_the_decision_record_without_a_worke
 
     monkeypatch.setattr(records, "create_decision_record", held)
     motivation = "Feiten uit school en politie wijzen op toenemende geweldsbereidheid."
-    cast_vote(members["gemeente"], item, Outcome.CASUSOVERLEG, motivation)
-    cast_vote(members["politie"], item, Outcome.CASUSOVERLEG, motivation)
+    vote(members["gemeente"], item, Outcome.CASUSOVERLEG, motivation)
+    vote(members["politie"], item, Outcome.CASUSOVERLEG, motivation)
+    state_consulted(item, members["om"].partner)
     response = login(members["om"]).post(
         reverse("weegploeg:item", args=[item.pk]),
         {"stem": "1", "outcome": Outcome.CASUSOVERLEG, "motivation": motivation},
@@ -266,7 +268,7 @@ def test_a_100_000_character_description_is_refused_and_a_maximal_dossier_is_ser
     from tests.criteria.factories import scale_value
     from tests.signals.factories import person_fields, register
     from weegploeg.models import MOTIVATION_MAX_LENGTH, REASONING_MAX_LENGTH, Outcome
-    from weegploeg.services import add_to_agenda, cast_vote, prepare_decision
+    from weegploeg.services import add_to_agenda, prepare_decision
 
     times = {}
     response, times["registratie met 100 000 tekens"] = _timed(
@@ -288,13 +290,14 @@ def test_a_100_000_character_description_is_refused_and_a_maximal_dossier_is_ser
     for member in members.values():
         add_contribution(member, signal, {
             "source": "Registratie", "information_date": datetime.date(2026, 10, 1),
-            "content": _text(CONTENT_MAX_LENGTH), "visibility": "weegploeg"})
+            "content": _text(CONTENT_MAX_LENGTH), "visibility": "weegploeg",
+            "legal_ground": legal_ground()})
     item = add_to_agenda(coordinator, session, signal)
     prepare_decision(coordinator, item, invited_parties=["zorg_ggz"],
                      joint_reasoning=_text(REASONING_MAX_LENGTH))
     with django_capture_on_commit_callbacks(execute=True):
         for member in members.values():
-            decision = cast_vote(member, item, Outcome.CASUSOVERLEG,
+            decision = vote(member, item, Outcome.CASUSOVERLEG,
                                  _text(MOTIVATION_MAX_LENGTH))
     record = decision.records.get()
 

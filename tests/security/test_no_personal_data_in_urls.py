@@ -15,8 +15,9 @@ from criteria.assessments import record_joint_assessment
 from pga.audit import acting_as
 from tests.criteria.factories import judgements
 from tests.signals.factories import person_fields, register
+from tests.weegploeg.factories import vote
 from weegploeg.models import Outcome
-from weegploeg.services import add_to_agenda, cast_vote, plan_session, prepare_decision
+from weegploeg.services import add_to_agenda, plan_session, prepare_decision
 
 FIRST_NAMES, SURNAME, BSN, BORN = "Ysbrand", "Quadflieg", "123456782", datetime.date(2001, 3, 9)
 NEEDLES = [FIRST_NAMES, SURNAME, BSN, BORN.isoformat(), BORN.strftime("%d-%m-%Y")]
@@ -99,7 +100,7 @@ def dossier(meldpunt, weegploeg, members, coordinator, django_capture_on_commit_
                      joint_reasoning="Reden voor een casusoverleg.")
     with django_capture_on_commit_callbacks(execute=True):
         for partner in ("gemeente", "politie", "om"):
-            cast_vote(members[partner], item, Outcome.CASUSOVERLEG, "Eens.")
+            vote(members[partner], item, Outcome.CASUSOVERLEG, "Eens.")
     with acting_as(meldpunt):
         open_signal = register(meldpunt, weegploeg=weegploeg, person=person)
     return decided, open_signal

@@ -33,12 +33,13 @@ from django.urls import reverse
 from pga.models import Partner, Role
 from retention.views import SUBJECT_SESSION_KEY
 from signals.models import Signal
+from tests.factories import legal_ground
 from tests.pga.test_login import LOGIN_PATH, _sample_path, all_url_patterns
 from tests.security.conftest import FIGURES, ROLES, SCOPES
 
 OK, DONE, LOGIN, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, "done", "login", 403, 404, 405
 EMPTY = "empty"
-MELDPUNT, MEMBER, COORDINATOR, ADMIN, AUDITOR = ROLES
+MELDPUNT, MEMBER, COORDINATOR, ADMIN, AUDITOR, SUPERVISOR = ROLES
 WEEGPLOEG = (MEMBER, COORDINATOR)
 REGISTERING = (MELDPUNT, MEMBER, COORDINATOR)
 RIGHTS = (ADMIN, AUDITOR)
@@ -216,8 +217,13 @@ URLS = {
     # may not answer for the gemeente (403).
     "weegploeg:answer": Url("dossier", (MEMBER,), role_first=True, acting=RECEIVING_PARTNER),
     # -- statistics: one's own weegploegen (counts only); the national trend export ----------
-    "statistics:dashboard": screen(MEMBER, COORDINATOR, ADMIN),
+    "statistics:dashboard": screen(MEMBER, COORDINATOR, ADMIN, AUDITOR),
     "statistics:trend_export": screen(ADMIN),
+    # -- accountability (rule 13): counts for the FG and the toezichthouder; the FG's export
+    # of exchanges per legal ground, filtered on weegploeg A like the audit screen ----------
+    "statistics:conformance": screen(AUDITOR, SUPERVISOR),
+    "statistics:annual_statement": screen(AUDITOR, SUPERVISOR),
+    "statistics:exchanges": guarded("audit trail", AUDITOR),
     # -- retention ---------------------------------------------------------------------------
     # Lists filtered to the user's weegploegen; rules and runs are the installation's.
     "retention:overview": screen(*RIGHTS),
@@ -267,7 +273,10 @@ BEHEER_SITE = {
 }
 # Its models: each a type of object, and the roles that manage it.
 BEHEER_MODELS = {"user": ("user", (ADMIN,)), "partner": ("installation", ()),
-                 "weegploeg": ("installation", ())}
+                 "weegploeg": ("installation", ()),
+                 # The legal grounds (rule 13): one list for the installation, kept by every
+                 # functioneel beheerder.
+                 "legalground": ("national", (ADMIN,))}
 
 
 def beheer_url(route):
@@ -299,7 +308,8 @@ def _audit_trail(world):
             "object_pk": world.signal.pk}
 
 
-QUERY = {"audit:log": _audit_trail, "audit:export": _audit_trail}
+QUERY = {"audit:log": _audit_trail, "audit:export": _audit_trail,
+         "statistics:exchanges": lambda world: {"weegploeg": world.a.pk}}
 
 # POST-only endpoints are exercised with a POST (GET would only say 405): their data, from
 # the world. Each request runs in a savepoint that is rolled back.
@@ -378,6 +388,7 @@ def beheer_path(world, route, pattern):
         "partner": world.partners["own"].pk,
         "weegploeg": world.a.pk,
         "user": world.user(Role.MEMBER, "own").pk,
+        "legalground": legal_ground().pk,
     }
     path = route
     model = re.search(r"pga/(\w+)/", route)

@@ -6,6 +6,7 @@ from django.urls import reverse
 from pga.models import AuditEntry, Role
 from signals.models import Signal, SignalStatus
 from signals.services import add_contribution, transfer_signal, withdraw_signal
+from tests.factories import legal_ground
 from tests.signals.factories import person_fields, register, search_queue
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
@@ -159,6 +160,7 @@ def test_withdrawn_signal_takes_no_more_contributions(meldpunt, weegploeg, membe
         add_contribution(members["politie"], signal, {
             "source": "BVH", "information_date": signal.received_on, "content": "x",
             "visibility": "weegploeg",
+            "legal_ground": legal_ground(),
         })
 
 
@@ -171,6 +173,7 @@ def test_shielded_contribution_hides_its_content_from_the_other_partners(
         "information_date": signal.received_on,
         "content": "Geheime onderzoeksinformatie XYZ",
         "visibility": "own_partner",
+        "legal_ground": legal_ground(),
     })
     login(members["politie"])
     own = client.get(reverse("signals:detail", args=[signal.pk])).content.decode()

@@ -12,6 +12,7 @@ from criteria.assessments import record_joint_assessment, record_partner_assessm
 from criteria.inputs import ObservationInput
 from signals.services import add_contribution, earlier_signals
 from tests.criteria.factories import judgements
+from tests.factories import legal_ground
 from tests.signals.factories import person_fields, register
 
 
@@ -19,6 +20,7 @@ def _contribute(member, signal, n, visibility="weegploeg"):
     add_contribution(member, signal, {
         "source": f"Registratie {n}", "information_date": datetime.date(2026, 10, 1 + n),
         "content": f"Inbreng nummer {n}.", "visibility": visibility,
+        "legal_ground": legal_ground(),
     })
 
 

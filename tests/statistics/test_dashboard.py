@@ -170,8 +170,8 @@ def test_a_partner_in_two_weegploegen_sees_both_and_can_narrow_to_one(
 
 
 @pytest.mark.parametrize(("role", "status"), [
-    (Role.MEMBER, 200), (Role.COORDINATOR, 200), (Role.ADMIN, 200),
-    (Role.MELDPUNT, 403), (Role.AUDITOR, 403),
+    (Role.MEMBER, 200), (Role.COORDINATOR, 200), (Role.ADMIN, 200), (Role.AUDITOR, 200),
+    (Role.MELDPUNT, 403), (Role.SUPERVISOR, 403),
 ])
 def test_who_may_see_the_dashboard(role, status, weegploeg, make_user, login):
     response = login(make_user(weegploeg.gemeente, role)).get(reverse("statistics:dashboard"))

@@ -5,8 +5,8 @@ Only the retention purge, deleting the whole dossier, removes them."""
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from tests.weegploeg.factories import vote
 from weegploeg.models import Decision, Outcome, Vote
-from weegploeg.services import cast_vote
 
 MOTIVATION = "Feiten wijzen op geweldsbereidheid; bespreken in casusoverleg."
 
@@ -15,7 +15,7 @@ MOTIVATION = "Feiten wijzen op geweldsbereidheid; bespreken in casusoverleg."
 def decided(item, members):
     decision = None
     for partner in ("gemeente", "politie", "om"):
-        decision = cast_vote(members[partner], item, Outcome.CASUSOVERLEG, MOTIVATION)
+        decision = vote(members[partner], item, Outcome.CASUSOVERLEG, MOTIVATION)
     assert decision is not None
     return decision
 
@@ -68,11 +68,11 @@ def test_no_decision_row_without_votes(item, coordinator):
 
 
 def test_no_decision_row_with_two_votes_or_unequal_votes(item, members, coordinator):
-    cast_vote(members["gemeente"], item, Outcome.CASUSOVERLEG, MOTIVATION)
-    cast_vote(members["politie"], item, Outcome.CASUSOVERLEG, MOTIVATION)
+    vote(members["gemeente"], item, Outcome.CASUSOVERLEG, MOTIVATION)
+    vote(members["politie"], item, Outcome.CASUSOVERLEG, MOTIVATION)
     with pytest.raises(IntegrityError, match="drie gelijke stemmen"):
         insert_decision(item, Outcome.CASUSOVERLEG, coordinator)
-    cast_vote(members["om"], item, Outcome.NO_CASUSOVERLEG, MOTIVATION)
+    vote(members["om"], item, Outcome.NO_CASUSOVERLEG, MOTIVATION)
     for outcome in (Outcome.CASUSOVERLEG, Outcome.NO_CASUSOVERLEG):
         with pytest.raises(IntegrityError, match="drie gelijke stemmen"):
             insert_decision(item, outcome, coordinator)

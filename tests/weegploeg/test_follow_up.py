@@ -6,8 +6,9 @@ import datetime
 from django.core import mail
 from django.utils import timezone
 
+from tests.weegploeg.factories import vote
 from weegploeg.models import Outcome, Referral
-from weegploeg.services import cast_vote, prepare_decision
+from weegploeg.services import prepare_decision
 from weegploeg.tasks import send_follow_up_reminders
 
 MOTIVATION = "Geen aanleiding; wel zorg."
@@ -18,7 +19,7 @@ def test_procesregisseur_is_reminded_once_on_the_follow_up_date(item, members, c
     prepare_decision(coordinator, item, referral=Referral.CARE, follow_up_on=follow_up,
                      invited_parties=item.invited_parties)
     for member in members.values():
-        cast_vote(member, item, Outcome.NO_CASUSOVERLEG, MOTIVATION)
+        vote(member, item, Outcome.NO_CASUSOVERLEG, MOTIVATION)
     mail.outbox.clear()
     assert send_follow_up_reminders((follow_up - datetime.timedelta(days=1)).isoformat()) == 0
     assert send_follow_up_reminders(follow_up.isoformat()) == 1

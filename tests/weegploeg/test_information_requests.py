@@ -9,8 +9,10 @@ from freezegun import freeze_time
 
 from pga.services import RuleViolation
 from signals.models import Contribution, SignalStatus
+from tests.factories import legal_ground
+from tests.weegploeg.factories import vote
 from weegploeg.models import Outcome
-from weegploeg.services import answer_information_request, cast_vote, request_information
+from weegploeg.services import answer_information_request, request_information
 from weegploeg.tasks import send_information_request_reminders
 
 START = datetime.date(2026, 11, 2)
@@ -20,7 +22,7 @@ START = datetime.date(2026, 11, 2)
 def more_information(item, members):
     with freeze_time(START):
         for member in members.values():
-            cast_vote(member, item, Outcome.MORE_INFORMATION, "Eerst meer weten over school.")
+            vote(member, item, Outcome.MORE_INFORMATION, "Eerst meer weten over school.")
     item.signal.refresh_from_db()
     return item.signal
 
@@ -31,6 +33,7 @@ def info_request(more_information, coordinator, weegploeg):
         return request_information(
             coordinator, more_information, question="Wat weet de school over verzuim?",
             partner=weegploeg.politie, deadline=START + datetime.timedelta(days=10),
+            legal_ground=legal_ground(),
         )
 
 
@@ -71,6 +74,7 @@ def test_answer_becomes_a_contribution_and_the_signal_is_ready(info_request, mem
         answer_information_request(
             members["politie"], info_request, content="Verzuim sinds september.",
             source="Leerplicht", information_date=START, visibility="weegploeg",
+            legal_ground=legal_ground(),
         )
     info_request.refresh_from_db()
     assert Contribution.objects.get(pk=info_request.answer_id).content == (
@@ -84,11 +88,11 @@ def test_only_the_assigned_partner_answers(info_request, members):
     with pytest.raises(RuleViolation):
         answer_information_request(
             members["om"], info_request, content="x", source="y", information_date=START,
-            visibility="weegploeg",
+            visibility="weegploeg", legal_ground=legal_ground(),
         )
 
 
 def test_request_deadline_must_lie_ahead(more_information, coordinator, weegploeg):
     with freeze_time(START), pytest.raises(RuleViolation, match="toekomst"):
         request_information(coordinator, more_information, question="?",
-                            partner=weegploeg.om, deadline=START)
+                            partner=weegploeg.om, deadline=START, legal_ground=legal_ground())

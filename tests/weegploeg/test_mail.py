@@ -3,8 +3,9 @@ goes to the registering partner with reference and outcome only."""
 
 from django.core import mail
 
+from tests.weegploeg.factories import vote
 from weegploeg.models import Outcome
-from weegploeg.services import cast_vote, publish_agenda
+from weegploeg.services import publish_agenda
 
 
 def test_published_agenda_goes_to_the_members_of_the_three_partners(
@@ -24,7 +25,7 @@ def test_decision_mail_to_the_registering_partner_holds_reference_and_outcome_on
 ):
     with django_capture_on_commit_callbacks(execute=True):
         for member in members.values():
-            cast_vote(member, item, Outcome.CASUSOVERLEG, "Bespreken in casusoverleg.")
+            vote(member, item, Outcome.CASUSOVERLEG, "Bespreken in casusoverleg.")
     decision_mail = [m for m in mail.outbox if meldpunt.email in m.to]
     assert len(decision_mail) == 1
     body = decision_mail[0].body

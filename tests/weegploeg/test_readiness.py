@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from pga.models import AuditEntry
 from pga.services import RuleViolation
+from tests.weegploeg.factories import state_consulted, vote
 from weegploeg.models import Outcome, SessionStatus, Vote
 from weegploeg.readiness import Check, vote_prerequisites
 from weegploeg.services import (
     add_to_agenda,
-    cast_vote,
     open_session,
     plan_session,
     record_attendance,
@@ -54,10 +54,10 @@ def test_cast_vote_refuses_exactly_what_the_checklist_says_is_missing(
     item = add_to_agenda(coordinator, session, signal)
     readiness = vote_prerequisites(signal, item)
     with pytest.raises(RuleViolation) as refused:
-        cast_vote(members["om"], item, Outcome.CASUSOVERLEG, MOTIVATION)
+        vote(members["om"], item, Outcome.CASUSOVERLEG, MOTIVATION)
     assert refused.value.message == readiness.missing_for(Outcome.CASUSOVERLEG)[0].refusal
     assert not Vote.objects.exists()
-    cast_vote(members["om"], item, Outcome.MORE_INFORMATION, MOTIVATION)
+    vote(members["om"], item, Outcome.MORE_INFORMATION, MOTIVATION)
     assert Vote.objects.count() == 1
 
 
@@ -65,6 +65,7 @@ def test_vote_page_shows_what_is_missing_and_offers_no_casusoverleg_before_it_is
     client, login, coordinator, session, signal, members
 ):
     item = add_to_agenda(coordinator, session, signal)
+    state_consulted(item, members["politie"].partner)
     login(members["politie"])
     page = client.get(reverse("weegploeg:item", args=[item.pk])).content.decode()
     assert "Ontbreekt:</strong> Volledige gezamenlijke weging" in page
@@ -80,6 +81,7 @@ def test_vote_page_shows_what_is_missing_and_offers_no_casusoverleg_before_it_is
 
 
 def test_ready_item_offers_every_outcome(client, login, item, members):
+    state_consulted(item, *(member.partner for member in members.values()))
     login(members["politie"])
     page = client.get(reverse("weegploeg:item", args=[item.pk])).content.decode()
     assert "nog niet mogelijk" not in page
@@ -145,7 +147,7 @@ def test_attendance_is_recorded_per_partner_and_only_for_the_weegploeg(
 def test_votes_as_they_come_in_hold_no_motivation_and_are_audited(
     client, login, item, members
 ):
-    cast_vote(members["om"], item, Outcome.CASUSOVERLEG, MOTIVATION)
+    vote(members["om"], item, Outcome.CASUSOVERLEG, MOTIVATION)
     login(members["politie"])
     before = AuditEntry.objects.filter(action=AuditEntry.Action.ACCESS).count()
     data = client.get(reverse("weegploeg:item_votes", args=[item.pk])).json()
@@ -174,7 +176,7 @@ def test_decision_page_shows_the_session_date_and_the_reason_it_opened_on_anothe
 ):
     open_session(coordinator, item.session, reason="Vervroegd wegens spoed.")
     for member in members.values():
-        decision = cast_vote(member, item, Outcome.CASUSOVERLEG, MOTIVATION)
+        decision = vote(member, item, Outcome.CASUSOVERLEG, MOTIVATION)
     login(coordinator)
     page = client.get(reverse("weegploeg:decision", args=[decision.pk])).content.decode()
     assert timezone.localtime(item.session.starts_at).strftime("%d-%m-%Y") in page

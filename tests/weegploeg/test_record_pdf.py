@@ -9,9 +9,9 @@ import pytest
 from freezegun import freeze_time
 from pypdf import PdfReader
 
+from tests.weegploeg.factories import vote
 from weegploeg.models import Outcome
 from weegploeg.records import create_decision_record
-from weegploeg.services import cast_vote
 
 # A summer night: 22:30 UTC on 30 June is 00:30 on 1 July in Amsterdam (UTC+2).
 VOTED_AT = datetime.datetime(2026, 6, 30, 22, 30, tzinfo=datetime.UTC)
@@ -24,7 +24,7 @@ def record_pdf(item, members):
     decision = None
     with freeze_time(VOTED_AT):
         for member in members.values():
-            decision = cast_vote(member, item, Outcome.CASUSOVERLEG, MOTIVATION) or decision
+            decision = vote(member, item, Outcome.CASUSOVERLEG, MOTIVATION) or decision
         record = create_decision_record(decision)
     with record.file.open("rb") as handle:
         return PdfReader(io.BytesIO(handle.read()))

@@ -8,10 +8,11 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import dateformat, timezone, translation
 
+from tests.weegploeg.factories import vote
 from tests.weegploeg.test_records import MOTIVATIONS, pdf_text
 from weegploeg.models import Outcome, Session
 from weegploeg.record_content import render_decision_record
-from weegploeg.services import cast_vote, open_session
+from weegploeg.services import open_session
 
 LOCAL = ZoneInfo(settings.TIME_ZONE)
 
@@ -24,7 +25,7 @@ def local(value: datetime.datetime, fmt: str) -> str:
 def decide(item, members):
     decision = None
     for partner, motivation in MOTIVATIONS.items():
-        decision = cast_vote(members[partner], item, Outcome.CASUSOVERLEG, motivation)
+        decision = vote(members[partner], item, Outcome.CASUSOVERLEG, motivation)
     return decision
 
 

@@ -22,10 +22,11 @@ from pga.services import RuleViolation
 from signals.models import Signal
 from tests.criteria.factories import judgements
 from tests.signals.factories import register
+from tests.weegploeg.factories import vote
 from weegploeg.handover import handover_json, handover_ready, handover_zip
 from weegploeg.models import DecisionRecord, ExportStatus, Outcome, Referral
 from weegploeg.records import create_decision_record, create_record_version, request_record_version
-from weegploeg.services import add_to_agenda, cast_vote, correct_decision, prepare_decision
+from weegploeg.services import add_to_agenda, correct_decision, prepare_decision
 from weegploeg.session_exports import build_session_export, request_session_export
 
 HEADER = "Vertrouwelijk — bevat bijzondere persoonsgegevens"
@@ -51,7 +52,7 @@ def signal(meldpunt, weegploeg):
 def decide(item, members, outcome=Outcome.CASUSOVERLEG):
     decision = None
     for partner, motivation in MOTIVATIONS.items():
-        decision = cast_vote(members[partner], item, outcome, motivation)
+        decision = vote(members[partner], item, outcome, motivation)
     return decision
 
 

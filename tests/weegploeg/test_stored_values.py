@@ -8,8 +8,8 @@ from django.db import connection, transaction
 from retention.clock import RETENTION_BASIS
 from retention.models import RetentionBasis, RetentionRule
 from signals.models import SignalStatus
+from tests.weegploeg.factories import vote
 from weegploeg.models import Outcome
-from weegploeg.services import cast_vote
 
 MOTIVATION = "Geen aanwijzingen voor geweldsbereidheid; verwijzen naar het sociaal domein."
 
@@ -38,7 +38,7 @@ def test_every_final_outcome_and_the_withdrawal_map_to_a_retention_rule():
 
 def test_the_migration_renames_decided_values_and_back(item, members):
     for partner in ("gemeente", "politie", "om"):
-        decision = cast_vote(members[partner], item, Outcome.NO_CASUSOVERLEG, MOTIVATION)
+        decision = vote(members[partner], item, Outcome.NO_CASUSOVERLEG, MOTIVATION)
     signal = decision.signal
     signal.refresh_from_db()
     assert signal.retention_basis == RetentionBasis.NO_CASUSOVERLEG

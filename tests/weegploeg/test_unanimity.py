@@ -8,6 +8,7 @@ from django.db import IntegrityError, connection, transaction
 from pga.models import Role
 from pga.services import RuleViolation
 from signals.models import SignalStatus
+from tests.weegploeg.factories import state_consulted, vote
 from weegploeg.models import Decision, ItemStatus, Outcome, Vote
 from weegploeg.services import cast_vote, close_session, correct_decision
 
@@ -17,15 +18,15 @@ MOTIVATION = "Feiten wijzen op geweldsbereidheid; bespreken in casusoverleg."
 def vote_all(item, members, outcomes):
     result = None
     for partner, outcome in zip(("gemeente", "politie", "om"), outcomes, strict=True):
-        result = cast_vote(members[partner], item, outcome, MOTIVATION)
+        result = vote(members[partner], item, outcome, MOTIVATION)
     return result
 
 
 def test_decision_requires_all_three_partners_to_agree(item, members):
-    assert cast_vote(members["gemeente"], item, Outcome.CASUSOVERLEG, MOTIVATION) is None
-    assert cast_vote(members["politie"], item, Outcome.CASUSOVERLEG, MOTIVATION) is None
+    assert vote(members["gemeente"], item, Outcome.CASUSOVERLEG, MOTIVATION) is None
+    assert vote(members["politie"], item, Outcome.CASUSOVERLEG, MOTIVATION) is None
     assert not Decision.objects.exists()
-    decision = cast_vote(members["om"], item, Outcome.CASUSOVERLEG, MOTIVATION)
+    decision = vote(members["om"], item, Outcome.CASUSOVERLEG, MOTIVATION)
     assert decision.outcome == Outcome.CASUSOVERLEG
     assert decision.invited_parties == ["reclassering", "zorg_ggz"]
     item.refresh_from_db()
@@ -41,20 +42,20 @@ def test_no_decision_with_two_equal_votes_and_one_different(item, members):
 
 def test_a_vote_can_be_changed_until_the_decision_is_taken(item, members):
     vote_all(item, members, [Outcome.CASUSOVERLEG, Outcome.CASUSOVERLEG, Outcome.NO_CASUSOVERLEG])
-    decision = cast_vote(members["om"], item, Outcome.CASUSOVERLEG, "Na overleg: eens.")
+    decision = vote(members["om"], item, Outcome.CASUSOVERLEG, "Na overleg: eens.")
     assert decision is not None
     assert Vote.objects.filter(item=item).count() == 3
     with pytest.raises(RuleViolation, match="al besloten"):
-        cast_vote(members["gemeente"], item, Outcome.NO_CASUSOVERLEG, "Toch niet.")
+        vote(members["gemeente"], item, Outcome.NO_CASUSOVERLEG, "Toch niet.")
 
 
 def test_member_cannot_vote_for_another_partner_and_votes_count_per_partner(
     item, members, weegploeg, make_user
 ):
     second_gemeente_member = make_user(weegploeg.gemeente, Role.MEMBER)
-    cast_vote(members["gemeente"], item, Outcome.CASUSOVERLEG, MOTIVATION)
-    cast_vote(second_gemeente_member, item, Outcome.CASUSOVERLEG, MOTIVATION)
-    cast_vote(members["politie"], item, Outcome.CASUSOVERLEG, MOTIVATION)
+    vote(members["gemeente"], item, Outcome.CASUSOVERLEG, MOTIVATION)
+    vote(second_gemeente_member, item, Outcome.CASUSOVERLEG, MOTIVATION)
+    vote(members["politie"], item, Outcome.CASUSOVERLEG, MOTIVATION)
     # Two gemeente members are one partner, one vote: still no decision without the OM.
     assert not Decision.objects.exists()
     assert Vote.objects.filter(item=item).count() == 2
@@ -63,12 +64,12 @@ def test_member_cannot_vote_for_another_partner_and_votes_count_per_partner(
 def test_outsider_and_non_members_cannot_vote(item, outsider, coordinator, meldpunt):
     for user in (outsider, coordinator, meldpunt):
         with pytest.raises(RuleViolation):
-            cast_vote(user, item, Outcome.CASUSOVERLEG, MOTIVATION)
+            vote(user, item, Outcome.CASUSOVERLEG, MOTIVATION)
     assert not Vote.objects.exists()
 
 
 def test_one_vote_per_partner_per_item_is_a_database_constraint(item, members):
-    cast_vote(members["om"], item, Outcome.NO_CASUSOVERLEG, MOTIVATION)
+    vote(members["om"], item, Outcome.NO_CASUSOVERLEG, MOTIVATION)
     with pytest.raises(IntegrityError), transaction.atomic():
         Vote.objects.create(
             item=item, partner=members["om"].partner, voter=members["om"],
@@ -78,7 +79,7 @@ def test_one_vote_per_partner_per_item_is_a_database_constraint(item, members):
 
 def test_missing_motivation_is_refused(item, members):
     with pytest.raises(RuleViolation, match="motivering") as refused:
-        cast_vote(members["om"], item, Outcome.CASUSOVERLEG, "   ")
+        vote(members["om"], item, Outcome.CASUSOVERLEG, "   ")
     assert refused.value.field == "motivation"
     assert not Vote.objects.exists()
 
@@ -86,7 +87,7 @@ def test_missing_motivation_is_refused(item, members):
 def test_voting_on_a_closed_session_is_refused(item, members, coordinator):
     close_session(coordinator, item.session)
     with pytest.raises(RuleViolation, match="gesloten"):
-        cast_vote(members["om"], item, Outcome.CASUSOVERLEG, MOTIVATION)
+        vote(members["om"], item, Outcome.CASUSOVERLEG, MOTIVATION)
     assert not Vote.objects.exists()
 
 
@@ -96,9 +97,9 @@ def test_casusoverleg_vote_requires_a_complete_assessment(coordinator, session, 
     item = add_to_agenda(coordinator, session, signal)
     prepare_decision(coordinator, item, invited_parties=["zorg_ggz"])
     with pytest.raises(RuleViolation, match="volledige gezamenlijke weging"):
-        cast_vote(members["om"], item, Outcome.CASUSOVERLEG, MOTIVATION)
+        vote(members["om"], item, Outcome.CASUSOVERLEG, MOTIVATION)
     # Other outcomes do not need the assessment.
-    cast_vote(members["om"], item, Outcome.MORE_INFORMATION, MOTIVATION)
+    vote(members["om"], item, Outcome.MORE_INFORMATION, MOTIVATION)
     assert Vote.objects.get().outcome == Outcome.MORE_INFORMATION
 
 
@@ -116,7 +117,7 @@ def test_casusoverleg_vote_requires_the_persons_identity(coordinator, session, m
         coordinator, add_to_agenda(coordinator, session, anonymous), invited_parties=["lse"]
     )
     with pytest.raises(RuleViolation, match="identiteit"):
-        cast_vote(members["om"], item, Outcome.CASUSOVERLEG, MOTIVATION)
+        vote(members["om"], item, Outcome.CASUSOVERLEG, MOTIVATION)
 
 
 def test_a_taken_decision_cannot_be_edited(item, members):
@@ -183,7 +184,9 @@ def test_concurrent_votes_give_exactly_one_decision(
     barrier = threading.Barrier(3)
     results, errors = [], []
 
-    def vote(member):
+    state_consulted(item, *(member.partner for member in members.values()))
+
+    def vote_at_once(member):
         try:
             barrier.wait()
             results.append(cast_vote(member, item, Outcome.CASUSOVERLEG, MOTIVATION))
@@ -192,7 +195,7 @@ def test_concurrent_votes_give_exactly_one_decision(
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=vote, args=(m,)) for m in members.values()]
+    threads = [threading.Thread(target=vote_at_once, args=(m,)) for m in members.values()]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from signals.models import SignalStatus
+from tests.weegploeg.factories import state_consulted, vote
 from weegploeg.models import Decision, Session, Vote
-from weegploeg.services import cast_vote
 
 MOTIVATION = "Feiten wijzen op geweldsbereidheid."
 
@@ -47,6 +47,8 @@ def test_three_members_vote_through_the_form_and_the_decision_appears(
     url = reverse("weegploeg:item", args=[item.pk])
     for member in members.values():
         login(member)
+        response = client.post(url, {"integraal": "1", "result": "nothing_known"})
+        assert response.status_code == 302
         response = client.post(url, {"stem": "1", "outcome": "casusoverleg",
                                      "motivation": MOTIVATION})
         assert response.status_code == 302
@@ -59,6 +61,7 @@ def test_three_members_vote_through_the_form_and_the_decision_appears(
 def test_vote_without_motivation_gives_a_dutch_error_next_to_the_field(
     client, login, item, members
 ):
+    state_consulted(item, members["politie"].partner)
     login(members["politie"])
     response = client.post(reverse("weegploeg:item", args=[item.pk]),
                            {"stem": "1", "outcome": "casusoverleg", "motivation": ""})
@@ -76,6 +79,7 @@ def test_casusoverleg_vote_on_incomplete_assessment_gives_a_dutch_error(
 
     item = prepare_decision(coordinator, add_to_agenda(coordinator, session, signal),
                             invited_parties=["lse"])
+    state_consulted(item, members["om"].partner)
     login(members["om"])
     response = client.post(reverse("weegploeg:item", args=[item.pk]),
                            {"stem": "1", "outcome": "casusoverleg", "motivation": MOTIVATION})
@@ -100,7 +104,7 @@ def test_voting_on_a_closed_session_gives_a_dutch_error(client, login, item, mem
 
 def test_outsider_gets_404_on_session_item_and_decision(client, login, item, members, outsider):
     for member in members.values():
-        cast_vote(member, item, "casusoverleg", MOTIVATION)
+        vote(member, item, "casusoverleg", MOTIVATION)
     decision = Decision.objects.get()
     login(outsider)
     for url in [

@@ -25,8 +25,8 @@ from django.db import connection
 from pypdf import PdfReader
 
 from pga.celery import app
+from tests.weegploeg.factories import vote
 from weegploeg.models import DecisionRecord, Outcome
-from weegploeg.services import cast_vote
 
 WORKER_READY_SECONDS = 60
 RECORD_SECONDS = 60
@@ -135,7 +135,7 @@ def test_real_worker_makes_the_decision_record_from_redis(
                     "gestarte worker")
         decision = None
         for partner in ("gemeente", "politie", "om"):
-            decision = cast_vote(members[partner], item, Outcome.CASUSOVERLEG, MOTIVATION)
+            decision = vote(members[partner], item, Outcome.CASUSOVERLEG, MOTIVATION)
         assert decision is not None
         # Sent to Redis on commit, not run here: no record until the worker has made it.
         record = _wait_until(

@@ -14,14 +14,15 @@ _SUBSCRIBERS: list[Callable] = []
 
 
 def subscribe(callback: Callable) -> None:
-    """Call `callback(signal, outcome, at)` whenever a signal reaches an outcome."""
+    """Call `callback(signal, outcome, at, new_weighing=…)` whenever a signal reaches an outcome."""
     if callback not in _SUBSCRIBERS:
         _SUBSCRIBERS.append(callback)
 
 
-def outcome_reached(signal, outcome: str, at: datetime.datetime) -> None:
+def outcome_reached(signal, outcome: str, at: datetime.datetime, *,
+                    new_weighing: bool = False) -> None:
     """`signal` reached `outcome` at `at`: a decision's outcome ("casusoverleg",
     "no_casusoverleg", "more_information", also when a decision is corrected) or
-    "withdrawn"."""
+    "withdrawn". `new_weighing`: the decision ends a re-weighing of a decided case."""
     for callback in _SUBSCRIBERS:
-        callback(signal, outcome, at)
+        callback(signal, outcome, at, new_weighing=new_weighing)

@@ -23,7 +23,7 @@ from pga.models import ProcessingActivity
 from pga.services import RuleViolation
 from weegploeg.models import Decision, ExportStatus, Session, SessionExport
 from weegploeg.records import create_decision_record, read_record
-from weegploeg.services import require_coordinator
+from weegploeg.roles import require_coordinator
 from weegploeg.tasks import build_session_export_task
 
 logger = logging.getLogger(__name__)

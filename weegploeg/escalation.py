@@ -39,7 +39,7 @@ def record_escalation(user, item: AgendaItem, *, sent_on: datetime.date,
     """The procesregisseur records that a flagged item was sent on to the driehoek."""
     with processing(ProcessingActivity.DECISION):
         item = (AgendaItem.objects.select_for_update(of=("self",))
-                .select_related("signal__weegploeg").get(pk=item.pk))
+                .select_related("signal__weegploeg", "session").get(pk=item.pk))
         require_coordinator(user, item.signal.weegploeg)
         if not item.escalate:
             raise RuleViolation(_("Dit agendapunt is niet gemarkeerd voor escalatie."))
@@ -48,9 +48,12 @@ def record_escalation(user, item: AgendaItem, *, sent_on: datetime.date,
         sent_to = (sent_to or "").strip()
         if not sent_to:
             raise RuleViolation(_("Noem aan wie de casus is doorgestuurd."), field="sent_to")
-        if sent_on is None or sent_on > timezone.localdate():
-            raise RuleViolation(_("De datum van doorsturen ligt niet in de toekomst."),
-                                field="sent_on")
+        session = item.session
+        ended_on = timezone.localdate(session.closed_at or session.starts_at)
+        if sent_on is None or not ended_on <= sent_on <= timezone.localdate():
+            raise RuleViolation(
+                _("De datum van doorsturen ligt tussen het overleg van %(date)s en vandaag.")
+                % {"date": ended_on.strftime("%d-%m-%Y")}, field="sent_on")
         escalation = Escalation.objects.create(signal=item.signal, item=item, sent_on=sent_on,
                                                sent_to=sent_to, recorded_by=user)
         record_event(user, item.signal, EventKind.STATUS,

@@ -363,7 +363,10 @@ def test_a_reminder_when_the_driehoek_outcome_is_missing_after_the_configured_da
 ):
     settings.DRIEHOEK_REMINDER_DAYS = 28
     item = flagged(settings, item, coordinator)
-    sent_on = today() - datetime.timedelta(days=10)
+    with pytest.raises(RuleViolation, match="tussen"):
+        record_escalation(coordinator, item, sent_on=today() - datetime.timedelta(days=1),
+                          sent_to="Burgemeester")
+    sent_on = today()
     record_escalation(coordinator, item, sent_on=sent_on, sent_to="Burgemeester")
     mail.outbox.clear()
     assert send_driehoek_reminders((sent_on + datetime.timedelta(days=27)).isoformat()) == 0

@@ -121,11 +121,11 @@ def test_the_dashboard_page_shows_the_numbers_with_a_table_for_each_chart(
     html = response.content.decode()
     assert "7, waarvan 2 inmiddels vernietigd" in html
     assert "20,0 dagen" in html
-    # Four charts, each an SVG hidden from screen readers followed by its table; the
-    # lead-time table is a table only.
-    assert html.count('aria-hidden="true" focusable="false"') == 4
-    assert html.count("<table>") == 5
-    assert html.count("<caption>") == 5
+    # Five charts (the fifth: the lokale driehoek's outcomes, issue 19), each an SVG hidden
+    # from screen readers followed by its table; the lead-time table is a table only.
+    assert html.count('aria-hidden="true" focusable="false"') == 5
+    assert html.count("<table>") == 6
+    assert html.count("<caption>") == 6
     assert re.search(r'<th scope="row">maart 2026</th><td>4</td><td>1</td>', html)
     # The CSP allows no inline style: the charts use SVG attributes only.
     assert " style=" not in html

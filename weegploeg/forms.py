@@ -163,7 +163,7 @@ class AnswerForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    follow_up = forms.ModelChoiceField(label=_("Opvolging"), queryset=None)
+    follow_up = forms.ModelChoiceField(label=_("Welke opvolging"), queryset=None)
     checked = forms.CharField(label=_("Wat is nagegaan"), widget=forms.Textarea(attrs={"rows": 3}),
                               max_length=FOLLOW_UP_TEXT_MAX_LENGTH)
     result = forms.CharField(label=_("Resultaat"), widget=forms.Textarea(attrs={"rows": 3}),

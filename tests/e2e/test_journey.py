@@ -252,7 +252,7 @@ def test_signal_goes_from_registration_to_a_casusoverleg_decision_with_its_recor
     regisseur.goto(live_server.url + reverse("signals:detail", args=[signal.pk]))
     regisseur.get_by_role("link", name="Na het besluit: opvolging, opnieuw wegen, escalatie"
                           ).click()
-    field(regisseur, "Opvolging").select_option(
+    field(regisseur, "Welke opvolging").select_option(
         label=f"Herbeoordeling {review.due_on:%d-%m-%Y}")
     regisseur.get_by_label("Wat is nagegaan").fill("Casusoverleg nagevraagd bij de voorzitter.")
     regisseur.get_by_label("Resultaat").fill("Nieuwe informatie van de politie: zorgen afgenomen.")

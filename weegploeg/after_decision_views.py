@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from pga.audit import record_access
+from pga.audit import audit_purpose, record_access
 from pga.authz import WEEGPLOEG_ROLES, has_role, require_role
 from pga.forms import add_rule_violation
 from pga.models import ProcessingActivity, Role
@@ -97,6 +97,7 @@ def _forms(user, signal, data, action):
     }
 
 
+@audit_purpose(ProcessingActivity.DECISION)
 @require_role(*WEEGPLOEG_ROLES)
 @require_http_methods(["GET", "POST"])
 def after_decision(request, pk):

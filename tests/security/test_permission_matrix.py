@@ -348,7 +348,8 @@ def url_kwargs(world) -> dict:
         "weegploeg:export": {"pk": world.session.pk, "export_pk": world.export.pk},
         "weegploeg:export_status": {"pk": world.session.pk, "export_pk": world.export.pk},
         "weegploeg:signal_readiness": signal,
-        "weegploeg:after_decision": signal,
+        # The decided casusoverleg signal: its follow-ups and the re-weighing form.
+        "weegploeg:after_decision": {"pk": world.item.signal_id},
         "weegploeg:item": {"pk": world.item.pk},
         "weegploeg:item_votes": {"pk": world.item.pk},
         "weegploeg:item_action": {"pk": world.item.pk, "action": "omhoog"},

@@ -641,6 +641,7 @@ def transfer_signal(user, signal: Signal, to_weegploeg, reason: str, municipalit
     signal.save()
     record_event(user, signal, EventKind.TRANSFERRED_IN, note=str(to_weegploeg))
     sync_signal_permissions(signal)
+    lifecycle.transferred(signal, transfer.from_weegploeg_id)
     enqueue(mail_transfer_received, transfer.pk, run_inline_if_unreachable=True)
     return signal
 

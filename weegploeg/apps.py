@@ -8,11 +8,13 @@ class WeegploegConfig(AppConfig):
 
     def ready(self):
         from pga import audit
-        from signals import sections
+        from signals import lifecycle, sections
         from weegploeg import models
         from weegploeg.services import signal_page_context
+        from weegploeg.session_exports import discard_exports_of_transferred
 
         sections.register("weegploeg/_signal_decisions.html", signal_page_context)
+        lifecycle.subscribe_transfer(discard_exports_of_transferred)
 
         # What each audit entry keeps of the values: docs/adr/0005 (`pga.audit.register`).
         audit.register(

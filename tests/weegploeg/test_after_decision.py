@@ -7,6 +7,7 @@ import datetime
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.core import mail
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,6 +33,7 @@ from weegploeg.models import (
     Referral,
     ReferralResult,
     ReweighingReason,
+    SessionExport,
     Vote,
 )
 from weegploeg.record_content import record_facts
@@ -45,6 +47,7 @@ from weegploeg.services import (
     plan_session,
     prepare_decision,
 )
+from weegploeg.session_exports import build_session_export, request_session_export
 from weegploeg.tasks import send_driehoek_reminders, send_follow_up_reminders
 from worklist.selectors import escalations_open, follow_ups_due
 
@@ -283,6 +286,8 @@ def test_a_decided_case_is_transferred_with_its_decisions_records_and_retention_
 ):
     decision = decide(item, members, Outcome.CASUSOVERLEG)
     record = create_decision_record(decision)
+    export = build_session_export(request_session_export(coordinator, item.session))
+    assert default_storage.exists(export.file.name)
     signal = Signal.objects.get(pk=item.signal_id)
     kept = (signal.retention_basis, signal.retention_started_on, signal.deletion_due)
     receiving = make_user(other_weegploeg.gemeente, Role.COORDINATOR)
@@ -304,6 +309,9 @@ def test_a_decided_case_is_transferred_with_its_decisions_records_and_retention_
         assert not model.objects.visible_to(coordinator).filter(pk=obj.pk).exists()
     assert Assessment.objects.filter(signal=signal).exists()
     assert Transfer.objects.get(signal=signal).from_weegploeg == item.session.weegploeg
+    # No ZIP of the sender's session keeps the dossier's records.
+    assert not SessionExport.objects.filter(pk=export.pk).exists()
+    assert not default_storage.exists(export.file.name)
     login(receiving)
     assert client.get(reverse("weegploeg:decision", args=[decision.pk])).status_code == 200
     login(coordinator)

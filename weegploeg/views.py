@@ -53,6 +53,7 @@ from weegploeg.models import (
     Vote,
 )
 from weegploeg.readiness import items_readiness, vote_prerequisites, voter_refusal
+from weegploeg.reweighing import reweighing_of
 
 
 def _session(user, pk) -> Session:
@@ -404,6 +405,7 @@ def decision_detail(request, pk):
         "correction_form": correction_form,
         "request_form": request_form,
         "forms": [f for f in (correction_form, request_form) if f is not None],
+        "reweighing": reweighing_of(decision),
     })
 
 

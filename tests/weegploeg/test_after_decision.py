@@ -210,7 +210,7 @@ def started_earlier(signal, days):
 
 
 def test_a_reweighing_ends_in_another_outcome_with_its_own_votes_and_decision(
-    item, members, coordinator, weegploeg
+    item, members, coordinator, weegploeg, client, login
 ):
     first = decide(item, members, Outcome.CASUSOVERLEG)
     signal = item.signal
@@ -241,6 +241,10 @@ def test_a_reweighing_ends_in_another_outcome_with_its_own_votes_and_decision(
     # The record of the new decision names the earlier one.
     facts = record_facts(second)
     assert facts.reweighing.earlier_decision == first
+    # So does its page.
+    login(coordinator)
+    page = client.get(reverse("weegploeg:decision", args=[second.pk])).content.decode()
+    assert reverse("weegploeg:decision", args=[first.pk]) in page
 
 
 def test_a_reweighing_to_casusoverleg_starts_the_clock_under_its_rule(

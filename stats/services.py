@@ -31,7 +31,7 @@ import statistics
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -91,7 +91,7 @@ def _live_facts(weegploegen, start, end):
                 When(status=SignalStatus.WITHDRAWN, then=Value(WITHDRAWN)),
                 When(status=SignalStatus.DECIDED, decision_outcome__isnull=False,
                      then=F("decision_outcome")),
-                When(status=SignalStatus.DECIDED,
+                When(Exists(driehoek), status=SignalStatus.DECIDED,
                      then=Subquery(driehoek.order_by("-outcome_on").values("outcome")[:1])),
                 When(status=SignalStatus.MORE_INFORMATION,
                      then=Value(Outcome.MORE_INFORMATION)),

@@ -20,6 +20,7 @@ from rights.services import subject_access_data
 from signals.models import Signal, SignalStatus, Transfer
 from signals.services import acknowledge_transfer, transfer_signal, transfers_in
 from stats.services import dashboard, driehoek_outcomes
+from tests.signals.factories import register
 from weegploeg.escalation import record_driehoek_outcome, record_escalation
 from weegploeg.follow_up import record_follow_up
 from weegploeg.models import (
@@ -447,3 +448,28 @@ def test_the_subject_access_export_holds_what_happened_after_the_decision(
     assert [f["result"] for f in exported["follow_ups"]] == ["Loopt volgens plan."]
     assert [r["reason"] for r in exported["reweighings"]] == ["Herbeoordeling na zes maanden."]
     assert exported["escalations"] == []
+
+
+def test_the_work_list_links_each_open_follow_up_escalation_and_transfer(
+    settings, item, members, coordinator, weegploeg, other_weegploeg, make_user, meldpunt,
+    client, login
+):
+    settings.REVIEW_MONTHS_CASUSOVERLEG = [0]  # a review due today
+    settings.ESCALATION_ROUNDS = 1
+    decide(item, members, Outcome.CASUSOVERLEG)
+    reference = item.signal.reference
+    flagged_signal = register(meldpunt, weegploeg=weegploeg)
+    session = plan_session(coordinator, weegploeg,
+                           timezone.now() + datetime.timedelta(days=3), location="Stadhuis")
+    add_to_agenda(coordinator, session, flagged_signal)
+    close_session(coordinator, session)
+    moved = register(make_user(other_weegploeg.gemeente, Role.MELDPUNT), weegploeg=other_weegploeg)
+    transfer_signal(make_user(other_weegploeg.gemeente, Role.COORDINATOR), moved, None,
+                    "Verhuisd.", municipality=weegploeg.gemeente)
+    login(coordinator)
+    page = client.get(reverse("home")).content.decode()
+    assert f"Herbeoordeling {reference}" in page
+    assert f"Escalatie {flagged_signal.reference} (ronde 1)" in page
+    assert f"Overdracht {moved.reference}" in page
+    for signal in (item.signal, flagged_signal, moved):
+        assert reverse("weegploeg:after_decision", args=[signal.pk]) in page

@@ -21,6 +21,7 @@ from signals.models import Signal, SignalStatus, Transfer
 from signals.services import acknowledge_transfer, transfer_signal, transfers_in
 from stats.services import dashboard, driehoek_outcomes
 from tests.signals.factories import register
+from tests.weegploeg.test_records import pdf_text
 from weegploeg.escalation import record_driehoek_outcome, record_escalation
 from weegploeg.follow_up import record_follow_up
 from weegploeg.models import (
@@ -246,6 +247,23 @@ def test_a_reweighing_ends_in_another_outcome_with_its_own_votes_and_decision(
     login(coordinator)
     page = client.get(reverse("weegploeg:decision", args=[second.pk])).content.decode()
     assert reverse("weegploeg:decision", args=[first.pk]) in page
+
+
+def test_the_record_of_a_reweighing_decision_names_the_earlier_decision_and_the_reason(
+    settings, item, members, coordinator, weegploeg
+):
+    settings.REVIEW_MONTHS_NO_CASUSOVERLEG = [12]
+    first = decide(item, members, Outcome.CASUSOVERLEG)
+    reopen_for_weighing(coordinator, item.signal, reason_kind=ReweighingReason.MOVED,
+                        reason="Verhuisd binnen de gemeente; nieuwe school meldt rust.")
+    second = decide(new_round(coordinator, weegploeg, item.signal), members,
+                    Outcome.NO_CASUSOVERLEG)
+    text = pdf_text(create_decision_record(second).file.open("rb").read())
+    assert "Opnieuw gewogen" in text
+    assert f"besluit {first.pk} van" in text
+    assert "Verhuisd binnen de gemeente; nieuwe school meldt rust." in text
+    review = second.follow_ups.get()
+    assert f"Herbeoordeling {review.due_on.day} " in text
 
 
 def test_a_reweighing_to_casusoverleg_starts_the_clock_under_its_rule(

@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 # registry as pinned in package-lock.json; never loaded from a CDN.
 AXE_STAMP := node_modules/.installed
 
-.PHONY: run test venv axe lint bench load clean-embedded translations help
+.PHONY: run test venv axe nlds lint bench load clean-embedded translations help
 
 help:
 	@echo "make run    - installeer, migreer, laad demodata en start http://127.0.0.1:8000"
@@ -36,6 +36,18 @@ $(AXE_STAMP): package.json package-lock.json
 	fi
 
 axe: $(AXE_STAMP)
+
+# NL Design System (issue 22): the Utrecht component library CSS (EUPL-1.2), pinned in
+# package.json, copied into static/vendor/utrecht/ with its licence. The copy is committed, so
+# `make run` needs no npm; run this after changing the pinned version. The look of the
+# weegploeg (colours, fonts, sizes) is its own theme, static/css/theme.css.
+UTRECHT := node_modules/@utrecht/component-library-css
+nlds: $(AXE_STAMP)
+	mkdir -p static/vendor/utrecht
+	cp $(UTRECHT)/dist/index.css static/vendor/utrecht/component-library.css
+	cp $(UTRECHT)/dist/html.css static/vendor/utrecht/html.css
+	cp $(UTRECHT)/LICENSE.md static/vendor/utrecht/LICENSE.md
+	node -p '"@utrecht/component-library-css " + require("./$(UTRECHT)/package.json").version' > static/vendor/utrecht/VERSION
 
 # The embedded run: demo data, no second factor (the login page says so), tasks run eagerly
 # unless REDIS_URL is set.

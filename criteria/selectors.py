@@ -16,7 +16,7 @@ changes data; the changes are in `criteria.frameworks` and `criteria.assessments
 
 import dataclasses
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 
 from criteria.models import (
     Assessment,
@@ -158,6 +158,10 @@ def _with_contents(assessments):
         *(f"{link}__{name}" for link in ("supersedes", "superseded_by")
           for name in ("signal_id", "framework_id", "kind", "partner_id", "created_at",
                        "visibility")),
+    ).annotate(
+        # Observations (development areas) are optional: read only for the assessments that
+        # have them (`_entries`).
+        has_observations=Exists(IndicatorObservation.objects.filter(assessment=OuterRef("pk"))),
     ).prefetch_related(
         Prefetch("framework__criteria",
                  Criterion.objects.only("framework_id", "number", "title").order_by("number")),
@@ -165,9 +169,13 @@ def _with_contents(assessments):
             "criterion", "scale_value", "source_partner").defer(
             "criterion__description", "criterion__guidance_questions",
         ).order_by("criterion__number")),
-        Prefetch("observations", IndicatorObservation.objects.select_related("indicator")
-                 .defer("indicator__description").order_by("indicator__number")),
     )
+
+
+OBSERVATIONS = Prefetch(
+    "observations", IndicatorObservation.objects.select_related("indicator")
+    .defer("indicator__description").order_by("indicator__number"),
+)
 
 
 # The assessment's own columns an entry shows (its text, links and facts).
@@ -178,6 +186,8 @@ ASSESSMENT_COLUMNS = ("signal_id", "framework_id", "kind", "partner_id", "author
 def _entries(user, signal, assessments):
     if not can(user, "signals.view_dossier", signal):
         return []
+    assessments = list(assessments)
+    prefetch_related_objects([a for a in assessments if a.has_observations], OBSERVATIONS)
     return [
         AssessmentEntry(a, a.is_shielded_for(user.partner_id), is_complete(a))
         for a in assessments

@@ -1,6 +1,10 @@
 """The floors of `make bench`: each measured page done the least expensive way — the same
 rows fetched by ONE hand-written SQL query (authorisation included: the user's groups and the
 permission, as the guardian direct-FK table holds them) and rendered by a minimal template.
+What the rules require of the page is part of its floor: the query also writes the audit
+entry of the read (every read of personal data is logged, docs/adr/0002), as a
+data-modifying CTE, with the columns the page's entry has (the hash chain is the database
+trigger's, as for every entry).
 
 They are served through the same request pipeline as the pages (test client, middleware,
 logged-in session with a verified second factor) by the bench's own URLconf
@@ -30,8 +34,23 @@ VISIBLE = """(s.id IN (SELECT g.content_object_id FROM signals_signalgroupobject
 
 # One pass over the visible open signals (materialised once), counted and paged from there;
 # only the rows shown are joined to their person.
+# The audit entry of a read (`pga.audit.record_access`): actor, their partner, purpose and
+# the object or, for a list, the model read with what was shown.
+AUDIT_INSERT = """
+    INSERT INTO pga_auditentry (object_pk, object_id, object_repr, action, changes_text,
+                                timestamp, additional_data, actor_id, actor_email, partner_id,
+                                purpose, content_type_id, weegploeg_id, remote_addr,
+                                prev_hash, entry_hash)
+    SELECT {object_pk}, {object_id}, {object_repr}, 3, '', now(), {detail}, u.id, u.email,
+           u.partner_id, 'signaalregistratie',
+           (SELECT ct.id FROM django_content_type ct
+             WHERE ct.app_label = 'signals' AND ct.model = {model}),
+           {weegploeg}, '127.0.0.1', '', ''
+      FROM pga_user u {where}
+"""
+
 QUEUE_SQL = """
-WITH visible AS MATERIALIZED (
+WITH audit AS ({audit}), visible AS MATERIALIZED (
     SELECT s.id, s.received_on FROM signals_signal s
      WHERE s.status = ANY(%(statuses)s) AND {visible} {search}
 ), shown AS (
@@ -69,7 +88,13 @@ def queue_rows(user_id: int, page: int = 1, q: str = ""):
         search = SEARCH_SQL
         params.update(q=q.strip(), name=f"%{normalise_name(q)}%", label=f"%{q.strip()}%")
     with connection.cursor() as cursor:
-        cursor.execute(QUEUE_SQL.format(visible=VISIBLE, search=search), params)
+        audit = AUDIT_INSERT.format(
+            object_pk="''", object_id="NULL", object_repr="'personen'", model="'person'",
+            weegploeg="NULL", where="WHERE u.id = %(user)s",
+            detail="jsonb_build_object('weergave', 'wachtrij', 'pagina', %(page)s::int)"
+            if not q else "'{\"zoekopdracht\": \"referentie of naam\"}'::jsonb")
+        params["page"] = page
+        cursor.execute(QUEUE_SQL.format(audit=audit, visible=VISIBLE, search=search), params)
         return cursor.fetchall()
 
 
@@ -91,7 +116,7 @@ WITH mine AS (
     UNION ALL
     SELECT u.permission_id FROM signals_signaluserobjectpermission u
      WHERE u.content_object_id = %(signal)s AND u.user_id = %(user)s
-)
+), audit AS ({audit})
 SELECT s.id, s.reference, s.status, s.acute_danger, s.received_on, s.source_category,
        s.source_sector, s.reporter_name, s.reporter_organisation, s.phenomenon,
        s.behaviour_from, s.behaviour_to, s.description, s.withdrawal_reason,
@@ -207,7 +232,15 @@ SIGNAL_TEMPLATE = engines["django"].from_string("""<!DOCTYPE html><html lang="nl
 
 def signal_row(user_id: int, signal_id: int) -> dict | None:
     with connection.cursor() as cursor:
-        cursor.execute(SIGNAL_SQL, {"signal": signal_id, "user": user_id})
+        audit = AUDIT_INSERT.format(
+            object_pk="s.id::text", object_id="s.id", object_repr="s.reference",
+            model="'signal'", weegploeg="s.weegploeg_id", detail="NULL",
+            where="""JOIN signals_signal s ON s.id = %(signal)s
+                     WHERE u.id = %(user)s AND EXISTS (
+                        SELECT 1 FROM mine JOIN auth_permission ap
+                            ON ap.id = mine.permission_id
+                         WHERE ap.codename = 'view_signal')""")
+        cursor.execute(SIGNAL_SQL.format(audit=audit), {"signal": signal_id, "user": user_id})
         row = cursor.fetchone()
         if row is None:
             return None

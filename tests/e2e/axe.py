@@ -29,6 +29,9 @@ MISSING_AXE = (
 # Desktop and a phone (iPhone 12-15 width): the widths every page is checked at.
 DESKTOP, PHONE = 1280, 390
 WIDTHS = (DESKTOP, PHONE)
+# A 1280-px window at 200 % zoom (WCAG 1.4.4/1.4.10): the page lays out in 640 CSS px, as the
+# browser does at zoom factor 2 (device scale factor 2); no horizontal scrolling there either.
+ZOOMED = DESKTOP // 2
 # What a test fails on; minor and moderate findings are reported in the message only.
 FAILING_IMPACTS = ("serious", "critical")
 # The rules of the standard the product promises (WCAG 2.1 A and AA).

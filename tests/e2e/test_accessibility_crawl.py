@@ -7,17 +7,29 @@ installatiebeheerder, and an anonymous visitor. A role's pages are the ones that
 with an HTML page; downloads (PDF, CSV, JSON) and redirects are not pages.
 
 Each page is checked at 1280 and at 390 px (`tests.e2e.axe.WIDTHS`): no axe-core finding of
-impact serious or critical, and at 390 px no horizontal scrolling. One browser, one context per
-role. The test reports every problem at once, and prints (and writes to
-`artifacts/toegankelijkheid.txt`) the figures for the closing note: pages × widths checked,
-findings by impact, pages that scroll sideways at 390 px."""
+impact serious or critical, and at 390 px no horizontal scrolling; and at 1280 px with 200 %
+zoom (`ZOOMED`: 640 CSS px at device scale factor 2) no horizontal scrolling either. One
+browser, one context per role. The test reports every problem at once, and prints (and writes
+to `artifacts/toegankelijkheid.txt`) the figures for the closing note: pages × widths checked,
+findings by impact, pages that scroll sideways at 390 px and at 200 % zoom. The phone
+screenshots go to `artifacts/`, or to the folder E2E_SCREENSHOT_DIR names."""
 
 import collections
+import os
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 
-from tests.e2e.axe import FAILING_IMPACTS, PHONE, WIDTHS, axe_context, axe_violations, wide_elements
+from tests.e2e.axe import (
+    FAILING_IMPACTS,
+    PHONE,
+    WIDTHS,
+    ZOOMED,
+    axe_context,
+    axe_violations,
+    wide_elements,
+)
 from tests.factories import TEST_PASSWORD
 from tests.security.conftest import INSTALLATION, ROLES, build_world
 from tests.security.test_permission_matrix import PATTERNS, QUERY, STATED_PURPOSE, url_path
@@ -32,6 +44,8 @@ SUBJECT_SEARCH_NAME = "Jansen"
 # the queue, the signal page, and the vote page of an agenda item.
 PHONE_SCREENSHOTS = {"signals:queue": "wachtrij", "signals:detail": "signaal",
                      "weegploeg:item": "stemmen"}
+
+DESKTOP_ZOOM = f"{WIDTHS[0]} px met 200 % zoom ({ZOOMED} CSS-px)"
 
 SCROLL_WIDTH = ("() => [document.documentElement.scrollWidth, "
                 "document.documentElement.clientWidth]")
@@ -74,10 +88,12 @@ def test_every_page_passes_axe_for_every_role_at_desktop_and_phone_width(
     world.installation.save()
     base = live_server.url
     paths = crawl_paths(world)
+    screenshots = Path(os.environ.get("E2E_SCREENSHOT_DIR") or artifacts)
+    screenshots.mkdir(parents=True, exist_ok=True)
     checked, by_impact = 0, collections.Counter()
-    failing, scrolling, visited = [], [], collections.Counter()
+    failing, scrolling, zoomed, visited = [], [], [], collections.Counter()
     for role in CRAWLED_ROLES:
-        context = axe_context(browser, WIDTHS[0])
+        context = axe_context(browser, WIDTHS[0], device_scale_factor=2)
         page = context.new_page()
         if role != "anonymous":
             user = world.user(role, "own")
@@ -104,13 +120,18 @@ def test_every_page_passes_axe_for_every_role_at_desktop_and_phone_width(
                         failing.append(f"{where}: {violation['impact']} {violation['id']} "
                                        f"({violation['help']}) {targets}")
                 if width <= PHONE and role == "member" and name in PHONE_SCREENSHOTS:
-                    page.screenshot(path=artifacts / f"{PHONE_SCREENSHOTS[name]}-{width}px.png",
-                                    full_page=True)
+                    page.screenshot(path=screenshots / f"{PHONE_SCREENSHOTS[name]}-{width}px.png",
+                                    full_page=True, scale="css")
                 if width <= PHONE:
                     scroll_width, client_width = page.evaluate(SCROLL_WIDTH)
                     if scroll_width > client_width:
                         scrolling.append(f"{where}: {scroll_width} px breed; te breed: "
                                          f"{wide_elements(page)}")
+            page.set_viewport_size({"width": ZOOMED, "height": 450})
+            scroll_width, client_width = page.evaluate(SCROLL_WIDTH)
+            if scroll_width > client_width:
+                zoomed.append(f"{role}: {path} ({name}) bij {DESKTOP_ZOOM}: {scroll_width} px "
+                              f"breed; te breed: {wide_elements(page)}")
         context.close()
 
     impacts = {impact: by_impact[impact] for impact in ("critical", "serious", "moderate", "minor")}
@@ -119,10 +140,12 @@ def test_every_page_passes_axe_for_every_role_at_desktop_and_phone_width(
         f"x {len(WIDTHS)} breedtes {'/'.join(map(str, WIDTHS))} px; per rol "
         f"{ {str(role): count for role, count in visited.items()} }); bevindingen per ernst: "
         f"{impacts}; "
-        f"horizontaal scrollen bij {PHONE} px: {len(scrolling)} pagina's"
+        f"horizontaal scrollen bij {PHONE} px: {len(scrolling)} pagina's; bij {DESKTOP_ZOOM} "
+        f"({sum(visited.values())} pagina's): {len(zoomed)} pagina's"
     )
     print("\n" + summary)
     (artifacts / "toegankelijkheid.txt").write_text(
-        "\n".join([summary, "", *failing, "", *scrolling]) + "\n")
+        "\n".join([summary, "", *failing, "", *scrolling, "", *zoomed]) + "\n")
     assert sum(visited.values()) > 100, summary
-    assert not failing and not scrolling, "\n".join([summary, *failing, *scrolling])
+    assert not failing and not scrolling and not zoomed, "\n".join(
+        [summary, *failing, *scrolling, *zoomed])

@@ -338,7 +338,7 @@ def test_page_not_found_is_dutch_in_the_site_layout(login, members):
     assert response.status_code == 404
     page = response.content.decode()
     assert "Pagina niet gevonden" in page
-    assert 'class="site-header"' in page
+    assert 'class="utrecht-page-header site-header"' in page
     assert "Not Found" not in page
 
 
@@ -348,7 +348,7 @@ def test_forbidden_is_dutch_in_the_site_layout(login, members):
     assert response.status_code == 403
     page = response.content.decode()
     assert "Geen toegang" in page
-    assert 'class="site-header"' in page
+    assert 'class="utrecht-page-header site-header"' in page
 
 
 def test_bad_request_is_dutch_in_the_site_layout(client, db, settings):
@@ -357,7 +357,7 @@ def test_bad_request_is_dutch_in_the_site_layout(client, db, settings):
     assert response.status_code == 400
     page = response.content.decode()
     assert "Ongeldig verzoek" in page
-    assert 'class="site-header"' in page
+    assert 'class="utrecht-page-header site-header"' in page
     assert "Bad Request" not in page
 
 
@@ -368,7 +368,7 @@ def test_csrf_failure_stays_dutch(db):
     assert response.status_code == 403
     page = response.content.decode()
     assert "Forbidden" not in page
-    assert 'class="site-header"' in page
+    assert 'class="utrecht-page-header site-header"' in page
 
 
 @pytest.mark.urls("tests.security.failing_urls")
@@ -380,5 +380,5 @@ def test_server_error_is_dutch_with_a_reference_and_no_technical_detail(client, 
     assert "Er ging iets mis" in page
     assert "geheime technische details" not in page
     assert "Traceback" not in page
-    assert 'class="site-header"' in page
+    assert 'class="utrecht-page-header site-header"' in page
     assert f"Referentie: {response['X-Request-ID']}" in page

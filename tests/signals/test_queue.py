@@ -104,3 +104,15 @@ def test_queue_pages_count_and_order_as_one_list(client, login, meldpunt, weegpl
     for beyond in ("3", "99", "nul", "-1"):
         page = client.get(url, {"pagina": beyond}).context["page"]
         assert page.number == (1 if beyond == "nul" else 2)
+
+
+def test_the_filter_panel_folds_on_a_phone_only_while_no_filter_is_in_use(
+    client, login, members
+):
+    """The template marks the panel `data-fold-narrow` (static/js/filter-panel.js closes it on
+    a phone) when the URL carries no filter; a filtered queue keeps its filters in view."""
+    login(members["politie"])
+    plain = client.get(reverse("signals:queue")).content.decode()
+    filtered = client.get(reverse("signals:queue"), {"status": SignalStatus.REGISTERED})
+    assert '<details class="filter-panel" open data-fold-narrow>' in plain
+    assert '<details class="filter-panel" open>' in filtered.content.decode()

@@ -4,9 +4,12 @@ user."""
 
 import datetime
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from criteria.assessments import record_partner_assessment
+from criteria.assessments import record_joint_assessment, record_partner_assessment
+from criteria.inputs import ObservationInput
 from signals.services import add_contribution, earlier_signals
 from tests.criteria.factories import judgements
 from tests.signals.factories import person_fields, register
@@ -27,8 +30,9 @@ def test_signal_page_query_count_does_not_grow_with_its_lists(
     url = reverse("signals:detail", args=[signal.pk])
     client.get(url)  # warm the session and content-type caches
     # Issue 17 allows 15; the page of a weighed, agendaed signal without attachments or
-    # other signals of its person takes 12 (docs/adr/0007-performance.md point 7).
-    with django_assert_max_num_queries(12) as few:
+    # other signals of its person, and without development areas, takes 11
+    # (docs/adr/0007-performance.md point 7).
+    with django_assert_max_num_queries(11) as few:
         client.get(url)
     for n in range(4):
         _contribute(members["politie"], signal, n)
@@ -38,6 +42,34 @@ def test_signal_page_query_count_does_not_grow_with_its_lists(
         response = client.get(url)
     assert len(response.context["contributions"]) == 4
     assert len(response.context["events"]) > 4
+
+
+def test_development_areas_are_shown_and_read_only_where_an_assessment_has_them(
+    client, login, members, item
+):
+    """The observations of the indicators (development areas) are optional: the page reads
+    them in one query when an assessment has any, and not at all when none has."""
+    signal = item.signal
+    login(members["gemeente"])
+    url = reverse("signals:detail", args=[signal.pk])
+    client.get(url)
+
+    def observation_reads(queries):
+        return [q for q in queries
+                if q["sql"].startswith('SELECT "criteria_indicatorobservation"')]
+
+    with CaptureQueriesContext(connection) as without:
+        page = client.get(url)
+    assert "Ontwikkelgebieden" not in page.content.decode()
+    assert observation_reads(without.captured_queries) == []
+    record_joint_assessment(members["gemeente"], signal, judgements(), "Samen gewogen.",
+                            indicators=[ObservationInput(indicator=6,
+                                                         observed_facts="Reist veel alleen.")])
+    with CaptureQueriesContext(connection) as with_them:
+        page = client.get(url)
+    html = page.content.decode()
+    assert "Ontwikkelgebieden" in html and "Reist veel alleen." in html
+    assert len(observation_reads(with_them.captured_queries)) == 1
 
 
 def test_signal_page_lists_show_what_the_objects_hold(client, login, members, item):

@@ -36,6 +36,13 @@ LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 # After this many voting rounds without a unanimous outcome, an item is flagged for
 # escalation to the lokale driehoek (docs/design.md §3 rule 4).
 ESCALATION_ROUNDS = env.int("ESCALATION_ROUNDS", default=2)
+# After the decision (docs/design.md §3 rule 12; weegploeg/follow_up.py): review dates per
+# outcome, in months after the decision; the check of an onward referral when the decision
+# names no follow-up date; the reminder when the driehoek's outcome is not recorded.
+REVIEW_MONTHS_CASUSOVERLEG = env.list("REVIEW_MONTHS_CASUSOVERLEG", cast=int, default=[6, 12])
+REVIEW_MONTHS_NO_CASUSOVERLEG = env.list("REVIEW_MONTHS_NO_CASUSOVERLEG", cast=int, default=[])
+REFERRAL_CHECK_DAYS = env.int("REFERRAL_CHECK_DAYS", default=90)
+DRIEHOEK_REMINDER_DAYS = env.int("DRIEHOEK_REMINDER_DAYS", default=28)
 # Retention (docs/design.md §3 rule 8; retention/clock.py, retention/purge.py). The nightly
 # purge is on unless switched off: deleting on schedule is the rule, and a switched-off run is
 # still reported.
@@ -332,6 +339,10 @@ CELERY_BEAT_SCHEDULE = {
     "follow-up-reminders": {
         "task": "weegploeg.tasks.send_follow_up_reminders",
         "schedule": crontab(hour=7, minute=5),
+    },
+    "driehoek-reminders": {
+        "task": "weegploeg.tasks.send_driehoek_reminders",
+        "schedule": crontab(hour=7, minute=10),
     },
     "notification-recheck-reminders": {
         "task": "retention.tasks.send_notification_recheck_reminders",

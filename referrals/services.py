@@ -192,7 +192,7 @@ def _forget_content(submission: Submission) -> None:
     submission.subject_municipality = None
 
 
-def signal_outcome_reached(signal, outcome: str, at) -> None:
+def signal_outcome_reached(signal, outcome: str, at, *, new_weighing: bool = False) -> None:
     """`signals.lifecycle` subscriber: when the weegploeg closes a case that came in through
     the meldpunt (a decision or a withdrawal), its reporter is told it was handled — once."""
     if outcome == STILL_OPEN_OUTCOME:

@@ -66,30 +66,61 @@ def deletion_date(rule: RetentionRule, started_on: datetime.date) -> datetime.da
     return add_period(started_on, rule.period, rule.unit)
 
 
-def start_clock(signal: Signal, outcome: str, at: datetime.datetime) -> None:
+def start_clock(signal: Signal, outcome: str, at: datetime.datetime, *,
+                new_weighing: bool = False) -> None:
     """Subscribed to `signals.lifecycle.outcome_reached`: start the signal's clock under the
     rule for `outcome`, in the caller's transaction. Reaching the same outcome again (a
     corrected decision) restarts the clock only under a rule that runs "after the last
-    processing"; a clock never moves back."""
+    processing"; a clock never moves back. The decision of a re-weighing (`new_weighing`) is
+    a new decision: `restart_clock`."""
     basis = RETENTION_BASIS.get(outcome)
-    if basis is not None:  # else nadere duiding: the signal is back in the queue, no clock
+    if basis is None:  # nadere duiding: the signal is back in the queue, no clock
+        return
+    if new_weighing:
+        restart_clock(signal, basis, at)
+    else:
         _run_clock(signal, basis, at)
 
 
-def _run_clock(signal: Signal, basis: str, at: datetime.datetime) -> None:
+def restart_clock(signal: Signal, basis: str, at: datetime.datetime) -> None:
+    """A re-weighing ends in a new decision (docs/design.md rule 12): the clock starts again
+    from that decision under the rule of its outcome — unless that would bring the deletion
+    date forward: the earlier decision stays in the dossier as history, so the running
+    clock stays and the new decision counts as a later processing (`record_processing`)."""
+    rule = _rule(signal, basis)
+    if rule is None:
+        return
+    started_on = timezone.localdate(at)
+    if signal.deletion_due and deletion_date(rule, started_on) < signal.deletion_due:
+        record_processing(signal, at)
+        return
+    _set_clock(signal, rule, started_on)
+
+
+def _rule(signal: Signal, basis: str) -> RetentionRule | None:
     rule = RetentionRule.objects.filter(basis=basis).first()
     if rule is None:
         # The rules are seeded and cannot be deleted; without one the signal shows up in the
         # overview as "closed without deletion date".
         logger.error("Geen bewaartermijn voor %s; signaal %s heeft geen vernietigingsdatum",
                      basis, signal.pk)
+    return rule
+
+
+def _run_clock(signal: Signal, basis: str, at: datetime.datetime) -> None:
+    rule = _rule(signal, basis)
+    if rule is None:
         return
     started_on = timezone.localdate(at)
     if signal.retention_basis == basis and signal.retention_started_on:
         if rule.anchor != ClockAnchor.LAST_PROCESSING:
             return
         started_on = max(started_on, signal.retention_started_on)
-    signal.retention_basis = basis
+    _set_clock(signal, rule, started_on)
+
+
+def _set_clock(signal: Signal, rule: RetentionRule, started_on: datetime.date) -> None:
+    signal.retention_basis = rule.basis
     signal.retention_started_on = started_on
     signal.deletion_due = deletion_date(rule, started_on)
     signal.save(update_fields=["retention_basis", "retention_started_on", "deletion_due"])

@@ -62,8 +62,15 @@ from weegploeg.models import (
     AgendaItem,
     Decision,
     DecisionRecord,
+    DriehoekOutcome,
+    Escalation,
     ExportStatus,
+    FollowUp,
+    FollowUpKind,
     InformationRequest,
+    ReferralResult,
+    Reweighing,
+    ReweighingReason,
     Vote,
 )
 
@@ -161,7 +168,8 @@ def _objects_of(person: Person, signal_ids: list[int]) -> dict:
     items = list(AgendaItem.objects.filter(signal_id__in=signal_ids).values_list("pk", flat=True))
     by_signal = {
         model: list(model.objects.filter(signal_id__in=signal_ids).values_list("pk", flat=True))
-        for model in (Attachment, Contribution, Assessment, InformationRequest, Transfer)
+        for model in (Attachment, Contribution, Assessment, InformationRequest, Transfer,
+                      FollowUp, Reweighing, Escalation)
     }
     return {
         Person: [person.pk],
@@ -321,6 +329,32 @@ def _signal(signal: Signal, include_reporter: bool, partner_id) -> dict:
             {"from": t.from_weegploeg.name, "to": t.to_weegploeg.name, "reason": t.reason,
              "at": t.transferred_at}
             for t in signal.transfers.select_related("from_weegploeg", "to_weegploeg")
+        ],
+        **_after_decision(signal),
+    }
+
+
+def _after_decision(signal: Signal) -> dict:
+    """What happened after the decisions (docs/design.md rule 12): follow-ups, re-weighings
+    and the escalations to the lokale driehoek with its outcome."""
+    return {
+        "follow_ups": [
+            {"kind": _label(FollowUpKind, f.kind), "due_on": f.due_on, "checked": f.checked,
+             "result": f.result, "referral_result": _label(ReferralResult, f.referral_result),
+             "taken_up_by": f.taken_up_by, "next_on": f.next_on, "recorded_at": f.recorded_at}
+            for f in signal.follow_ups.order_by("due_on", "pk")
+        ],
+        "reweighings": [
+            {"reason_kind": _label(ReweighingReason, r.reason_kind), "reason": r.reason,
+             "requested_at": r.requested_at, "earlier_decision": r.earlier_decision_id,
+             "decision": r.decision_id}
+            for r in signal.reweighings.order_by("requested_at", "pk")
+        ],
+        "escalations": [
+            {"round": e.item.round, "sent_on": e.sent_on, "sent_to": e.sent_to,
+             "outcome": _label(DriehoekOutcome, e.outcome), "outcome_on": e.outcome_on,
+             "outcome_text": e.outcome_text}
+            for e in signal.escalations.select_related("item").order_by("sent_on", "pk")
         ],
     }
 

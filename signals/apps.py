@@ -46,7 +46,7 @@ class SignalsConfig(AppConfig):
             weegploeg="signal__weegploeg",
         )
         # A transfer belongs to the weegploeg that sent the dossier.
-        audit.register(models.Transfer, kept=["reference", "transferred_at"],
+        audit.register(models.Transfer, kept=["reference", "transferred_at", "received_at"],
                        withheld=["reason"], weegploeg="from_weegploeg")
         # A notice of a match with another weegploeg: references only, no values withheld.
         audit.register(models.MatchNotice, kept=["contact_role", "created_at"],

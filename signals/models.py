@@ -518,6 +518,13 @@ class Transfer(models.Model):
         related_name="+"
     )
     transferred_at = models.DateTimeField(_("overgedragen op"), db_default=Now())
+    # The receiving weegploeg's procesregisseur has taken the dossier in (the work-list
+    # entry ends).
+    received_at = models.DateTimeField(_("ontvangen op"), null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("ontvangen door"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("overdracht")

@@ -41,7 +41,7 @@ from signals.models import (
     SignalStatus,
     Transfer,
 )
-from signals.tasks import alert_acute_danger, mail_match_notice
+from signals.tasks import alert_acute_danger, mail_match_notice, mail_transfer_received
 from signals.validators import ALLOWED_CONTENT_TYPES
 
 REGISTERING_ROLES = (Role.MELDPUNT, Role.MEMBER, Role.COORDINATOR)
@@ -606,14 +606,19 @@ def withdraw_signal(user, signal: Signal, reason: str) -> Signal:
 
 @transaction.atomic
 def transfer_signal(user, signal: Signal, to_weegploeg, reason: str, municipality=None):
-    """Rule 10: when the person moves, the dossier goes to the weegploeg of the new
-    municipality, not re-registered. The receiving weegploeg gets the whole dossier; the
-    sending side keeps only the Transfer row as a reference."""
+    """Rule 10: when the person moves, the dossier — open or decided — goes to the weegploeg
+    of the new municipality, not re-registered. One action moves the whole dossier: the
+    signal with its contributions, wegingen, rounds, decisions and records, and its
+    retention dates, which stay as they are. An open dossier starts again in the receiving
+    queue, a decided one stays decided. A decided dossier is the procesregisseur's to
+    transfer (nobody manages a closed signal any more). The sending side keeps only the
+    Transfer row as a reference; the receiving procesregisseurs get a mail and a work-list
+    entry until they take the dossier in (`acknowledge_transfer`)."""
     reason = (reason or "").strip()
     if not reason:
         raise RuleViolation(_("Geef de reden van de overdracht."), field="reason")
     signal = Signal.objects.select_for_update().get(pk=signal.pk)
-    if not can(user, "signals.manage_signal", signal) or signal.status not in OPEN_STATUSES:
+    if not may_transfer(user, signal):
         raise RuleViolation(_("Dit signaal kan niet (meer) worden overgedragen."))
     _refuse_while_on_agenda(signal)
     if municipality is not None:
@@ -622,7 +627,7 @@ def transfer_signal(user, signal: Signal, to_weegploeg, reason: str, municipalit
         raise RuleViolation(
             _("Kies een andere weegploeg dan de huidige."), field="to_weegploeg"
         )
-    Transfer.objects.create(
+    transfer = Transfer.objects.create(
         signal=signal,
         reference=signal.reference,
         from_weegploeg_id=signal.weegploeg_id,
@@ -635,11 +640,50 @@ def transfer_signal(user, signal: Signal, to_weegploeg, reason: str, municipalit
         signal.person.save(update_fields=["municipality", "updated_at"])
     signal.person = _person_moved_with(signal, to_weegploeg)
     signal.weegploeg = to_weegploeg
-    signal.status = SignalStatus.REGISTERED
+    if signal.status != SignalStatus.DECIDED:
+        signal.status = SignalStatus.REGISTERED
     signal.save()
     record_event(user, signal, EventKind.TRANSFERRED_IN, note=str(to_weegploeg))
     sync_signal_permissions(signal)
+    lifecycle.transferred(signal, transfer.from_weegploeg_id)
+    enqueue(mail_transfer_received, transfer.pk, run_inline_if_unreachable=True)
     return signal
+
+
+def may_transfer(user, signal: Signal) -> bool:
+    """Who may transfer (`transfer_signal`): an open signal whoever manages it, a decided
+    one its procesregisseur."""
+    if signal.status in OPEN_STATUSES:
+        return can(user, "signals.manage_signal", signal)
+    return (signal.status == SignalStatus.DECIDED and has_role(user, Role.COORDINATOR)
+            and can(user, "signals.view_dossier", signal))
+
+
+def transfers_in(user):
+    """Rule 10: dossiers transferred to the user's weegploegen that a procesregisseur has
+    not yet taken in (the receiving side's work list)."""
+    from pga.authz import weegploegen_of
+
+    if not has_role(user, Role.COORDINATOR):
+        return Transfer.objects.none()
+    return (Transfer.objects.filter(to_weegploeg__in=weegploegen_of(user),
+                                    received_at__isnull=True)
+            .select_related("from_weegploeg").order_by("transferred_at", "pk"))
+
+
+@transaction.atomic
+def acknowledge_transfer(user, transfer: Transfer) -> Transfer:
+    """The receiving procesregisseur takes a transferred dossier in; its work-list entry
+    ends."""
+    check_role(user, Role.COORDINATOR,
+               refusal=_("Alleen de procesregisseur neemt een overdracht in ontvangst."))
+    transfer = transfers_in(user).select_for_update(of=("self",)).filter(pk=transfer.pk).first()
+    if transfer is None:
+        raise RuleViolation(_("Deze overdracht is al in ontvangst genomen."))
+    transfer.received_at = timezone.now()
+    transfer.received_by = user
+    transfer.save(update_fields=["received_at", "received_by"])
+    return transfer
 
 
 def _person_moved_with(signal: Signal, weegploeg) -> Person:

@@ -16,6 +16,33 @@ def weegploeg_members(signal):
                       WEEGPLOEG_ROLES)
 
 
+def mail_coordinators(weegploeg, subject: str, body: str) -> int:
+    """One mail to each procesregisseur of `weegploeg` (references only, never personal
+    data)."""
+    return send_mass_mail([
+        (subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+        for user in members_of(weegploeg.partners().values_list("pk", flat=True),
+                               [Role.COORDINATOR])
+    ], fail_silently=False)
+
+
+@shared_task(acks_late=True, time_limit=120, soft_time_limit=100)
+def mail_transfer_received(transfer_id):
+    """Rule 10: tell the procesregisseurs of the receiving weegploeg that a dossier was
+    transferred to them (the reference and the sending weegploeg only)."""
+    from signals.models import Transfer
+
+    transfer = (Transfer.objects.select_related("from_weegploeg", "to_weegploeg")
+                .filter(pk=transfer_id).first())
+    if transfer is None:
+        return 0
+    subject = _("Dossier %(ref)s overgedragen aan uw weegploeg") % {"ref": transfer.reference}
+    body = _("Weegploeg %(from)s heeft dossier %(ref)s aan uw weegploeg overgedragen. Neem het "
+             "in ontvangst op de werklijst in Weegploeg.") % {
+        "from": transfer.from_weegploeg.name, "ref": transfer.reference}
+    return mail_coordinators(transfer.to_weegploeg, subject, body)
+
+
 @shared_task(acks_late=True, time_limit=120, soft_time_limit=100)
 def alert_acute_danger(signal_id):
     """Tell the weegploeg that a registrar marked acute danger. Reference number only: no

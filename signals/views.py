@@ -248,6 +248,7 @@ def detail(request, pk):
         and signal.status in services.OPEN_STATUSES,
         "can_contribute": can(user, "signals.contribute_signal", signal),
         "can_manage": can(user, "signals.manage_signal", signal),
+        "can_transfer": services.may_transfer(user, signal),
         "show_reporter": can(user, "signals.view_reporter", signal),
         "attachments": rows["attachments"],
         "events": rows["events"],
@@ -395,7 +396,7 @@ def withdraw(request, pk):
 @require_http_methods(["GET", "POST"])
 def transfer(request, pk):
     signal = get_visible_signal(request.user, pk, "signals.view_dossier")
-    if not can(request.user, "signals.manage_signal", signal):
+    if not services.may_transfer(request.user, signal):
         raise PermissionDenied
     form = TransferForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -419,5 +420,6 @@ def transfer(request, pk):
     return _form_page(
         request, signal, form, _("Dossier overdragen"), _("Overdragen"),
         intro=_("De betrokkene is verhuisd: de weegploeg van de nieuwe gemeente ontvangt het "
-                "hele dossier. Uw weegploeg houdt alleen een verwijzing."),
+                "hele dossier, open of besloten, met de besluiten, verslagen en "
+                "bewaartermijnen. Uw weegploeg houdt alleen een verwijzing."),
     )

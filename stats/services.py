@@ -31,7 +31,7 @@ import statistics
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -45,7 +45,13 @@ from retention.clock import add_period
 from retention.models import DeletedSignal, PeriodUnit, RetentionBasis
 from retention.selectors import stale
 from signals.models import Phenomenon, Signal, SignalStatus, SourceCategory
-from weegploeg.models import Decision, InformationRequest, Outcome
+from weegploeg.models import (
+    Decision,
+    DriehoekOutcome,
+    Escalation,
+    InformationRequest,
+    Outcome,
+)
 
 STATISTICS_ROLES = (Role.MEMBER, Role.COORDINATOR, Role.ADMIN, Role.AUDITOR)
 SUPPRESS_BELOW = 5
@@ -74,6 +80,9 @@ def _live_facts(weegploegen, start, end):
         return Case(When(status=SignalStatus.DECIDED,
                          then=Subquery(latest.values(field)[:1])))
 
+    # A case closed by the lokale driehoek (weegploeg/escalation.py) has its outcome.
+    driehoek = Escalation.objects.filter(signal=OuterRef("pk")).exclude(outcome="")
+
     return (
         Signal.objects.filter(weegploeg__in=weegploegen, received_on__range=(start, end))
         .annotate(decision_outcome=of_decided("outcome"), decided_at=of_decided("taken_at"))
@@ -82,6 +91,8 @@ def _live_facts(weegploegen, start, end):
                 When(status=SignalStatus.WITHDRAWN, then=Value(WITHDRAWN)),
                 When(status=SignalStatus.DECIDED, decision_outcome__isnull=False,
                      then=F("decision_outcome")),
+                When(Exists(driehoek), status=SignalStatus.DECIDED,
+                     then=Subquery(driehoek.order_by("-outcome_on").values("outcome")[:1])),
                 When(status=SignalStatus.MORE_INFORMATION,
                      then=Value(Outcome.MORE_INFORMATION)),
                 default=Value(OPEN),
@@ -283,6 +294,21 @@ def dashboard(user, *, weegploeg=None, date_from=None, date_to=None,
         stale=stale(Signal.objects.filter(weegploeg__in=ids), today).count(),
         stale_days=settings.STALE_SIGNAL_DAYS,
     )
+
+
+def driehoek_outcomes(weegploeg_ids, start: datetime.date,
+                      end: datetime.date) -> list[Tally]:
+    """The escalations to the lokale driehoek of the signals received in the period (docs/
+    design.md rule 12), by the driehoek's outcome, and those still without one. Live signals
+    only: a tombstone does not keep its escalation."""
+    counts = dict(
+        Escalation.objects.filter(signal__weegploeg__in=weegploeg_ids,
+                                  signal__received_on__range=(start, end))
+        .values_list("outcome").annotate(n=Count("pk")).order_by()
+    )
+    return [Tally(code, str(label), counts.get(code, 0))
+            for code, label in [*DriehoekOutcome.choices,
+                                ("", gettext_lazy("Uitkomst nog niet bekend"))]]
 
 
 @dataclasses.dataclass(frozen=True)

@@ -83,6 +83,9 @@ def dashboard(request):
         bar_chart("per-bron", _("Signalen per bron"), _("Bron"), figures.per_source),
         bar_chart("uitkomsten", _("Uitkomst van de signalen"), _("Uitkomst"),
                   figures.outcomes),
+        bar_chart("driehoek", _("Escalaties naar de lokale driehoek"), _("Uitkomst driehoek"),
+                  statistics.driehoek_outcomes([w.pk for w in figures.weegploegen],
+                                               figures.start, figures.end)),
     ]
     return render(request, "statistics/dashboard.html", {
         "form": form, "forms": [form], "figures": figures, "charts": charts,

@@ -8,14 +8,20 @@ from signals.legal import grounds_in_force
 from signals.models import CONTENT_MAX_LENGTH, ContributionVisibility
 from weegploeg.models import (
     CORRECTION_REASON_MAX_LENGTH,
+    DRIEHOEK_TEXT_MAX_LENGTH,
+    FOLLOW_UP_TEXT_MAX_LENGTH,
     MOTIVATION_MAX_LENGTH,
     OPENING_REASON_MAX_LENGTH,
     QUESTION_MAX_LENGTH,
     REASONING_MAX_LENGTH,
+    REWEIGHING_REASON_MAX_LENGTH,
     CaseParty,
     ConsultationResult,
+    DriehoekOutcome,
     Outcome,
     Referral,
+    ReferralResult,
+    ReweighingReason,
 )
 
 
@@ -173,3 +179,75 @@ class AnswerForm(forms.Form):
                                    choices=ContributionVisibility.choices,
                                    widget=forms.RadioSelect,
                                    initial=ContributionVisibility.WEEGPLOEG)
+
+
+# -- after the decision (weegploeg/follow_up.py, reweighing.py, escalation.py) ---------------
+
+
+class FollowUpForm(forms.Form):
+    follow_up = forms.ModelChoiceField(label=_("Welke opvolging"), queryset=None)
+    checked = forms.CharField(label=_("Wat is nagegaan"), widget=forms.Textarea(attrs={"rows": 3}),
+                              max_length=FOLLOW_UP_TEXT_MAX_LENGTH)
+    result = forms.CharField(label=_("Resultaat"), widget=forms.Textarea(attrs={"rows": 3}),
+                             max_length=FOLLOW_UP_TEXT_MAX_LENGTH)
+    referral_result = forms.ChoiceField(
+        label=_("Doorverwijzing (alleen bij controle doorverwijzing)"), required=False,
+        choices=ReferralResult.choices, widget=forms.RadioSelect,
+    )
+    taken_up_by = forms.CharField(label=_("Opgepakt door"), max_length=200, required=False)
+    next_on = forms.DateField(label=_("Volgende datum (optioneel)"), required=False,
+                              widget=DateInput)
+
+    def __init__(self, open_follow_ups, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["follow_up"].queryset = open_follow_ups
+        self.fields["follow_up"].label_from_instance = (
+            lambda f: f"{f.get_kind_display()} {f.due_on:%d-%m-%Y}"
+        )
+
+
+class ReweighingForm(forms.Form):
+    reason_kind = forms.ChoiceField(label=_("Aanleiding"), choices=ReweighingReason.choices,
+                                    widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("Reden om opnieuw te wegen"),
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             max_length=REWEIGHING_REASON_MAX_LENGTH)
+
+
+class EscalationForm(forms.Form):
+    item = forms.ModelChoiceField(label=_("Agendapunt"), queryset=None)
+    sent_on = forms.DateField(label=_("Doorgestuurd op"), widget=DateInput)
+    sent_to = forms.CharField(label=_("Aan (wie in de lokale driehoek)"), max_length=200)
+
+    def __init__(self, items, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = items
+        self.fields["item"].label_from_instance = (
+            lambda item: _("Ronde %(n)d") % {"n": item.round}
+        )
+
+
+class DriehoekOutcomeForm(forms.Form):
+    escalation = forms.ModelChoiceField(label=_("Escalatie"), queryset=None)
+    outcome = forms.ChoiceField(label=_("Uitkomst van de driehoek"),
+                                choices=DriehoekOutcome.choices, widget=forms.RadioSelect)
+    outcome_on = forms.DateField(label=_("Datum van de uitkomst"), widget=DateInput)
+    outcome_text = forms.CharField(label=_("Besluit van de driehoek"),
+                                   widget=forms.Textarea(attrs={"rows": 3}),
+                                   max_length=DRIEHOEK_TEXT_MAX_LENGTH)
+
+    def __init__(self, escalations, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["escalation"].queryset = escalations
+        self.fields["escalation"].label_from_instance = (
+            lambda e: _("Doorgestuurd op %(date)s") % {"date": f"{e.sent_on:%d-%m-%Y}"}
+        )
+
+
+class TransferReceiptForm(forms.Form):
+    transfer = forms.ModelChoiceField(label=_("Overdracht"), queryset=None,
+                                      widget=forms.HiddenInput)
+
+    def __init__(self, transfers, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["transfer"].queryset = transfers

@@ -76,9 +76,12 @@ class SessionQuerySet(models.QuerySet):
 
 class AgendaItemQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Agenda items of a visible session whose signal's dossier the user sees."""
-        return self.filter(session__in=Session.objects.visible_to(user),
-                           signal__in=Signal.objects.visible_to(user, "signals.view_dossier"))
+        """Agenda items of a signal whose dossier the user sees, for the members and
+        procesregisseurs of its weegploeg. The rounds move with the dossier when it is
+        transferred (rule 10): the receiving weegploeg sees them, the sending one no longer."""
+        if not _weegploeg_staff(user):
+            return self.none()
+        return self.filter(signal__in=Signal.objects.visible_to(user, "signals.view_dossier"))
 
 
 class ByItemQuerySet(models.QuerySet):
@@ -189,11 +192,6 @@ class AgendaItem(models.Model):
         _("doorverwijzing"), max_length=30, choices=Referral.choices, default=Referral.NONE
     )
     follow_up_on = models.DateField(_("datum opvolging"), null=True, blank=True)
-    # The follow-up date of this item's current decision that the procesregisseurs were
-    # reminded of (`weegploeg.follow_up`); the decision itself never changes.
-    follow_up_reminded_for = models.DateField(
-        _("herinnerd voor opvolgdatum"), null=True, blank=True
-    )
 
     objects = AgendaItemQuerySet.as_manager()
 
@@ -482,3 +480,194 @@ class SessionExport(models.Model):
     def is_done(self):
         return self.status == ExportStatus.DONE
 
+
+
+# -- after the decision (docs/design.md §3 rule 12) ------------------------------------------
+
+FOLLOW_UP_TEXT_MAX_LENGTH = 2_000
+REWEIGHING_REASON_MAX_LENGTH = 2_000
+DRIEHOEK_TEXT_MAX_LENGTH = 2_000
+
+
+class AfterDecisionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Follow-ups, re-weighings and escalations of a signal whose dossier the user sees
+        (as a member or procesregisseur of its weegploeg): they move with the dossier."""
+        if not _weegploeg_staff(user):
+            return self.none()
+        return self.filter(signal__in=Signal.objects.visible_to(user, "signals.view_dossier"))
+
+
+class FollowUpKind(models.TextChoices):
+    FOLLOW_UP = "follow_up", _("Opvolgdatum")
+    REVIEW = "review", _("Herbeoordeling")
+    REFERRAL = "referral", _("Controle doorverwijzing")
+
+
+class ReferralResult(models.TextChoices):
+    TAKEN_UP = "taken_up", _("Opgepakt")
+    NOT_TAKEN_UP = "not_taken_up", _("Niet opgepakt")
+
+
+class FollowUp(models.Model):
+    """A date on which the procesregisseur looks at a decided case again: the decision's
+    follow-up date, a review after the configured months, or the check of an onward
+    referral. Open (on the work list) until the procesregisseur records what was checked,
+    the result and, if any, the next date."""
+
+    signal = models.ForeignKey(
+        Signal, verbose_name=_("signaal"), on_delete=models.CASCADE, related_name="follow_ups",
+    )
+    decision = models.ForeignKey(
+        Decision, verbose_name=_("besluit"), on_delete=models.CASCADE, related_name="follow_ups",
+    )
+    kind = models.CharField(_("soort"), max_length=15, choices=FollowUpKind.choices)
+    due_on = models.DateField(_("datum"))
+    reminded_on = models.DateField(_("herinnering verstuurd op"), null=True, blank=True)
+    checked = models.TextField(_("wat is nagegaan"), blank=True,
+                               max_length=FOLLOW_UP_TEXT_MAX_LENGTH)
+    result = models.TextField(_("resultaat"), blank=True, max_length=FOLLOW_UP_TEXT_MAX_LENGTH)
+    referral_result = models.CharField(
+        _("doorverwijzing"), max_length=15, choices=ReferralResult.choices, blank=True,
+    )
+    taken_up_by = models.CharField(_("opgepakt door"), max_length=200, blank=True)
+    next_on = models.DateField(_("volgende datum"), null=True, blank=True)
+    recorded_at = models.DateTimeField(_("vastgelegd op"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("vastgelegd door"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+
+    objects = AfterDecisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("opvolging")
+        verbose_name_plural = _("opvolgingen")
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["due_on"], name="follow_up_open_due_idx",
+                                condition=Q(recorded_at__isnull=True))]
+        constraints = [
+            models.CheckConstraint(
+                name="follow_up_recorded_says_what",
+                condition=Q(recorded_at__isnull=True) | (~Q(checked="") & ~Q(result="")),
+            ),
+            models.CheckConstraint(
+                name="follow_up_referral_has_result",
+                condition=(~Q(kind=FollowUpKind.REFERRAL) | Q(recorded_at__isnull=True)
+                           | ~Q(referral_result="")),
+            ),
+            text_within("checked", FOLLOW_UP_TEXT_MAX_LENGTH, name="follow_up_checked_max_length"),
+            text_within("result", FOLLOW_UP_TEXT_MAX_LENGTH, name="follow_up_result_max_length"),
+        ]
+
+    def __str__(self):
+        return f"Opvolging {self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.recorded_at is None
+
+
+class ReweighingReason(models.TextChoices):
+    NEW_INFORMATION = "new_information", _("Nieuwe informatie")
+    REVIEW = "review", _("Herbeoordelingsdatum")
+    MOVED = "moved", _("Verhuisd")
+
+
+class Reweighing(models.Model):
+    """A decided case put back in preparation for a new weighing (a new round with its own
+    votes and decision); the earlier decision stays as history and the new one refers to
+    it through this row."""
+
+    signal = models.ForeignKey(
+        Signal, verbose_name=_("signaal"), on_delete=models.CASCADE, related_name="reweighings",
+    )
+    earlier_decision = models.ForeignKey(
+        Decision, verbose_name=_("eerder besluit"), on_delete=models.CASCADE, related_name="+",
+    )
+    reason_kind = models.CharField(_("aanleiding"), max_length=20,
+                                   choices=ReweighingReason.choices)
+    reason = models.TextField(_("reden"), max_length=REWEIGHING_REASON_MAX_LENGTH)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("aangevraagd door"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("aangevraagd op"), db_default=Now())
+    # The decision of the new weighing, once its round ends in casusoverleg or geen
+    # casusoverleg.
+    decision = models.OneToOneField(
+        Decision, verbose_name=_("nieuw besluit"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="reweighing",
+    )
+
+    objects = AfterDecisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("herweging")
+        verbose_name_plural = _("herwegingen")
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.CheckConstraint(name="reweighing_has_reason", condition=~Q(reason="")),
+            # One re-weighing at a time per signal.
+            models.UniqueConstraint(fields=["signal"], condition=Q(decision__isnull=True),
+                                    name="reweighing_one_open"),
+            text_within("reason", REWEIGHING_REASON_MAX_LENGTH,
+                        name="reweighing_reason_max_length"),
+        ]
+
+    def __str__(self):
+        return f"Herweging {self.pk}"
+
+
+class DriehoekOutcome(models.TextChoices):
+    CASUSOVERLEG = "casusoverleg", _("Casusoverleg")
+    NO_CASUSOVERLEG = "no_casusoverleg", _("Geen casusoverleg")
+
+
+class Escalation(models.Model):
+    """An agenda item flagged for the lokale driehoek (rule 4), sent on by the
+    procesregisseur, and the driehoek's outcome once it is known."""
+
+    signal = models.ForeignKey(
+        Signal, verbose_name=_("signaal"), on_delete=models.CASCADE, related_name="escalations",
+    )
+    item = models.OneToOneField(
+        AgendaItem, verbose_name=_("agendapunt"), on_delete=models.CASCADE,
+        related_name="escalation",
+    )
+    sent_on = models.DateField(_("doorgestuurd op"))
+    sent_to = models.CharField(_("aan"), max_length=200)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("vastgelegd door"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reminded_on = models.DateField(_("herinnering verstuurd op"), null=True, blank=True)
+    outcome = models.CharField(_("uitkomst driehoek"), max_length=20,
+                               choices=DriehoekOutcome.choices, blank=True)
+    outcome_on = models.DateField(_("datum uitkomst"), null=True, blank=True)
+    outcome_text = models.TextField(_("besluit van de driehoek"), blank=True,
+                                    max_length=DRIEHOEK_TEXT_MAX_LENGTH)
+    outcome_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uitkomst vastgelegd door"),
+        on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+    )
+
+    objects = AfterDecisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("escalatie naar de lokale driehoek")
+        verbose_name_plural = _("escalaties naar de lokale driehoek")
+        ordering = ["sent_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="escalation_outcome_complete",
+                condition=(Q(outcome="", outcome_on__isnull=True)
+                           | (~Q(outcome="") & Q(outcome_on__isnull=False)
+                              & ~Q(outcome_text=""))),
+            ),
+            text_within("outcome_text", DRIEHOEK_TEXT_MAX_LENGTH,
+                        name="escalation_outcome_text_max_length"),
+        ]
+
+    def __str__(self):
+        return f"Escalatie {self.pk}"

@@ -3,7 +3,8 @@
 - A record shows the signal summary, the joint assessment per criterion with its conclusion
   (no totals: rule 3), each partner's vote with name, time and motivation, the outcome and
   its reasoning, the parties invited or the referral, a correction note and the retention
-  date.
+  date; a decision that ends a re-weighing names the earlier decision and the reason, and
+  the planned follow-up dates are listed (rule 12).
 - It shows the joint assessment the decision was taken on, also when the signal was
   re-assessed later: a record rendered again still shows what the weegploeg weighed.
 - It shows each core partner's statement that it consulted its own systems, with the
@@ -29,7 +30,8 @@ from django.utils.translation import gettext as _
 from criteria.models import Assessment
 from criteria.selectors import latest_joint_assessment
 from pga.pdf import render_pdf
-from weegploeg.models import CaseParty, Decision, Outcome, Referral
+from weegploeg.models import CaseParty, Decision, Outcome, Referral, Reweighing
+from weegploeg.reweighing import reweighing_of
 
 TEMPLATE = "weegploeg/records/decision_record.html"
 
@@ -45,6 +47,10 @@ class RecordFacts:
     statements: list  # the IntegralStatements of the decision's agenda item
     invited_parties: list[str]
     deletion_due: datetime.date | None
+    # A decision that ends a re-weighing names the earlier decision (rule 12), and every
+    # decision its planned follow-up dates.
+    reweighing: Reweighing | None = None
+    follow_ups: list = dataclasses.field(default_factory=list)
 
     @property
     def signal(self):
@@ -104,6 +110,8 @@ def record_facts(decision: Decision) -> RecordFacts:
         invited_parties=parties,
         # Stored on the signal when the retention clock starts (rule 8); None before.
         deletion_due=decision.signal.deletion_due,
+        reweighing=reweighing_of(decision),
+        follow_ups=list(decision.follow_ups.order_by("due_on", "pk")),
     )
 
 

@@ -28,7 +28,7 @@ from pga.services import RuleViolation
 from pga.storage import read_verified
 from weegploeg.models import Decision, DecisionRecord
 from weegploeg.record_content import render_decision_record
-from weegploeg.services import require_coordinator
+from weegploeg.roles import require_coordinator
 from weegploeg.tasks import generate_record_version
 
 logger = logging.getLogger(__name__)

@@ -15,9 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pga.audit import processing
-from pga.authz import check_role
 from pga.background import enqueue
-from pga.models import Partner, ProcessingActivity, Role, User
+from pga.models import Partner, ProcessingActivity, User
 from pga.services import RuleViolation
 from signals import lifecycle
 from signals.access import can
@@ -29,6 +28,7 @@ from signals.services import (
     record_event,
     sync_signal_permissions,
 )
+from weegploeg.follow_up import schedule_follow_ups
 from weegploeg.models import (
     AgendaItem,
     CaseParty,
@@ -42,6 +42,8 @@ from weegploeg.models import (
     Vote,
 )
 from weegploeg.readiness import vote_prerequisites, voter_refusal
+from weegploeg.reweighing import conclude_reweighing
+from weegploeg.roles import require_coordinator
 from weegploeg.tasks import generate_decision_record, mail_agenda, mail_decision
 
 # A signal can be put on an agenda while it is being prepared (rule 2: it leaves the queue
@@ -52,15 +54,6 @@ SIGNAL_STATUS_AFTER = {
     Outcome.NO_CASUSOVERLEG: SignalStatus.DECIDED,
     Outcome.MORE_INFORMATION: SignalStatus.MORE_INFORMATION,
 }
-
-
-def require_coordinator(user, weegploeg):
-    """Only the procesregisseur of a partner of `weegploeg` prepares its sessions, decisions
-    and records; anyone else gets a `RuleViolation`."""
-    refusal = _("Alleen de procesregisseur van deze weegploeg doet dit.")
-    check_role(user, Role.COORDINATOR, refusal=refusal)
-    if user.partner_id not in set(weegploeg.partners().values_list("pk", flat=True)):
-        raise RuleViolation(refusal)
 
 
 def sessions_for(user):
@@ -346,12 +339,14 @@ def _take_decision(user, item: AgendaItem, votes) -> Decision:
     signal.save(update_fields=["status", "updated_at"])
     record_event(user, signal, EventKind.DECIDED, Outcome(outcome).label)
     sync_signal_permissions(signal)
-    lifecycle.outcome_reached(signal, outcome, decision.taken_at)
+    lifecycle.outcome_reached(signal, outcome, decision.taken_at,
+                              new_weighing=conclude_reweighing(decision))
     _after_decision(decision)
     return decision
 
 
 def _after_decision(decision: Decision) -> None:
+    schedule_follow_ups(decision)
     # The record may wait for the periodic sweep when Redis is down; the e-mail may not.
     enqueue(generate_decision_record, decision.pk)
     enqueue(mail_decision, decision.pk, run_inline_if_unreachable=True)

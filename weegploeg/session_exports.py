@@ -15,6 +15,7 @@ import zipfile
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from pga.audit import processing
@@ -23,7 +24,7 @@ from pga.models import ProcessingActivity
 from pga.services import RuleViolation
 from weegploeg.models import Decision, ExportStatus, Session, SessionExport
 from weegploeg.records import create_decision_record, read_record
-from weegploeg.services import require_coordinator
+from weegploeg.roles import require_coordinator
 from weegploeg.tasks import build_session_export_task
 
 logger = logging.getLogger(__name__)
@@ -45,8 +46,10 @@ def request_session_export(user, session: Session) -> SessionExport:
 
 
 def _current_decisions_of(session_id):
+    # Not of a dossier transferred to another weegploeg since (rule 10): it left with it.
     return (
-        Decision.objects.filter(item__session_id=session_id, correction__isnull=True)
+        Decision.objects.filter(item__session_id=session_id, correction__isnull=True,
+                                signal__weegploeg=F("item__session__weegploeg"))
         .select_related("signal", "item")
         .order_by("item__position", "taken_at", "pk")
     )
@@ -95,3 +98,17 @@ def build_session_export(export: SessionExport) -> SessionExport:
     logger.info("Export %s van overleg %s klaar (%s besluiten)", export.pk,
                 export.session_id, export.total)
     return export
+
+
+def discard_exports_of_transferred(signal, from_weegploeg_id: int) -> int:
+    """Subscribed to `signals.lifecycle.transferred` (rule 10): the sending weegploeg keeps
+    no ZIP that holds the transferred dossier's records — the exports of its sessions with
+    the signal on the agenda go (each deletion audited), their files after the commit."""
+    exports = list(SessionExport.objects.filter(session__weegploeg_id=from_weegploeg_id,
+                                                session__items__signal=signal).distinct())
+    names = [export.file.name for export in exports if export.file]
+    for export in exports:
+        export.delete()
+    if names:
+        transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+    return len(exports)

@@ -133,6 +133,15 @@ def send_follow_up_reminders(today=None):
     return send(datetime.date.fromisoformat(today) if today else None)
 
 
+@shared_task(**TASK_OPTIONS)
+def send_driehoek_reminders(today=None):
+    """Daily (Celery beat): remind the procesregisseurs of escalations to the lokale driehoek
+    without a recorded outcome (rule 12)."""
+    from weegploeg.escalation import send_driehoek_reminders as send
+
+    return send(datetime.date.fromisoformat(today) if today else None)
+
+
 def _remind(request, subject_template):
     subject = subject_template % {
         "ref": request.signal.reference, "deadline": request.deadline.strftime("%d-%m-%Y"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from weegploeg import views
+from weegploeg import after_decision_views, views
 
 app_name = "weegploeg"
 urlpatterns = [
@@ -12,6 +12,8 @@ urlpatterns = [
          name="export_status"),
     path("signalen/<int:pk>/klaar-om-te-stemmen/", views.signal_readiness,
          name="signal_readiness"),
+    path("signalen/<int:pk>/na-het-besluit/", after_decision_views.after_decision,
+         name="after_decision"),
     path("agendapunten/<int:pk>/", views.item_detail, name="item"),
     path("agendapunten/<int:pk>/stemmen/", views.item_votes, name="item_votes"),
     path("agendapunten/<int:pk>/<slug:action>/", views.item_action, name="item_action"),

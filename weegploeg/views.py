@@ -60,6 +60,7 @@ from weegploeg.readiness import (
     vote_prerequisites,
     voter_refusal,
 )
+from weegploeg.reweighing import reweighing_of
 
 
 def _session(user, pk) -> Session:
@@ -430,6 +431,7 @@ def decision_detail(request, pk):
         "correction_form": correction_form,
         "request_form": request_form,
         "forms": [f for f in (correction_form, request_form) if f is not None],
+        "reweighing": reweighing_of(decision),
     })
 
 

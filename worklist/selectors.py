@@ -10,9 +10,10 @@ from django.utils import timezone
 from criteria.selectors import awaiting_own_weging
 from pga.models import AuditEntry
 from signals.models import Signal, SignalStatus
+from signals.services import transfers_in
 from weegploeg.models import (
     AgendaItem,
-    Decision,
+    FollowUp,
     InformationRequest,
     ItemStatus,
     Session,
@@ -79,11 +80,26 @@ def overdue_requests(user, today=None):
 
 
 def follow_ups_due(user, today=None):
-    """Procesregisseur: current decisions whose follow-up date has come (rule 12)."""
+    """Procesregisseur: follow-ups whose date has come and that are not yet recorded — the
+    decision's follow-up date, a review, the check of a referral (rule 12)."""
     today = today or timezone.localdate()
-    return (Decision.objects.visible_to(user)
-            .filter(correction__isnull=True, follow_up_on__lte=today)
-            .select_related("signal").order_by("follow_up_on", "pk")[:LISTED])
+    return (FollowUp.objects.visible_to(user)
+            .filter(recorded_at__isnull=True, due_on__lte=today)
+            .select_related("signal").order_by("due_on", "pk")[:LISTED])
+
+
+def escalations_open(user):
+    """Procesregisseur: agenda items flagged for the lokale driehoek whose escalation or
+    whose driehoek outcome is not yet recorded (rule 12)."""
+    return (AgendaItem.objects.visible_to(user).filter(escalate=True)
+            .filter(Q(escalation__isnull=True) | Q(escalation__outcome=""))
+            .select_related("signal", "escalation").order_by("signal_id", "round")[:LISTED])
+
+
+def transfers_received(user):
+    """Procesregisseur: dossiers transferred to the user's weegploegen, not yet taken in
+    (rule 10)."""
+    return transfers_in(user)[:LISTED]
 
 
 def sessions_to_close(user):

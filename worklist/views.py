@@ -28,6 +28,8 @@ def home(request):
         context["not_ready"] = selectors.items_not_ready(user)
         context["overdue"] = selectors.overdue_requests(user)
         context["follow_ups"] = selectors.follow_ups_due(user)
+        context["escalations"] = selectors.escalations_open(user)
+        context["transfers_in"] = selectors.transfers_received(user)
         context["to_close"] = selectors.sessions_to_close(user)
     if has_role(user, Role.AUDITOR):
         outside = selectors.reads_outside_office_hours(user)

@@ -4,7 +4,9 @@ weging from their work list; a member records the joint weging, which starts fro
 the procesregisseur plans today's session, puts the signal on the agenda, sees what it still
 needs and prepares it, sends the agenda, opens the session and records who attended; the three
 members vote casusoverleg with the case on one screen; the procesregisseur downloads the
-decision record. Clicks, fields and refused actions are counted (`tests/e2e/clicks.py`),
+decision record; on the review date the procesregisseur is reminded and records the review,
+and has the case weighed again: a new round ends in "geen casusoverleg" (issue 19). Clicks,
+fields and refused actions are counted (`tests/e2e/clicks.py`),
 printed and written to `artifacts/klikken.txt`; no action may be refused.
 
 Fields are found by their label and buttons by their role and name, as a screen-reader user
@@ -15,6 +17,8 @@ import io
 import re
 
 import pytest
+from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
@@ -22,6 +26,8 @@ from pypdf import PdfReader
 from signals.models import Signal
 from tests.criteria.factories import SUBSTANTIATION, scale_value
 from tests.e2e.clicks import count_clicks
+from weegploeg.follow_up import send_follow_up_reminders
+from weegploeg.models import Decision, FollowUpKind, Outcome
 
 pytestmark = pytest.mark.e2e
 
@@ -244,6 +250,77 @@ def test_signal_goes_from_registration_to_a_casusoverleg_decision_with_its_recor
     assert content.startswith(b"%PDF")
     text = "".join(sheet.extract_text() for sheet in PdfReader(io.BytesIO(content)).pages)
     assert reference in text
+
+    # 7. After the decision (issue 19): on the review date the procesregisseur is reminded
+    # (the daily task, run here for that date) and records what was checked on the page
+    # "Na het besluit".
+    decision = Decision.objects.get(signal=signal)
+    review = decision.follow_ups.get(kind=FollowUpKind.REVIEW, due_on=min(
+        f.due_on for f in decision.follow_ups.all()))
+    mail.outbox.clear()
+    assert send_follow_up_reminders(review.due_on) == 1
+    assert mail.outbox[0].to == [coordinator.email]
+    assert reference in mail.outbox[0].subject
+    regisseur.goto(live_server.url + reverse("signals:detail", args=[signal.pk]))
+    regisseur.get_by_role("link", name="Na het besluit: opvolging, opnieuw wegen, escalatie"
+                          ).click()
+    field(regisseur, "Welke opvolging").select_option(
+        label=f"Herbeoordeling {review.due_on:%d-%m-%Y}")
+    regisseur.get_by_label("Wat is nagegaan").fill("Casusoverleg nagevraagd bij de voorzitter.")
+    regisseur.get_by_label("Resultaat").fill("Nieuwe informatie van de politie: zorgen afgenomen.")
+    regisseur.get_by_role("button", name="Opvolging vastleggen").click()
+    expect_message(regisseur, "De opvolging is vastgelegd.")
+    screenshot(regisseur, "09-opvolging-vastgelegd")
+
+    # 8. The case is weighed again: back in preparation with a reason, a new round on
+    # today's second session, three votes "geen casusoverleg", a new decision next to the
+    # earlier one.
+    regisseur.get_by_role("group", name="Aanleiding").get_by_label("Nieuwe informatie").check()
+    regisseur.get_by_label("Reden om opnieuw te wegen").fill(
+        "De politie meldt dat de uitingen zijn gestopt; opnieuw wegen of een casusoverleg "
+        "nog nodig is.")
+    regisseur.get_by_role("button", name="Opnieuw laten wegen").click()
+    expect_message(regisseur, "Het signaal staat weer in de wachtrij")
+    menu(regisseur, "Overleggen")
+    regisseur.get_by_label("Datum en tijd").fill(starts_at.strftime("%d-%m-%Y %H:%M"))
+    regisseur.get_by_label("Plaats").fill("Stadhuis, kamer 2.14")
+    regisseur.get_by_role("button", name="Overleg plannen").click()
+    expect_message(regisseur, "Het overleg is gepland.")
+    choice = regisseur.get_by_label("Signaal").locator("option", has_text=reference)
+    regisseur.get_by_label("Signaal").select_option(label=choice.inner_text().strip())
+    regisseur.get_by_role("button", name="Op de agenda zetten").click()
+    expect_message(regisseur, "Het signaal staat op de agenda.")
+    regisseur.get_by_role("region", name="Nog niet klaar").get_by_role(
+        "link", name=reference).click()
+    second_item_url = regisseur.url
+    regisseur.get_by_label("Gezamenlijke motivering").fill(
+        "Zorgen afgenomen; een casusoverleg is niet meer nodig.")
+    regisseur.get_by_role("group", name="Uit te nodigen partijen").get_by_label(
+        "Zorg / GGZ").check()
+    regisseur.get_by_role("button", name="Voorbereiding opslaan").click()
+    expect_message(regisseur, "De voorbereiding van het besluit is opgeslagen.")
+    regisseur.get_by_role("link", name="Terug naar het overleg").click()
+    regisseur.get_by_role("button", name="Agenda versturen").click()
+    expect_message(regisseur, "De agenda (1 punt) is verstuurd.")
+    regisseur.get_by_role("button", name="Overleg openen").click()
+    expect_message(regisseur, "Het overleg is geopend.")
+    for page in voters.values():
+        page.goto(second_item_url)
+        page.get_by_role("group", name="Uw stem").get_by_label(
+            "Geen casusoverleg", exact=True).check()
+        page.get_by_label("Motivering").fill("De zorgen zijn afgenomen; geen casusoverleg.")
+        page.get_by_role("button", name="Stem uitbrengen").click()
+        if page.get_by_role("alert").count():
+            clicks.refusal()
+        expect_message(page, "Uw stem is vastgelegd.")
+    expect(voters["om"].get_by_role("heading", name="Besluit: Geen casusoverleg")
+           ).to_be_visible()
+    screenshot(voters["om"], "10-herweging-besluit")
+    second = Decision.objects.exclude(pk=decision.pk).get(signal=signal)
+    assert second.outcome == Outcome.NO_CASUSOVERLEG
+    assert second.reweighing.earlier_decision == decision
+    decision.refresh_from_db()
+    assert decision.is_current
 
     # Issue 18's acceptance: no action refused on the happy path.
     assert clicks.refused == 0

@@ -42,19 +42,21 @@ from retention.models import DeletedSignal, LegalHold, Notification, PurgeRun, S
 from retention.notifications import record_notification
 from rights.models import SubjectAccessExport
 from rights.services import build_subject_export, record_request, request_subject_export
-from signals.models import Attachment, Contribution, Signal
-from signals.services import add_contribution
+from signals.models import Attachment, Contribution, Signal, Transfer
+from signals.services import add_contribution, transfer_signal
 from tests.criteria.factories import judgements
 from tests.factories import UserFactory, WeegploegFactory, legal_ground
 from tests.referrals.factories import submit as submit_referral
 from tests.signals.factories import person_fields, register
 from tests.weegploeg.factories import vote
+from weegploeg.escalation import record_escalation
 from weegploeg.integral import state_consultation
 from weegploeg.models import (
     AgendaItem,
     ConsultationResult,
     Decision,
     DecisionRecord,
+    Escalation,
     InformationRequest,
     Outcome,
     Session,
@@ -63,6 +65,7 @@ from weegploeg.models import (
 from weegploeg.records import create_decision_record
 from weegploeg.services import (
     add_to_agenda,
+    close_session,
     plan_session,
     prepare_decision,
     request_information,
@@ -140,6 +143,12 @@ class World(Dossiers):
     b_notification: Notification
     b_purge_run: PurgeRun
     b_tombstone: DeletedSignal
+    # After the decision (rule 12), A only: a signal flagged for the lokale driehoek in two
+    # rounds — the first escalated (`escalation`, its outcome awaited), the second not yet
+    # (`flagged_item`) — and a dossier of B transferred to A, not yet taken in.
+    flagged_item: AgendaItem
+    escalation: Escalation
+    transfer_in: Transfer
 
     def user(self, role: str, scope: str) -> User:
         if role == INSTALLATION:
@@ -296,6 +305,33 @@ def build_dossiers(weegploeg, staff, key, names) -> Dossiers:
     )
 
 
+def build_after_decision(a, b, staff) -> dict:
+    """A's objects of what happens after a decision (see `World`)."""
+    coordinator = staff[("a", "gemeente", Role.COORDINATOR)]
+    signal = register(staff[("a", "gemeente", Role.MELDPUNT)], weegploeg=a, person=person_fields(
+        first_names="Rik", surname="Dekker", date_of_birth=datetime.date(2002, 5, 9),
+        municipality=a.gemeente))
+    rounds = []
+    with override_settings(ESCALATION_ROUNDS=1):
+        for days in (2, 3):
+            session = plan_session(coordinator, a,
+                                   timezone.now() + datetime.timedelta(days=days),
+                                   location="Stadhuis")
+            rounds.append(add_to_agenda(coordinator, session, signal))
+            close_session(coordinator, session)
+    for item in rounds:
+        item.refresh_from_db()
+    escalation = record_escalation(coordinator, rounds[0], sent_on=timezone.localdate(),
+                                   sent_to="Burgemeester en hoofdofficier")
+    moved = register(staff[("b", "gemeente", Role.MELDPUNT)], weegploeg=b, person=person_fields(
+        first_names="Noor", surname="Hendriks", date_of_birth=datetime.date(2001, 7, 2),
+        municipality=b.gemeente))
+    transfer_signal(staff[("b", "gemeente", Role.COORDINATOR)], moved, None,
+                    "Betrokkene is verhuisd.", municipality=a.gemeente)
+    return {"flagged_item": rounds[1], "escalation": escalation,
+            "transfer_in": Transfer.objects.get(signal=moved)}
+
+
 def build_world() -> World:
     a, b = WeegploegFactory(), WeegploegFactory()
     staff = build_staff({"a": a, "b": b})
@@ -330,6 +366,7 @@ def build_world() -> World:
             "installatie@security.example", "x", full_name="Installatiebeheerder"),
         published=published, draft=draft, purge_run=purge_run, in_b=in_b,
         b_notification=b_notification, b_purge_run=b_purge_run, b_tombstone=b_tombstone,
+        **build_after_decision(a, b, staff),
     )
 
 

@@ -153,6 +153,9 @@ ACCESS_CASES = [
                read="joint_assessment"),
     AccessCase("weegploeg:signal_readiness", MEMBER_OWN, {"pk": "signal"}, DECISION,
                read="signal"),
+    # What happened after the decision: follow-ups, re-weighings, the driehoek (rule 12).
+    AccessCase("weegploeg:after_decision", MEMBER_OWN, {"pk": "signal"}, DECISION,
+               read="signal"),
     AccessCase("weegploeg:item", MEMBER_OWN, {"pk": "item"}, DECISION, read="item.signal"),
     # The work list names the persons waiting for a weging; "Mijn registraties" and the
     # agenda's choice of signals name them too (issue 18).

@@ -135,6 +135,18 @@ def _signals(w, *bodies):
             Variant("B's decided signal", {"pk": b.item.signal_id}, list(bodies))]
 
 
+def _after_decision_bodies(w):
+    b = w.in_b
+    return [
+        {"opvolging": "1", "follow_up": str(b.decision.follow_ups.first().pk),
+         "checked": "Nagegaan.", "result": "Geen zorgen."},
+        {"herwegen": "1", "reason_kind": "review", "reason": "Herbeoordeling."},
+        {"escaleren": "1", "item": str(b.open_item.pk), "sent_on": _days(0),
+         "sent_to": "Burgemeester"},
+        {"ontvangen": "1", "transfer": "1"},
+    ]
+
+
 def _two(parent_kwarg, child_kwarg, b_parent, b_child, a_parent, bodies=()):
     """A URL naming two objects: both of B, and A's parent with B's child."""
     return [Variant("B's objects", {parent_kwarg: b_parent, child_kwarg: b_child}, list(bodies)),
@@ -235,6 +247,9 @@ B_IDS: dict[str, Callable] = {
     "weegploeg:export_status": lambda w: _two("pk", "export_pk", w.in_b.session.pk,
                                               w.in_b.export.pk, w.session.pk),
     "weegploeg:signal_readiness": lambda w: _signals(w),
+    # B's follow-up, re-weighing, escalation and transfer forms (B's ids on A's page: the
+    # form fuzzing, tests/security/test_form_fuzz.py).
+    "weegploeg:after_decision": lambda w: _signals(w, *_after_decision_bodies(w)),
     "weegploeg:item_votes": lambda w: [
         Variant(label, {"pk": item.pk})
         for label, item in (("B's open item", w.in_b.open_item),

@@ -38,10 +38,13 @@ def _list_requests(world):
 
 
 def _shown_of_weegploeg_a(world, client):
-    """(page, query, reference or surname) of A's dossiers that the client's lists show."""
+    """(page, query, reference or surname) of A's dossiers that the client's lists show. The
+    dossier B transferred to A (`world.transfer_in`) keeps its reference in B's list of
+    transfers (rule 10), its person's name nowhere."""
     secrets = set()
     for signal in Signal.objects.filter(weegploeg=world.a).select_related("person"):
         secrets |= {signal.reference, signal.person.surname}
+    secrets.discard(world.transfer_in.reference)
     shown = []
     for path, query in _list_requests(world):
         # A search is posted (the term never in a URL) and shown under a token.

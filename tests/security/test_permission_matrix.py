@@ -206,6 +206,9 @@ URLS = {
     "weegploeg:export_status": on("session", *WEEGPLOEG),
     # What a vote on the signal needs: whoever sees the dossier (the weegploeg).
     "weegploeg:signal_readiness": on("dossier", *WEEGPLOEG),
+    # After the decision (rule 12): the weegploeg reads it (a role check first); only the
+    # procesregisseur's POSTs record, which the page's own tests cover.
+    "weegploeg:after_decision": guarded("dossier", *WEEGPLOEG),
     "weegploeg:item": on("session", *WEEGPLOEG),
     "weegploeg:item_votes": on("session", *WEEGPLOEG),
     "weegploeg:item_action": on("session", COORDINATOR, success=DONE),  # POST "omhoog"
@@ -355,6 +358,8 @@ def url_kwargs(world) -> dict:
         "weegploeg:export": {"pk": world.session.pk, "export_pk": world.export.pk},
         "weegploeg:export_status": {"pk": world.session.pk, "export_pk": world.export.pk},
         "weegploeg:signal_readiness": signal,
+        # The decided casusoverleg signal: its follow-ups and the re-weighing form.
+        "weegploeg:after_decision": {"pk": world.item.signal_id},
         "weegploeg:item": {"pk": world.item.pk},
         "weegploeg:item_votes": {"pk": world.item.pk},
         "weegploeg:item_action": {"pk": world.item.pk, "action": "omhoog"},

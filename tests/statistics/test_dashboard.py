@@ -121,16 +121,17 @@ def test_the_dashboard_page_shows_the_numbers_with_a_table_for_each_chart(
     html = response.content.decode()
     assert "7, waarvan 2 inmiddels vernietigd" in html
     assert "20,0 dagen" in html
-    # Four charts, each an SVG image named by its title and its numbers in words, followed by
-    # its table; the lead-time table is a table only.
-    assert html.count('role="img" aria-labelledby="grafiek-') == 4
+    # Five charts (the fifth: the lokale driehoek's outcomes, issue 19), each an SVG image
+    # named by its title and its numbers in words, followed by its table; the lead-time
+    # table is a table only.
+    assert html.count('role="img" aria-labelledby="grafiek-') == 5
     assert "aria-hidden" not in html
     names = re.findall(r'<title id="grafiek-[\w-]+-titel">([^<]+)</title>', html)
-    assert len(names) == 4 and all(name.startswith("Staafdiagram: ") for name in names)
+    assert len(names) == 5 and all(name.startswith("Staafdiagram: ") for name in names)
     assert re.search(r'<desc id="grafiek-[\w-]+-cijfers">[^<]*maart 2026: 4 signalen '
                      r'\(waarvan 1 vernietigd\)', html)
-    assert html.count("<table>") == 5
-    assert html.count("<caption>") == 5
+    assert html.count("<table>") == 6
+    assert html.count("<caption>") == 6
     assert re.search(r'<th scope="row">maart 2026</th><td>4</td><td>1</td>', html)
     # The CSP allows no inline style: the charts use SVG attributes only.
     assert " style=" not in html

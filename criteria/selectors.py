@@ -107,13 +107,26 @@ def is_complete(assessment: Assessment) -> bool:
     """Complete when every criterion of its version has a value, every value other than
     "onbekend" a factual substantiation, and a joint assessment its conclusion. Issue 5's
     rule: a casusoverleg outcome requires a complete joint assessment (docs/design.md rule 4)."""
-    judged = {j.criterion_id: j for j in assessment.judgements.all()}
-    criteria = {c.pk for c in assessment.framework.criteria.all()}
+    return judgements_complete(
+        {j.criterion_id: (j.scale_value.is_unknown, j.substantiation)
+         for j in assessment.judgements.all()},
+        {c.pk for c in assessment.framework.criteria.all()},
+        needs_conclusion=assessment.is_joint,
+        conclusion=assessment.conclusion,
+    )
+
+
+def judgements_complete(judged: dict, criteria: set, *, needs_conclusion: bool,
+                        conclusion: str) -> bool:
+    """The rule of `is_complete` over plain values, for reads of many assessments at once
+    (the conformance report): `judged` maps each judged criterion's id to (its value is
+    "onbekend", its substantiation); `criteria` holds the ids of the version's criteria."""
     if not criteria or set(judged) != criteria:
         return False
-    if any(not j.scale_value.is_unknown and not j.substantiation.strip() for j in judged.values()):
+    if any(not unknown and not substantiation.strip()
+           for unknown, substantiation in judged.values()):
         return False
-    return not (assessment.is_joint and not assessment.conclusion.strip())
+    return not (needs_conclusion and not conclusion.strip())
 
 
 def has_complete_assessment(signal: Signal) -> bool:

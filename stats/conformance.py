@@ -15,8 +15,8 @@ per weegploeg and nationally, per calendar year — as a page and as a PDF/A ann
      weging of its own (rule 3) by each of the three partners that voted, recorded before
      the decision.
   3. *Elk criterium onderbouwd*: of those decisions, the ones whose joint weging at the time
-     of the decision (`weegploeg.record_content.assessment_at_decision`) was complete
-     (`criteria.selectors.is_complete`: every criterion a value, every value but "onbekend"
+     of the decision (`weegploeg.record_content.joints_in_force`) was complete
+     (`criteria.selectors.judgements_complete`: every criterion a value, every value but "onbekend"
      substantiated, a conclusion).
   4. *Doorlooptijd*: the median number of days from registration to a decision casusoverleg
      or geen casusoverleg taken in the year, over live signals and the tombstones of purged
@@ -47,13 +47,13 @@ import dataclasses
 import datetime
 import statistics
 
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from criteria.models import Assessment, AssessmentKind
-from criteria.selectors import is_complete
+from criteria.models import Assessment, AssessmentKind, Criterion, Judgement
+from criteria.selectors import judgements_complete
 from pga.authz import has_role, weegploegen_of
 from pga.models import PartnerKind, Role, Weegploeg
 from pga.services import RuleViolation
@@ -61,8 +61,15 @@ from retention.holds import active_holds
 from retention.models import DeletedSignal, Notification, NotificationStatus
 from signals.models import Contribution, Signal
 from stats.services import SUPPRESS_BELOW
-from weegploeg.models import AgendaItem, Decision, InformationRequest, ItemStatus, Outcome
-from weegploeg.record_content import assessment_at_decision
+from weegploeg.models import (
+    AgendaItem,
+    Decision,
+    InformationRequest,
+    ItemStatus,
+    Outcome,
+    Vote,
+)
+from weegploeg.record_content import joints_in_force
 
 CONFORMANCE_ROLES = (Role.AUDITOR, Role.SUPERVISOR)
 FIRST_YEAR = 2000
@@ -202,112 +209,187 @@ def _in_year(field: str, year: int) -> Q:
 
 
 def figures(weegploeg_ids, year: int, today: datetime.date, label: str) -> Figures:
-    """The raw figures of the weegploegen `weegploeg_ids` for `year` (the module's
+    """The raw figures of the weegploegen `weegploeg_ids` together for `year` (the module's
     definitions)."""
-    result = Figures(label=label)
-    decisions = list(
-        Decision.objects.filter(_in_year("taken_at", year), corrects__isnull=True,
-                                signal__weegploeg__in=weegploeg_ids)
-        .select_related("signal", "item").prefetch_related("item__votes")
-    )
-    result.decisions = len(decisions)
-    own_views = {}
-    for signal_id, partner_id, created_at in (
-        Signal.objects.filter(pk__in=[d.signal_id for d in decisions])
-        .filter(assessments__kind=AssessmentKind.PARTNER)
-        .values_list("pk", "assessments__partner_id", "assessments__created_at")
-    ):
-        own_views.setdefault(signal_id, []).append((partner_id, created_at))
-    partner_views = {}
-    for view in (Assessment.objects.filter(signal__in=[d.signal_id for d in decisions],
-                                           kind=AssessmentKind.PARTNER)
-                 .select_related("partner", "framework")
-                 .prefetch_related("judgements__criterion")):
-        partner_views.setdefault(view.signal_id, []).append(view)
-    for decision in decisions:
-        voters = {vote.partner_id for vote in decision.item.votes.all()}
-        weighed = {partner for partner, at in own_views.get(decision.signal_id, ())
-                   if at <= decision.taken_at}
-        if len(voters) == 3 and voters <= weighed:
-            result.weighed_by_three += 1
-        assessment = assessment_at_decision(decision)
-        if assessment is not None and is_complete(assessment):
-            result.substantiated += 1
-        if assessment is not None:
-            _compare(result, decision, assessment, partner_views.get(decision.signal_id, ()))
-        result.rounds.append(decision.item.round)
-        if decision.outcome in FINAL_OUTCOMES:
-            result.days_to_decision.append(
-                (timezone.localdate(decision.taken_at)
-                 - timezone.localdate(decision.signal.registered_at)).days)
-    result.days_to_decision += [
-        (decided - registered).days for decided, registered in
-        DeletedSignal.objects.filter(weegploeg__in=weegploeg_ids, decided_on__year=year,
+    return merged(label, figures_by_weegploeg(weegploeg_ids, year, today).values())
+
+
+def merged(label: str, parts) -> Figures:
+    """The figures of several scopes as one: counts added, lists joined (medians and means
+    are taken over the joined values), the tables added cell by cell."""
+    total = Figures(label=label)
+    for part in parts:
+        for field in dataclasses.fields(Figures):
+            mine, theirs = getattr(total, field.name), getattr(part, field.name)
+            if field.name == "label":
+                continue
+            if isinstance(mine, int):
+                setattr(total, field.name, mine + theirs)
+            elif isinstance(mine, list):
+                mine.extend(theirs)
+        for ground, count in part.exchanges.items():
+            total.exchanges[ground] = total.exchanges.get(ground, 0) + count
+        for key, (compared, differed) in part.divergence.items():
+            cell = total.divergence.setdefault(key, [0, 0])
+            cell[0] += compared
+            cell[1] += differed
+        for version, counts in part.per_version.items():
+            into = total.per_version.setdefault(version, {})
+            for outcome, count in counts.items():
+                into[outcome] = into.get(outcome, 0) + count
+    return total
+
+
+def figures_by_weegploeg(weegploeg_ids, year: int, today: datetime.date) -> dict:
+    """The raw figures of each weegploeg of `weegploeg_ids` for `year` (weegploeg id →
+    `Figures`), read with a fixed number of queries whatever the number of decisions: the
+    rows come as plain values and are counted here, per weegploeg."""
+    ids = list(Weegploeg.objects.filter(pk__in=weegploeg_ids).values_list("pk", flat=True))
+    result = {pk: Figures(label="") for pk in ids}
+    decided = Decision.objects.filter(_in_year("taken_at", year), corrects__isnull=True,
+                                      signal__weegploeg__in=ids)
+    _decision_figures(result, decided)
+
+    for weegploeg, decided_on, registered_on in (
+        DeletedSignal.objects.filter(weegploeg__in=ids, decided_on__year=year,
                                      outcome__in=FINAL_OUTCOMES)
-        .values_list("decided_on", "registered_on")
-    ]
-    items = AgendaItem.objects.filter(_in_year("session__starts_at", year),
-                                      session__weegploeg__in=weegploeg_ids)
-    result.items = items.count()
-    result.no_consensus = items.filter(status=ItemStatus.NO_CONSENSUS).count()
-    result.escalations = items.filter(escalate=True).count()
-    casusoverleg = [d for d in decisions if d.outcome == Outcome.CASUSOVERLEG]
-    result.casusoverleg = len(casusoverleg)
-    notifications = {n.decision_id: n for n in
-                     Notification.objects.filter(decision__in=[d.pk for d in casusoverleg])}
-    for decision in casusoverleg:
-        notification = notifications.get(decision.pk)
-        if notification is None:
-            result.not_recorded += 1
-        elif notification.status == NotificationStatus.POSTPONED:
-            result.postponed += 1
-            if notification.recheck_on:
-                result.postponed_days.append(
-                    (notification.recheck_on - timezone.localdate(decision.taken_at)).days)
-    purged = list(DeletedSignal.objects.filter(weegploeg__in=weegploeg_ids,
-                                               deleted_at__year=year)
-                  .values_list("deleted_at", "deletion_due"))
-    result.purged = len(purged)
-    result.purged_on_time = sum(
-        1 for deleted_at, due in purged
-        if due is not None and timezone.localdate(deleted_at) <= due + datetime.timedelta(days=1))
+        .values_list("weegploeg_id", "decided_on", "registered_on")
+    ):
+        result[weegploeg].days_to_decision.append((decided_on - registered_on).days)
+    for row in (AgendaItem.objects.filter(_in_year("session__starts_at", year),
+                                          session__weegploeg__in=ids)
+                .values("session__weegploeg")
+                .annotate(items=Count("pk"),
+                          no_consensus=Count("pk", filter=Q(status=ItemStatus.NO_CONSENSUS)),
+                          escalations=Count("pk", filter=Q(escalate=True)))):
+        figures_of = result[row["session__weegploeg"]]
+        figures_of.items = row["items"]
+        figures_of.no_consensus = row["no_consensus"]
+        figures_of.escalations = row["escalations"]
+    for weegploeg, deleted_at, due in (
+        DeletedSignal.objects.filter(weegploeg__in=ids, deleted_at__year=year)
+        .values_list("weegploeg_id", "deleted_at", "deletion_due")
+    ):
+        result[weegploeg].purged += 1
+        if due is not None and timezone.localdate(deleted_at) <= due + datetime.timedelta(days=1):
+            result[weegploeg].purged_on_time += 1
     held = active_holds()
-    result.purge_overdue = (
-        Signal.objects.filter(weegploeg__in=weegploeg_ids,
+    for row in (
+        Signal.objects.filter(weegploeg__in=ids,
                               deletion_due__lt=today - datetime.timedelta(days=1))
         .exclude(pk__in=held.filter(signal__isnull=False).values("signal"))
-        .exclude(person__in=held.filter(person__isnull=False).values("person")).count()
-    )
-    result.holds = held.filter(Q(signal__weegploeg__in=weegploeg_ids)
-                               | Q(person__weegploeg__in=weegploeg_ids)).count()
+        .exclude(person__in=held.filter(person__isnull=False).values("person"))
+        .values("weegploeg").annotate(overdue=Count("pk"))
+    ):
+        result[row["weegploeg"]].purge_overdue = row["overdue"]
+    for on_signal, on_person in (
+        held.filter(Q(signal__weegploeg__in=ids) | Q(person__weegploeg__in=ids))
+        .values_list("signal__weegploeg", "person__weegploeg")
+    ):
+        for weegploeg in {on_signal, on_person} & result.keys():
+            result[weegploeg].holds += 1
     unnamed = _("(geen grondslag vastgelegd)")
     for model in (Contribution, InformationRequest):
-        for ground, in (model.objects.filter(_in_year("created_at", year),
-                                             signal__weegploeg__in=weegploeg_ids)
-                        .values_list("legal_ground__name")):
-            name = ground or unnamed
-            result.exchanges[name] = result.exchanges.get(name, 0) + 1
+        for row in (model.objects.filter(_in_year("created_at", year), signal__weegploeg__in=ids)
+                    .values("signal__weegploeg", "legal_ground__name")
+                    .annotate(count=Count("pk"))):
+            exchanges = result[row["signal__weegploeg"]].exchanges
+            name = row["legal_ground__name"] or unnamed
+            exchanges[name] = exchanges.get(name, 0) + row["count"]
     return result
 
 
-def _compare(result: Figures, decision, joint, views) -> None:
-    """Figures 9 and 10 for one decision and its joint weging at the time."""
-    if decision.outcome in FINAL_OUTCOMES:
-        counts = result.per_version.setdefault(joint.framework.version, {})
-        counts[decision.outcome] = counts.get(decision.outcome, 0) + 1
-    latest = {}
-    for view in sorted(views, key=lambda view: view.created_at):
-        if view.created_at <= decision.taken_at and view.framework_id == joint.framework_id:
-            latest[view.partner_id] = view
-    joint_values = {j.criterion_id: j.scale_value_id for j in joint.judgements.all()}
-    for view in latest.values():
-        for judgement in view.judgements.all():
-            if judgement.criterion_id not in joint_values:
-                continue
-            cell = result.divergence.setdefault(
-                (judgement.criterion.number, view.partner.kind), [0, 0])
-            cell[0] += 1
-            cell[1] += judgement.scale_value_id != joint_values[judgement.criterion_id]
+def _decision_figures(result: dict, decided) -> None:
+    """Figures 1–3, 4 (live signals), 5 (the round), 6, 9 and 10 of the decisions `decided`."""
+    in_force = joints_in_force(OuterRef("signal"), OuterRef("taken_at")).values("pk")[:1]
+    decided = decided.annotate(joint=Subquery(in_force))
+    decisions = list(decided.values("pk", "signal_id", "item_id", "taken_at", "outcome",
+                                    "item__round", "signal__registered_at",
+                                    "signal__weegploeg", "joint"))
+    voters = {}
+    for item, partner in Vote.objects.filter(item__in=decided.values("item")).values_list(
+            "item_id", "partner_id"):
+        voters.setdefault(item, set()).add(partner)
+    partner_views = Assessment.objects.filter(kind=AssessmentKind.PARTNER,
+                                              signal__in=decided.values("signal"))
+    views = {}  # signal → [(created_at, pk, partner, partner kind, framework)]
+    for signal, *view in partner_views.values_list("signal_id", "created_at", "pk",
+                                                    "partner_id", "partner__kind",
+                                                    "framework_id"):
+        views.setdefault(signal, []).append(tuple(view))
+    view_values = {}  # partner view → {criterion: scale value}
+    for assessment, criterion, value in Judgement.objects.filter(
+            assessment__in=partner_views).values_list("assessment_id", "criterion_id",
+                                                      "scale_value_id"):
+        view_values.setdefault(assessment, {})[criterion] = value
+    joints = {pk: (framework, version, conclusion) for pk, framework, version, conclusion in
+              Assessment.objects.filter(pk__in=decided.values("joint")).values_list(
+                  "pk", "framework_id", "framework__version", "conclusion")}
+    judged = {}  # joint → {criterion: (value is "onbekend", substantiation)}
+    joint_values = {}  # joint → {criterion: scale value}
+    for assessment, criterion, value, unknown, substantiation in Judgement.objects.filter(
+            assessment__in=decided.values("joint")).values_list(
+            "assessment_id", "criterion_id", "scale_value_id", "scale_value__is_unknown",
+            "substantiation"):
+        judged.setdefault(assessment, {})[criterion] = (unknown, substantiation)
+        joint_values.setdefault(assessment, {})[criterion] = value
+    criteria, numbers = {}, {}
+    for framework, criterion, number in Criterion.objects.values_list("framework_id", "pk",
+                                                                      "number"):
+        criteria.setdefault(framework, set()).add(criterion)
+        numbers[criterion] = number
+    notifications = dict(
+        (decision, (status, recheck_on)) for decision, status, recheck_on in
+        Notification.objects.filter(decision__in=decided.filter(outcome=Outcome.CASUSOVERLEG))
+        .values_list("decision_id", "status", "recheck_on"))
+
+    for decision in decisions:
+        figures_of = result[decision["signal__weegploeg"]]
+        taken_at = decision["taken_at"]
+        figures_of.decisions += 1
+        voted = voters.get(decision["item_id"], set())
+        weighed = {partner for at, _pk, partner, _kind, _framework
+                   in views.get(decision["signal_id"], ()) if at <= taken_at}
+        if len(voted) == 3 and voted <= weighed:
+            figures_of.weighed_by_three += 1
+        joint = decision["joint"]
+        if joint is not None:
+            framework, version, conclusion = joints[joint]
+            if judgements_complete(judged.get(joint, {}), criteria.get(framework, set()),
+                                   needs_conclusion=True, conclusion=conclusion):
+                figures_of.substantiated += 1
+            if decision["outcome"] in FINAL_OUTCOMES:
+                counts = figures_of.per_version.setdefault(version, {})
+                counts[decision["outcome"]] = counts.get(decision["outcome"], 0) + 1
+            # Figure 9: each partner's latest own weging before the decision, same version.
+            latest = {}
+            for at, pk, partner, kind, view_framework in sorted(
+                    views.get(decision["signal_id"], ())):
+                if at <= taken_at and view_framework == framework:
+                    latest[partner] = (pk, kind)
+            values = joint_values.get(joint, {})
+            for pk, kind in latest.values():
+                for criterion, value in view_values.get(pk, {}).items():
+                    if criterion not in values:
+                        continue
+                    cell = figures_of.divergence.setdefault((numbers[criterion], kind), [0, 0])
+                    cell[0] += 1
+                    cell[1] += value != values[criterion]
+        figures_of.rounds.append(decision["item__round"])
+        if decision["outcome"] in FINAL_OUTCOMES:
+            figures_of.days_to_decision.append(
+                (timezone.localdate(taken_at)
+                 - timezone.localdate(decision["signal__registered_at"])).days)
+        if decision["outcome"] == Outcome.CASUSOVERLEG:
+            figures_of.casusoverleg += 1
+            status, recheck_on = notifications.get(decision["pk"], (None, None))
+            if status is None:
+                figures_of.not_recorded += 1
+            elif status == NotificationStatus.POSTPONED:
+                figures_of.postponed += 1
+                if recheck_on:
+                    figures_of.postponed_days.append(
+                        (recheck_on - timezone.localdate(taken_at)).days)
 
 
 def conformance_report(user, *, year: int | None = None,
@@ -322,10 +404,12 @@ def conformance_report(user, *, year: int | None = None,
     if not FIRST_YEAR <= year <= today.year:
         raise RuleViolation(_("Kies een jaar van %(first)s tot en met %(last)s.")
                             % {"first": FIRST_YEAR, "last": today.year}, field="year")
+    # One read of every weegploeg: the national figures are theirs together.
+    everyone = figures_by_weegploeg(Weegploeg.objects.values("pk"), year, today)
     return Report(
         year=year,
         today=today,
-        per_weegploeg=[figures([w.pk], year, today, w.name)
+        per_weegploeg=[dataclasses.replace(everyone[w.pk], label=w.name)
                        for w in conformance_weegploegen(user)],
-        national=figures(Weegploeg.objects.values("pk"), year, today, _("Landelijk")),
+        national=merged(_("Landelijk"), everyone.values()),
     )

@@ -27,8 +27,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from criteria.models import Assessment
-from criteria.selectors import latest_joint_assessment
+from criteria.models import Assessment, AssessmentKind
 from pga.pdf import render_pdf
 from weegploeg.models import CaseParty, Decision, Outcome, Referral, Reweighing
 from weegploeg.reweighing import reweighing_of
@@ -75,15 +74,24 @@ class RecordFacts:
         return opened_at is not None and timezone.localdate(opened_at) != self.session_date
 
 
+def joints_in_force(signal, moment):
+    """The joint assessments of `signal` recorded at or before `moment`, the one in force at
+    `moment` first: a new joint assessment supersedes the one before it, so the one in force
+    is the last one recorded by then. `signal` and `moment` may be `OuterRef`s (the
+    conformance report reads the joint assessment of many decisions in one query)."""
+    return (Assessment.objects.filter(signal=signal, kind=AssessmentKind.JOINT,
+                                      created_at__lte=moment)
+            .order_by("-created_at", "-pk"))
+
+
 def assessment_at_decision(decision: Decision) -> Assessment | None:
     """The joint assessment the decision was taken on: the current one, or — when the signal
     was re-assessed after the decision (e.g. after nadere duiding) — the one in force at the
-    time, found by following the chain of superseded assessments back. So a record rendered
-    again later still shows what the weegploeg weighed."""
-    assessment = latest_joint_assessment(decision.signal)
-    while assessment is not None and assessment.created_at > decision.taken_at:
-        assessment = assessment.supersedes
-    return assessment
+    time. So a record rendered again later still shows what the weegploeg weighed."""
+    return (joints_in_force(decision.signal_id, decision.taken_at)
+            .select_related("framework", "partner", "author")
+            .prefetch_related("judgements__scale_value", "observations")
+            .first())
 
 
 def record_facts(decision: Decision) -> RecordFacts:

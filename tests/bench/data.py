@@ -873,7 +873,7 @@ def _bench_objects(rng, loader, org, specs, today, now):
     gemeente and OM disagree (so a vote never completes a decision), a decision for the PDF."""
     from pga.models import Role
     from signals.models import SignalStatus
-    from weegploeg.models import Outcome
+    from weegploeg.models import ConsultationResult, Outcome
 
     politie = org.politie[0]
     member = org.user_of[(politie.pk, Role.MEMBER)]
@@ -903,6 +903,12 @@ def _bench_objects(rng, loader, org, specs, today, now):
          "Bespreken in het casusoverleg.", now),
         (voting.item_id, wp.om_id, org.user_of[(wp.om_id, Role.MEMBER)],
          Outcome.NO_CASUSOVERLEG, "Geen casusoverleg nodig.", now)])
+    # Each core partner has stated its integral weging (rule 13), so the member may vote.
+    loader.copy("weegploeg_integralstatement",
+                ["item_id", "partner_id", "result", "stated_by_id", "stated_at"], [
+                    (voting.item_id, partner, ConsultationResult.NOTHING_KNOWN,
+                     org.user_of[(partner, Role.MEMBER)], now)
+                    for partner in (voting.municipality_id, wp.politie_id, wp.om_id)])
     coordinator_gemeente = org.gemeenten_of[org.weegploegen[0].pk][0]
     return {
         "member": member,

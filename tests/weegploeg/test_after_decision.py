@@ -21,6 +21,7 @@ from signals.models import Signal, SignalStatus, Transfer
 from signals.services import acknowledge_transfer, transfer_signal, transfers_in
 from stats.services import dashboard, driehoek_outcomes
 from tests.signals.factories import register
+from tests.weegploeg.factories import vote
 from tests.weegploeg.test_records import pdf_text
 from weegploeg.escalation import record_driehoek_outcome, record_escalation
 from weegploeg.follow_up import record_follow_up
@@ -43,7 +44,6 @@ from weegploeg.records import create_decision_record
 from weegploeg.reweighing import reopen_for_weighing
 from weegploeg.services import (
     add_to_agenda,
-    cast_vote,
     close_session,
     correct_decision,
     plan_session,
@@ -59,7 +59,7 @@ MOTIVATION = "Feiten en context gewogen; zie de gezamenlijke weging."
 def decide(item, members, outcome) -> Decision:
     decision = None
     for member in members.values():
-        decision = cast_vote(member, item, outcome, MOTIVATION)
+        decision = vote(member, item, outcome, MOTIVATION)
     assert decision is not None
     return decision
 

@@ -226,3 +226,21 @@ def test_the_page_and_the_annual_statement_show_no_personal_data(
             assert signal.reference not in shown
             assert signal.person.surname not in shown
             assert signal.description[:30] not in shown
+
+
+def test_the_report_reads_in_a_number_of_queries_that_does_not_grow_with_the_decisions(
+    data_set, weegploeg, meldpunt, members, coordinator, django_assert_max_num_queries
+):
+    """A national year holds thousands of decisions: the figures are read with a fixed number
+    of queries, never one per decision."""
+    with django_assert_max_num_queries(99) as few:
+        conformance.figures([weegploeg.pk], YEAR, TODAY, weegploeg.name)
+    for n in range(4):
+        signal = registered_signal(meldpunt, weegploeg, f"Meer{n}")
+        own_views(signal, members)
+        set_created(record_joint_assessment(members["om"], signal, judgements(), "Conclusie."),
+                    day(2, 26))
+        make.decision(signal, Outcome.CASUSOVERLEG, on=day(5, 1 + n), recorded_by=coordinator)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        figures = conformance.figures([weegploeg.pk], YEAR, TODAY, weegploeg.name)
+    assert figures.decisions == 10 and figures.substantiated == 6

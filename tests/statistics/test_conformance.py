@@ -4,6 +4,7 @@ the page and the PDF/A annual statement show no personal data."""
 
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -214,6 +215,11 @@ def test_the_page_and_the_annual_statement_show_no_personal_data(
     client = login(make_user(weegploeg.gemeente, Role.SUPERVISOR))
     page = client.get(reverse("statistics:conformance"), {"year": YEAR}).content.decode()
     assert "Conformiteitsrapport" in page and "Gewogen door alle drie de partners" in page
+    # Each chart is an image with a name and its figures in words (issue 22).
+    charts = page.count("<svg")
+    assert charts and page.count('role="img" aria-labelledby="grafiek-') == charts
+    assert "aria-hidden" not in page
+    assert re.search(r'<desc id="grafiek-[\w-]+-cijfers">[^<]*Landelijk: ', page)
     response = client.get(reverse("statistics:annual_statement"), {"year": YEAR})
     assert response["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(response.content))

@@ -606,57 +606,71 @@ def withdraw_signal(user, signal: Signal, reason: str) -> Signal:
 
 @transaction.atomic
 def transfer_signal(user, signal: Signal, to_weegploeg, reason: str, municipality=None):
-    """Rule 10: when the person moves, the dossier — open or decided — goes to the weegploeg
-    of the new municipality, not re-registered. One action moves the whole dossier: the
-    signal with its contributions, wegingen, rounds, decisions and records, and its
-    retention dates, which stay as they are. An open dossier starts again in the receiving
-    queue, a decided one stays decided. A decided dossier is the procesregisseur's to
-    transfer (nobody manages a closed signal any more). The sending side keeps only the
-    Transfer row as a reference; the receiving procesregisseurs get a mail and a work-list
-    entry until they take the dossier in (`acknowledge_transfer`)."""
+    """Rule 10: when the person moves, their dossier — open or decided — goes to the weegploeg
+    of the new municipality, not re-registered. One action moves the whole dossier: every
+    signal of the person at this weegploeg (the earlier ones too: the history follows the
+    person), each with its contributions, wegingen, rounds, decisions and records, and its
+    retention dates, which stay as they are. An open signal starts again in the receiving
+    queue, a closed one stays closed. The user must be allowed to transfer each of them
+    (`may_transfer`), and none may be on an agenda. The sending side keeps only a Transfer
+    row per signal as a reference; the receiving procesregisseurs get a mail and a work-list
+    entry per signal until they take it in (`acknowledge_transfer`)."""
     reason = (reason or "").strip()
     if not reason:
         raise RuleViolation(_("Geef de reden van de overdracht."), field="reason")
     signal = Signal.objects.select_for_update().get(pk=signal.pk)
-    if not may_transfer(user, signal):
-        raise RuleViolation(_("Dit signaal kan niet (meer) worden overgedragen."))
-    _refuse_while_on_agenda(signal)
+    dossier = list(Signal.objects.select_for_update().filter(person_id=signal.person_id)
+                   .order_by("received_on", "pk"))
+    for part in dossier:
+        if not may_transfer(user, part):
+            raise RuleViolation(
+                _("Dit dossier kan niet (meer) worden overgedragen: signaal %(ref)s van deze "
+                  "betrokkene mag u niet overdragen.") % {"ref": part.reference}
+                if part.pk != signal.pk
+                else _("Dit signaal kan niet (meer) worden overgedragen."))
+        _refuse_while_on_agenda(part)
     if municipality is not None:
         to_weegploeg = municipality.weegploeg
     if to_weegploeg is None or to_weegploeg.pk == signal.weegploeg_id:
         raise RuleViolation(
             _("Kies een andere weegploeg dan de huidige."), field="to_weegploeg"
         )
-    transfer = Transfer.objects.create(
-        signal=signal,
-        reference=signal.reference,
-        from_weegploeg_id=signal.weegploeg_id,
-        to_weegploeg=to_weegploeg,
-        reason=reason,
-        transferred_by=user,
-    )
+    person = signal.person
     if municipality is not None:
-        signal.person.municipality = municipality
-        signal.person.save(update_fields=["municipality", "updated_at"])
-    signal.person = _person_moved_with(signal, to_weegploeg)
-    signal.weegploeg = to_weegploeg
-    if signal.status != SignalStatus.DECIDED:
-        signal.status = SignalStatus.REGISTERED
-    signal.save()
-    record_event(user, signal, EventKind.TRANSFERRED_IN, note=str(to_weegploeg))
-    sync_signal_permissions(signal)
-    lifecycle.transferred(signal, transfer.from_weegploeg_id)
-    enqueue(mail_transfer_received, transfer.pk, run_inline_if_unreachable=True)
+        person.municipality = municipality
+        person.save(update_fields=["municipality", "updated_at"])
+    moved = _person_moved_to(person, to_weegploeg)
+    for part in dossier:
+        transfer = Transfer.objects.create(
+            signal=part,
+            reference=part.reference,
+            from_weegploeg_id=part.weegploeg_id,
+            to_weegploeg=to_weegploeg,
+            reason=reason,
+            transferred_by=user,
+        )
+        part.person = moved
+        part.weegploeg = to_weegploeg
+        if part.status in OPEN_STATUSES:
+            part.status = SignalStatus.REGISTERED
+        part.save()
+        record_event(user, part, EventKind.TRANSFERRED_IN, note=str(to_weegploeg))
+        sync_signal_permissions(part)
+        lifecycle.transferred(part, transfer.from_weegploeg_id)
+        enqueue(mail_transfer_received, transfer.pk, run_inline_if_unreachable=True)
+    if moved.pk != person.pk:
+        person.delete()
+    signal.refresh_from_db()
     return signal
 
 
 def may_transfer(user, signal: Signal) -> bool:
-    """Who may transfer (`transfer_signal`): an open signal whoever manages it, a decided
-    one its procesregisseur."""
+    """Who may transfer (`transfer_signal`): an open signal whoever manages it, a closed one
+    (decided or withdrawn) its procesregisseur."""
     if signal.status in OPEN_STATUSES:
         return can(user, "signals.manage_signal", signal)
-    return (signal.status == SignalStatus.DECIDED and has_role(user, Role.COORDINATOR)
-            and can(user, "signals.view_dossier", signal))
+    return (signal.status in (SignalStatus.DECIDED, SignalStatus.WITHDRAWN)
+            and has_role(user, Role.COORDINATOR) and can(user, "signals.view_dossier", signal))
 
 
 def transfers_in(user):
@@ -686,33 +700,20 @@ def acknowledge_transfer(user, transfer: Transfer) -> Transfer:
     return transfer
 
 
-def _person_moved_with(signal: Signal, weegploeg) -> Person:
-    """Rule 10 with the index per weegploeg: a transferred dossier's person joins the
+def _person_moved_to(person: Person, weegploeg) -> Person:
+    """Rule 10 with the index per weegploeg: the person of a transferred dossier joins the
     receiving weegploeg's index — linked to the person it already knows there (rule 9, its
-    details brought up to date), else the record moves along; a record that still has
-    signals at the sending side stays there and the receiving side gets its own copy."""
-    person = signal.person
+    details brought up to date; the caller removes the sending record once its signals
+    have moved), else the record moves along."""
     details = {name: getattr(person, name) for name in PERSON_FIELDS}
     known = find_matching_person(weegploeg, person.bsn, person.normalised_name,
                                  person.date_of_birth)
-    stays = person.signals.exclude(pk=signal.pk).exists()
-    if known is not None:
-        _merge_details(known, details)
-        moved = known
-    elif stays:
-        moved = Person(weegploeg=weegploeg)
-        _apply_person_fields(moved, details)
-        moved.save()
-        return moved
-    else:
+    if known is None:
         person.weegploeg = weegploeg
         person.save(update_fields=["weegploeg", "updated_at"])
         return person
-    if not stays:
-        signal.person = moved
-        signal.save(update_fields=["person", "updated_at"])
-        person.delete()
-    return moved
+    _merge_details(known, details)
+    return known
 
 
 # A name search with more matching persons than this hands Postgres the subquery instead.

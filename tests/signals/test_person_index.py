@@ -10,7 +10,7 @@ from django.core import mail
 from django.urls import reverse
 
 from pga.models import Role
-from signals.models import MatchNotice, Person
+from signals.models import MatchNotice, Person, Transfer
 from signals.services import transfer_signal, update_identity
 from tests.signals.factories import person_fields, register
 
@@ -188,3 +188,43 @@ def test_a_transfer_links_to_the_person_the_receiving_weegploeg_knows(
     signal.refresh_from_db()
     assert signal.person == theirs.person
     assert Person.objects.filter(weegploeg=other_weegploeg).count() == 1
+
+
+def test_a_transfer_moves_every_signal_of_the_person_in_one_action(
+    meldpunt, weegploeg, other_weegploeg, coordinator
+):
+    """Rule 10 (issue 19): the person's whole dossier goes — not one signal while the
+    earlier ones stay behind at the weegploeg the person left."""
+    first = register(meldpunt, weegploeg=weegploeg, person=person_fields(bsn=BSN))
+    second = register(meldpunt, weegploeg=weegploeg, person=person_fields(bsn=BSN))
+    assert first.person_id == second.person_id
+    transfer_signal(coordinator, second, None, "Verhuisd",
+                    municipality=other_weegploeg.gemeente)
+    for signal in (first, second):
+        signal.refresh_from_db()
+        assert signal.weegploeg == other_weegploeg
+    assert first.person_id == second.person_id
+    assert first.person.weegploeg == other_weegploeg
+    assert not weegploeg.signals.exists()
+    assert not Person.objects.filter(weegploeg=weegploeg).exists()
+    assert sorted(t.reference for t in Transfer.objects.filter(from_weegploeg=weegploeg)) == sorted(
+        [first.reference, second.reference])
+
+
+def test_a_dossier_with_a_signal_on_the_agenda_is_not_transferred(
+    meldpunt, weegploeg, other_weegploeg, coordinator
+):
+    from django.utils import timezone
+
+    from pga.services import RuleViolation
+    from weegploeg.services import add_to_agenda, plan_session
+
+    first = register(meldpunt, weegploeg=weegploeg, person=person_fields(bsn=BSN))
+    second = register(meldpunt, weegploeg=weegploeg, person=person_fields(bsn=BSN))
+    session = plan_session(coordinator, weegploeg,
+                           timezone.now() + datetime.timedelta(days=3), location="Stadhuis")
+    add_to_agenda(coordinator, session, first)
+    with pytest.raises(RuleViolation, match="agenda"):
+        transfer_signal(coordinator, second, None, "Verhuisd",
+                        municipality=other_weegploeg.gemeente)
+    assert weegploeg.signals.count() == 2 and not other_weegploeg.signals.exists()

@@ -306,6 +306,11 @@ def test_signal_goes_from_registration_to_a_casusoverleg_decision_with_its_recor
     expect_message(regisseur, "Het overleg is geopend.")
     for page in voters.values():
         page.goto(second_item_url)
+        # A new round: each partner states its integral weging again (rule 13).
+        page.get_by_role("group", name="Resultaat van de raadpleging van de eigen systemen") \
+            .get_by_label("Niets bekend", exact=True).check()
+        page.get_by_role("button", name="Integrale weging vastleggen").click()
+        expect_message(page, "De integrale weging van uw organisatie is vastgelegd.")
         page.get_by_role("group", name="Uw stem").get_by_label(
             "Geen casusoverleg", exact=True).check()
         page.get_by_label("Motivering").fill("De zorgen zijn afgenomen; geen casusoverleg.")

@@ -4,9 +4,13 @@ the functioneel beheerder keeps (`pga.LegalGround`). Only a ground in force can 
 the FG's export of exchanges per ground is `stats.exchanges`."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pga.models import LegalGround
 from pga.services import RuleViolation
+
+# How a report names the ground of an exchange recorded before the rule (it has none).
+NO_GROUND = gettext_lazy("(geen grondslag vastgelegd)")
 
 
 def grounds_in_force():

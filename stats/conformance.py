@@ -59,6 +59,7 @@ from pga.models import PartnerKind, Role, Weegploeg
 from pga.services import RuleViolation
 from retention.holds import active_holds
 from retention.models import DeletedSignal, Notification, NotificationStatus
+from signals.legal import NO_GROUND
 from signals.models import Contribution, Signal
 from stats.services import SUPPRESS_BELOW
 from weegploeg.models import (
@@ -288,7 +289,7 @@ def figures_by_weegploeg(weegploeg_ids, year: int, today: datetime.date) -> dict
     ):
         for weegploeg in {on_signal, on_person} & result.keys():
             result[weegploeg].holds += 1
-    unnamed = _("(geen grondslag vastgelegd)")
+    unnamed = str(NO_GROUND)
     for model in (Contribution, InformationRequest):
         for row in (model.objects.filter(_in_year("created_at", year), signal__weegploeg__in=ids)
                     .values("signal__weegploeg", "legal_ground__name")

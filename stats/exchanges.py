@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from pga.authz import has_role, weegploegen_of
 from pga.models import Role
+from signals.legal import NO_GROUND
 from signals.models import Contribution
 from weegploeg.models import InformationRequest
 
@@ -46,7 +47,7 @@ def exchanges_visible_to(user, *, weegploeg_id: int | None = None) -> list[Excha
         contributions = contributions.filter(signal__weegploeg_id=weegploeg_id)
         requests = requests.filter(signal__weegploeg_id=weegploeg_id)
     answers = set(requests.filter(answer__isnull=False).values_list("answer_id", flat=True))
-    unnamed = _("(geen grondslag vastgelegd)")
+    unnamed = str(NO_GROUND)
     rows = []
     for kind, queryset, partner in (
         (_("informatie-inbreng"), contributions, "partner__name"),

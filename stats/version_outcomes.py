@@ -2,28 +2,25 @@
 (issue 20, docs/design.md §3 rule 13), registered with `criteria.version_counts`.
 
 An outcome counts under the version of the joint weging the weegploeg had at the time of
-the decision (the latest joint weging recorded before it; `assessment_at_decision` follows
-the same rule for the decision record): decisions casusoverleg and geen casusoverleg that
+the decision (`weegploeg.record_content.joints_in_force`, the rule the decision record and
+the conformance report follow too): decisions casusoverleg and geen casusoverleg that
 are not corrections, over every weegploeg. Signals purged since are not counted (a
 tombstone keeps no weging). A count below `stats.services.SUPPRESS_BELOW` is shown as "<5";
 a version without any is shown without counts."""
 
 from django.db.models import Count, OuterRef, Subquery
 
-from criteria.models import Assessment, AssessmentKind
 from stats.conformance import Cell
 from weegploeg.models import Decision, Outcome
+from weegploeg.record_content import joints_in_force
 
 COUNTED = (Outcome.CASUSOVERLEG, Outcome.NO_CASUSOVERLEG)
 
 
 def outcomes_per_version() -> dict:
     """{framework id: [(outcome label, shown count), ...]} for the public page."""
-    joint_at_decision = (
-        Assessment.objects.filter(signal=OuterRef("signal"), kind=AssessmentKind.JOINT,
-                                  created_at__lte=OuterRef("taken_at"))
-        .order_by("-created_at", "-pk").values("framework_id")[:1]
-    )
+    joint_at_decision = joints_in_force(OuterRef("signal"), OuterRef("taken_at")).values(
+        "framework_id")[:1]
     rows = (Decision.objects.filter(corrects__isnull=True, outcome__in=COUNTED)
             .annotate(framework_id=Subquery(joint_at_decision))
             .exclude(framework_id=None)

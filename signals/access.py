@@ -5,7 +5,7 @@ one scope (`Signal.objects.visible_to`). Permissions live in guardian's direct-F
 
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.fields import ArrayField
-from django.db.models import CharField, Exists, OuterRef, Q
+from django.db.models import CharField
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
@@ -34,18 +34,14 @@ def _held_on_signal(user):
     return {"authz_held": RawSQL(held, params, output_field=ArrayField(CharField()))}  # noqa: S611
 
 
-def holding(user, perm: str, signal_ref: str = "pk"):
-    """A filter: the rows whose signal (the field `signal_ref`) `user` holds `perm` on,
-    through their groups or directly — the answer of `Signal.objects.visible_to`, but probed per row
-    on that signal's permission rows. For short lists tied to one signal or person (the
-    earlier signals, the lists of the signal page), not for lists over all signals."""
-    held = {"content_object": OuterRef(signal_ref), "permission__codename": codename(perm),
-            "permission__content_type": ContentType.objects.get_for_model(Signal)}
+def holding(user, perm: str, signals):
+    """Of `signals`, those on which `user` holds `perm`, through their groups or directly —
+    the answer of `Signal.objects.visible_to`, but probed per row on that signal's
+    permission rows (the probe of `get_visible_signal`). For short lists of one person (the
+    earlier signals), not for lists over all signals."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Q(pk__in=[])
-    return Exists(SignalGroupObjectPermission.objects.filter(group__user=user, **held)) | Exists(
-        SignalUserObjectPermission.objects.filter(user=user, **held)
-    )
+        return signals.none()
+    return signals.alias(**_held_on_signal(user)).filter(authz_held__contains=[codename(perm)])
 
 
 def can(user, perm: str, signal) -> bool:

@@ -384,13 +384,10 @@ def register_signal(user, *, signal_fields: dict, person_fields: dict, weegploeg
 def earlier_signals(user, signal: Signal):
     """Rule 9: the earlier signals about the same person that this user may see as weegploeg
     (still within retention: purged signals no longer exist)."""
-    return _earlier_signals(user, signal.person_id, signal.pk)
-
-
-def _earlier_signals(user, person, signal):
+    others = Signal.objects.filter(person_id=signal.person_id).exclude(pk=signal.pk)
     return (
-        Signal.objects.filter(holding(user, "signals.view_dossier"), person_id=person)
-        .exclude(pk=signal)
+        holding(user, "signals.view_dossier", others)
+        .only("reference", "received_on", "status")  # what the lists show
         .order_by("-received_on", "-pk")
     )
 

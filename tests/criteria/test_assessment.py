@@ -336,6 +336,8 @@ def test_reassessment_keeps_the_earlier_one_and_shows_changes(client, login, sig
     context = selectors.signal_page_context(members["politie"], signal)
     assert context["weging"]["latest_joint"].assessment == second
     assert [e.assessment for e in context["weging"]["history"]] == [second, first]
+    # The history marks exactly the replaced one.
+    assert [e.assessment.superseded for e in context["weging"]["history"]] == [False, True]
     html = render_to_string("criteria/_signal_assessments.html", context)
     assert "Wat is veranderd" in html
     assert "geen aanwijzingen" in html and "duidelijke aanwijzingen" in html
@@ -343,6 +345,10 @@ def test_reassessment_keeps_the_earlier_one_and_shows_changes(client, login, sig
     login(members["politie"])
     page = client.get(url("assessment", signal, second.pk)).content.decode()
     assert "Wat is veranderd" in page and url("assessment", signal, first.pk) in page
+    # The earlier one links to the one that replaced it.
+    earlier = client.get(url("assessment", signal, first.pk)).content.decode()
+    assert "Vervangen door" in earlier and url("assessment", signal, second.pk) in earlier
+    assert html.count("(vervangen)") == 1
     # The form to re-assess starts from the current assessment.
     form = client.get(url("joint_assessment", signal)).context["form"]
     assert form["c1-scale_value"].value() == scale_value(1, 3).pk

@@ -74,16 +74,16 @@ def get_visible_signal(user, pk, perm: str = "signals.view_signal", annotations=
         pk = int(pk)
     except (TypeError, ValueError):
         raise Http404 from None
-    signal = (
-        Signal.objects.select_related(
-            "person", "person__municipality", "weegploeg", "receiving_partner"
+    try:
+        signal = (
+            Signal.objects.select_related(
+                "person", "person__municipality", "weegploeg", "receiving_partner"
+            )
+            .annotate(**_held_on_signal(user), **(annotations or {}))
+            .get(pk=pk)
         )
-        .annotate(**_held_on_signal(user), **(annotations or {}))
-        .filter(pk=pk)
-        .first()
-    )
-    if signal is None:
-        raise Http404
+    except Signal.DoesNotExist:
+        raise Http404 from None
     held = frozenset(signal.authz_held)
     if codename(perm) not in held:
         raise Http404

@@ -157,26 +157,22 @@ def assessments_for(user, signal: Signal) -> list[AssessmentEntry]:
 def assessment_entry(user, signal: Signal, pk) -> AssessmentEntry | None:
     """One assessment of the signal as `assessments_for` would show it, or None; with the
     assessments it replaced and that replaced it (`supersedes`, `superseded_by`)."""
-    links = ("supersedes", "superseded_by")
-    assessments = _with_contents(
-        signal.assessments.filter(pk=pk), links,
-        *(f"{link}__{name}" for link in links
-          for name in ("signal_id", "framework_id", "kind", "partner_id", "created_at",
-                       "visibility")),
-    )
+    assessments = _with_contents(signal.assessments.filter(pk=pk),
+                                 links=("supersedes", "superseded_by"))
     entries = _entries(user, signal, assessments)
     return entries[0] if entries else None
 
 
-def _with_contents(assessments, links=(), *columns):
+def _with_contents(assessments, links=()):
     """`assessments` (lazy) with what an entry shows: judgements, observations, criteria,
-    whether a later assessment replaced it (`superseded`), and the related rows `links`
-    with their `columns`. Each list is ordered within its one parent (the models'
-    orderings, less their first field, which is the parent: no join to it)."""
+    whether a later assessment replaced it (`superseded`), and the linked assessments
+    `links` (`supersedes`, `superseded_by`) with what a link to them shows. Each list is
+    ordered within its one parent (the models' orderings, less their first field, which is
+    the parent: no join to it)."""
     return assessments.select_related("framework", "partner", "author", *links).only(
         # Of the related rows only what an entry shows: fewer columns to read and build.
         *ASSESSMENT_COLUMNS, "framework__version", "partner__name", "author__full_name",
-        *columns,
+        *(f"{link}__{name}" for link in links for name in LINK_COLUMNS),
     ).annotate(
         superseded=Exists(Assessment.objects.filter(supersedes=OuterRef("pk"))),
         # Observations (development areas) are optional: read only for the assessments that
@@ -201,6 +197,8 @@ OBSERVATIONS = Prefetch(
 # The assessment's own columns an entry shows (its text, links and facts).
 ASSESSMENT_COLUMNS = ("signal_id", "framework_id", "kind", "partner_id", "author_id",
                       "created_at", "visibility", "conclusion", "supersedes_id")
+# Of a linked assessment, what a link to it shows (its date, and whether it is shielded).
+LINK_COLUMNS = ("signal_id", "framework_id", "kind", "partner_id", "created_at", "visibility")
 
 
 def _entries(user, signal, assessments):

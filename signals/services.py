@@ -11,6 +11,7 @@ import dataclasses
 import datetime
 import hashlib
 import unicodedata
+from collections.abc import Sequence
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
@@ -729,7 +730,8 @@ def queue(user, *, q="", status="", phenomenon="", source_category="", date_from
     """The weegploeg's queue: the signals this user sees as weegploeg (never others'), by
     default the open ones, newest first. Search by reference or by (normalised) name; filter
     on acute danger, on how many days a signal has waited since it was received, and by the
-    filters later apps register (`signals.queue_filters`, e.g. "wacht op mijn organisatie")."""
+    filters later apps register (`signals.queue_filters`, e.g. "wacht op mijn organisatie").
+    A search gives its hits as `SearchHits`, the rest a queryset; both page alike."""
     from signals.models import Signal
 
     signals = _as_queue_rows(Signal.objects.visible_to(user, "signals.view_dossier"))
@@ -758,7 +760,35 @@ def queue(user, *, q="", status="", phenomenon="", source_category="", date_from
         found = list(persons[:SEARCH_PERSONS_LISTED + 1])
         by_person = Q(person_id__in=persons if len(found) > SEARCH_PERSONS_LISTED else found)
         signals = signals.filter(Q(reference__iexact=q.strip()) | by_person)
-    return signals.order_by("-received_on", "-pk")
+    signals = signals.order_by("-received_on", "-pk")
+    return SearchHits(signals) if q else signals
+
+
+class SearchHits(Sequence):
+    """The signals a search finds, in the order of `signals`, as `Paginator` reads them: the
+    ids of all of them in one query, then the rows of the page shown by those ids (ADR 0007
+    §3). `signals` is the scoped query (`Signal.objects.visible_to`), so the ids, and the
+    rows read by them, are the user's."""
+
+    def __init__(self, signals):
+        self.ids = list(signals.values_list("pk", flat=True))
+
+    def __len__(self):
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self._rows(self.ids[index])
+        return self._rows([self.ids[index]])[0]
+
+    def __iter__(self):
+        return iter(self._rows(self.ids))
+
+    @staticmethod
+    def _rows(ids: list) -> list:
+        # A signal purged since its id was read is left out.
+        rows = _as_queue_rows(Signal.objects.all()).in_bulk(ids)
+        return [rows[pk] for pk in ids if pk in rows]
 
 
 def _as_queue_rows(signals):

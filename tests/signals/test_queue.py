@@ -81,6 +81,38 @@ def test_a_name_matching_many_persons_is_searched_the_same_way(
     assert sorted(listed) == sorted(s.pk for s in signals)
 
 
+def test_search_hits_page_as_the_queue_does_and_read_a_page_in_one_query(
+    client, login, meldpunt, weegploeg, members, coordinator, django_assert_num_queries
+):
+    """A search reads the ids of all its hits in one query and the rows of the page shown
+    by those ids in a second (`SearchHits`, ADR 0007 §3): the queue's order and count,
+    pages of 25, and one query for the rows of a page of 25 as of one of 100."""
+    from signals import services
+    from signals.models import Signal
+
+    signals = _fill(meldpunt, weegploeg, 30)
+    withdrawn = withdraw_signal(
+        coordinator, signals[0], "Dubbele registratie van hetzelfde signaal.")
+    login(members["om"])
+    first = search_queue(client, "persoon")
+    token_url = first.redirect_chain[-1][0]
+    second = client.get(token_url, {"pagina": 2}).context["page"]
+    first = first.context["page"]
+    shown = sorted(signals[1:], key=lambda s: (s.received_on, s.pk), reverse=True)
+    assert [s.pk for s in first] + [s.pk for s in second] == [s.pk for s in shown]
+    assert first.paginator.count == second.paginator.count == 29
+    assert withdrawn.pk not in [s.pk for s in first] + [s.pk for s in second]
+    assert second[0].person.display_name.startswith("Jan ")
+
+    user = members["om"]
+    for page_size in (25, 100):
+        hits = services.queue(user, q="persoon")
+        with django_assert_num_queries(1):
+            rows = hits[:page_size]
+        assert [s.pk for s in rows] == [s.pk for s in shown][:page_size]
+    assert isinstance(rows[0], Signal)
+
+
 def test_queue_with_bad_filter_dates_shows_a_dutch_error(client, login, members):
     login(members["om"])
     response = client.get(reverse("signals:queue"), {"date_from": "2026-13-45"})

@@ -11,6 +11,7 @@ import datetime
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, OuterRef, Subquery
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -408,20 +409,19 @@ class DecisionLine:
 def signal_page_context(user, signal: Signal) -> dict:
     """What the signal page shows of the weegploeg (to those who see the dossier): its
     agenda rounds and the current decision of each (one query: an agenda item has at most
-    one decision that is not corrected)."""
-    current = _current_decisions(item=OuterRef("pk"))
+    one decision that is not corrected; its three facts in one subquery, an object with its
+    time as ISO text)."""
+    current = _current_decisions(item=OuterRef("pk")).values(
+        facts=JSONObject(pk="pk", outcome="outcome", taken_at="taken_at"))
     items = list(
         signal.agenda_items.select_related("session")
         .only("signal_id", "session_id", "round", "status", "escalate", "session__starts_at")
-        .order_by("round", "pk").annotate(
-            decision_pk=Subquery(current.values("pk")[:1]),
-            decision_outcome=Subquery(current.values("outcome")[:1]),
-            decision_taken_at=Subquery(current.values("taken_at")[:1]),
-        )
+        .order_by("round", "pk").annotate(decision=Subquery(current[:1]))
     )
     decisions = sorted(
-        (DecisionLine(item.decision_pk, item.decision_outcome, item.decision_taken_at)
-         for item in items if item.decision_pk is not None),
+        (DecisionLine(item.decision["pk"], item.decision["outcome"],
+                      datetime.datetime.fromisoformat(item.decision["taken_at"]))
+         for item in items if item.decision is not None),
         key=lambda decision: (decision.taken_at, decision.pk),
     )
     return {"signal_agenda_items": items, "signal_decisions": decisions}

@@ -25,6 +25,18 @@ def text_within(field: str, max_length: int, *, name: str) -> models.CheckConstr
     )
 
 
+def choice_label(choices: type[models.Choices], value) -> str:
+    """The label of `value` among `choices`, or the value itself if it is none of them: what
+    Django's `get_FOO_display` gives, found by the enum. A model that shows a field in long
+    lists defines its `get_FOO_display` with this (Django keeps one defined on the model):
+    Django's own builds the dict of all choices on each call, translating every label
+    (docs/adr/0007)."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
 class PartnerKind(models.TextChoices):
     GEMEENTE = "gemeente", _("Gemeente")
     POLITIE = "politie", _("Politie")

@@ -13,7 +13,7 @@ from django.db.models.functions import Now, Upper
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from pga.models import Partner, Role, Weegploeg, text_within
+from pga.models import Partner, Role, Weegploeg, choice_label, text_within
 from signals.validators import validate_single_line
 
 
@@ -314,6 +314,19 @@ class Signal(models.Model):
     def __str__(self):
         return self.reference
 
+    # The queue and the signal page show these in every row (`choice_label`).
+    def get_status_display(self):
+        return choice_label(SignalStatus, self.status)
+
+    def get_phenomenon_display(self):
+        return choice_label(Phenomenon, self.phenomenon)
+
+    def get_source_category_display(self):
+        return choice_label(SourceCategory, self.source_category)
+
+    def get_source_sector_display(self):
+        return choice_label(ProfessionalSector, self.source_sector)
+
     @property
     def is_withdrawn(self):
         return self.status == SignalStatus.WITHDRAWN
@@ -496,6 +509,9 @@ class SignalEvent(models.Model):
 
     def __str__(self):
         return f"Gebeurtenis {self.pk}"
+
+    def get_kind_display(self):  # every line of the timeline (`choice_label`)
+        return choice_label(EventKind, self.kind)
 
 
 class Transfer(models.Model):

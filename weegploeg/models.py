@@ -12,7 +12,7 @@ from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from pga.authz import has_role, weegploegen_of
-from pga.models import Partner, Role, Weegploeg, text_within
+from pga.models import Partner, Role, Weegploeg, choice_label, text_within
 from signals.models import Signal
 
 # Maximum lengths of the free texts, in characters. A reasoning fits in ten thousand (some
@@ -208,6 +208,9 @@ class AgendaItem(models.Model):
 
     def __str__(self):
         return f"Agendapunt {self.pk}"
+
+    def get_status_display(self):  # each round on the signal page (`choice_label`)
+        return choice_label(ItemStatus, self.status)
 
 
 class Vote(models.Model):

@@ -732,8 +732,6 @@ def queue(user, *, q="", status="", phenomenon="", source_category="", date_from
     on acute danger, on how many days a signal has waited since it was received, and by the
     filters later apps register (`signals.queue_filters`, e.g. "wacht op mijn organisatie").
     A search gives its hits as `SearchHits`, the rest a queryset; both page alike."""
-    from signals.models import Signal
-
     signals = _as_queue_rows(Signal.objects.visible_to(user, "signals.view_dossier"))
     signals = queue_filters.narrow(user, signals, registered)
     signals = signals.filter(status=status) if status else signals.filter(

@@ -416,12 +416,12 @@ def signal_page_context(user, signal: Signal) -> dict:
     items = list(
         signal.agenda_items.select_related("session")
         .only("signal_id", "session_id", "round", "status", "escalate", "session__starts_at")
-        .order_by("round", "pk").annotate(decision=Subquery(current[:1]))
+        .order_by("round", "pk").annotate(current_decision=Subquery(current[:1]))
     )
     decisions = sorted(
-        (DecisionLine(item.decision["pk"], item.decision["outcome"],
-                      datetime.datetime.fromisoformat(item.decision["taken_at"]))
-         for item in items if item.decision is not None),
+        (DecisionLine(item.current_decision["pk"], item.current_decision["outcome"],
+                      datetime.datetime.fromisoformat(item.current_decision["taken_at"]))
+         for item in items if item.current_decision is not None),
         key=lambda decision: (decision.taken_at, decision.pk),
     )
     return {"signal_agenda_items": items, "signal_decisions": decisions}
